@@ -1,0 +1,166 @@
+// Package config is the typed stack configuration of django-gke: one struct per
+// concern, environment defaults, a strict decoder and a validator that reports
+// every problem at once. It has no Pulumi resource types, so it is cheap to test
+// and to fuzz.
+package config
+
+// Namespace is the project's configuration namespace (the Pulumi project name).
+const Namespace = "django-gke"
+
+// Env selects the per-field defaults of every other key.
+type Env string
+
+// The environments this program knows. A stack name may differ from its env
+// (e.g. a second production stack "prd-eu" with env prd).
+const (
+	Dev Env = "dev"
+	Stg Env = "stg"
+	Prd Env = "prd"
+)
+
+// Envs lists the environments in promotion order.
+var Envs = []Env{Dev, Stg, Prd}
+
+// Config is the whole stack configuration after defaults and validation.
+type Config struct {
+	// Project is gcp:project, the Google Cloud project every resource lives in.
+	Project string
+	// Region is gcp:region.
+	Region string
+
+	Env        Env
+	Network    Network
+	Cluster    Cluster
+	Database   Database
+	Image      Image
+	App        App
+	Capacity   Capacity
+	Cost       Cost
+	Monitoring Monitoring
+	Release    Release
+}
+
+// Network is django-gke:network: the VPC's address plan.
+type Network struct {
+	// Cidr is the node subnet's primary range.
+	Cidr string `json:"cidr"`
+	// PodsCidr is the subnet's secondary range for pod IPs (VPC-native).
+	PodsCidr string `json:"podsCidr"`
+	// ServicesCidr is the subnet's secondary range for ClusterIP services.
+	ServicesCidr string `json:"servicesCidr"`
+	// MasterCidr is the /28 the GKE control plane's private endpoint uses.
+	MasterCidr string `json:"masterCidr"`
+}
+
+// AuthorizedNetwork may reach the cluster's public control-plane endpoint.
+type AuthorizedNetwork struct {
+	Name string `json:"name"`
+	Cidr string `json:"cidr"`
+}
+
+// Cluster is django-gke:cluster: the GKE cluster and its node pool.
+type Cluster struct {
+	// Location is a zone (zonal cluster) or a region (regional cluster).
+	Location    string `json:"location"`
+	MachineType string `json:"machineType"`
+	// MinNodes and MaxNodes count nodes across all zones; MaxNodes 0 means
+	// "from the capacity plan".
+	MinNodes           int                 `json:"minNodes"`
+	MaxNodes           int                 `json:"maxNodes"`
+	ReleaseChannel     string              `json:"releaseChannel"`
+	AuthorizedNetworks []AuthorizedNetwork `json:"authorizedNetworks"`
+	DeletionProtection bool                `json:"deletionProtection"`
+	// Spot runs the node pool on Spot VMs (cheap, preemptible: dev only).
+	Spot   bool `json:"spot"`
+	DiskGb int  `json:"diskGb"`
+}
+
+// Database is django-gke:database: the Cloud SQL Postgres instance.
+type Database struct {
+	Version string `json:"version"`
+	Tier    string `json:"tier"`
+	// Availability is ZONAL or REGIONAL (HA with a standby in another zone).
+	Availability        string `json:"availability"`
+	DiskGb              int    `json:"diskGb"`
+	PointInTimeRecovery bool   `json:"pointInTimeRecovery"`
+	DeletionProtection  bool   `json:"deletionProtection"`
+	// MaxConnections sets the max_connections flag; 0 means "from the plan".
+	MaxConnections int `json:"maxConnections"`
+}
+
+// Image is django-gke:image: where the app's container image comes from.
+type Image struct {
+	// Build builds the image from Context with pulumi-docker (dev only).
+	Build   bool   `json:"build"`
+	Context string `json:"context"`
+	// Repository is the Artifact Registry repository id.
+	Repository string `json:"repository"`
+	// PromoteFrom is a stack (org/project/stack) whose imageRef output is deployed.
+	PromoteFrom string `json:"promoteFrom"`
+	// Ref is a full repo@sha256:… digest; it wins over PromoteFrom.
+	Ref string `json:"ref"`
+}
+
+// App is django-gke:app: the Django workload.
+type App struct {
+	// Hostname is the public DNS name; empty means "the load balancer's IP, no TLS".
+	Hostname string `json:"hostname"`
+	// Cpu and Memory are the gunicorn container's requests (Kubernetes quantities).
+	Cpu    string `json:"cpu"`
+	Memory string `json:"memory"`
+	// GunicornWorkers 0 means "from Cpu" (2 × cores + 1, at least 2).
+	GunicornWorkers int `json:"gunicornWorkers"`
+	MinReplicas     int `json:"minReplicas"`
+	// Settings are extra, non-secret environment variables for Django.
+	Settings map[string]string `json:"settings"`
+}
+
+// Capacity is django-gke:capacity: the inputs of the capacity model.
+type Capacity struct {
+	// TargetRps is the peak request rate the stack must serve.
+	TargetRps Decimal `json:"targetRps"`
+	// PodTps is how many requests per second one pod serves (measured).
+	PodTps Decimal `json:"podTps"`
+	// Complexity is the seed's factor C: a request costs C times the measured one.
+	Complexity Decimal `json:"complexity"`
+	// PodsPerNode 0 means "from the machine type's allocatable resources".
+	PodsPerNode int `json:"podsPerNode"`
+	// TargetUtilization is the HPA's CPU target, in (0, 1].
+	TargetUtilization Decimal `json:"targetUtilization"`
+	// Zones the stack spreads over; 0 means "from cluster.location".
+	Zones         int     `json:"zones"`
+	AvgResponseKb Decimal `json:"avgResponseKb"`
+	AvgLogKb      Decimal `json:"avgLogKb"`
+}
+
+// Cost is django-gke:cost: overrides of the cost model's list prices (USD).
+// A zero field means "the list price for this stack's machine type or tier".
+type Cost struct {
+	NodeUsdPerHour         Decimal `json:"nodeUsdPerHour"`
+	DatabaseUsdPerHour     Decimal `json:"databaseUsdPerHour"`
+	LoadBalancerUsdPerHour Decimal `json:"loadBalancerUsdPerHour"`
+	LoggingUsdPerGib       Decimal `json:"loggingUsdPerGib"`
+	EgressUsdPerGib        Decimal `json:"egressUsdPerGib"`
+	InternalUsdPerGib      Decimal `json:"internalUsdPerGib"`
+	DomainUsdPerYear       Decimal `json:"domainUsdPerYear"`
+}
+
+// Monitoring is django-gke:monitoring.
+type Monitoring struct {
+	AlertEmail string `json:"alertEmail"`
+	UptimePath string `json:"uptimePath"`
+}
+
+// Release is django-gke:release: how a new image reaches users.
+type Release struct {
+	Strategy    string `json:"strategy"`
+	ActiveColor string `json:"activeColor"`
+}
+
+// Release strategies and colors.
+const (
+	Rolling   = "rolling"
+	BlueGreen = "blueGreen"
+	Blue      = "blue"
+	Green     = "green"
+)

@@ -1,0 +1,104 @@
+package config
+
+// DefaultRegion is used when a stack sets no gcp:region.
+const DefaultRegion = "us-central1"
+
+// Defaults returns the per-field defaults of an environment. A stack file's
+// object replaces Pulumi.yaml's default object wholesale (Pulumi does not
+// deep-merge config objects), so field defaults live here and the loader
+// overlays only the fields a stack sets.
+//
+//   - dev: zonal, small, cheap (spot nodes), destroyable, no deletion protection.
+//   - stg: production-shaped (regional, private, PITR) but small.
+//   - prd: regional, HA database, deletion protection on, sized for 10,000 req/s.
+func Defaults(env Env, region string) Config {
+	if region == "" {
+		region = DefaultRegion
+	}
+	c := Config{
+		Region: region,
+		Env:    env,
+		Network: Network{
+			Cidr:         "10.10.0.0/20",
+			PodsCidr:     "10.16.0.0/14",
+			ServicesCidr: "10.20.0.0/20",
+			MasterCidr:   "172.16.0.0/28",
+		},
+		Cluster: Cluster{
+			Location:           region,
+			MachineType:        "e2-standard-4",
+			MinNodes:           3,
+			MaxNodes:           0,
+			ReleaseChannel:     "REGULAR",
+			AuthorizedNetworks: []AuthorizedNetwork{},
+			DeletionProtection: false,
+			Spot:               false,
+			DiskGb:             50,
+		},
+		Database: Database{
+			Version:             "POSTGRES_16",
+			Tier:                "db-custom-2-7680",
+			Availability:        "ZONAL",
+			DiskGb:              20,
+			PointInTimeRecovery: true,
+			DeletionProtection:  false,
+			MaxConnections:      0,
+		},
+		Image: Image{
+			Build:      false,
+			Context:    "app",
+			Repository: "django-gke",
+		},
+		App: App{
+			Cpu:             "500m",
+			Memory:          "512Mi",
+			GunicornWorkers: 0,
+			MinReplicas:     2,
+			Settings:        map[string]string{},
+		},
+		Capacity: Capacity{
+			TargetRps:         MustDecimal("200"),
+			PodTps:            MustDecimal("250"),
+			Complexity:        MustDecimal("1"),
+			PodsPerNode:       0,
+			TargetUtilization: MustDecimal("0.7"),
+			Zones:             0,
+			AvgResponseKb:     MustDecimal("20"),
+			AvgLogKb:          MustDecimal("1"),
+		},
+		Monitoring: Monitoring{UptimePath: "/healthz"},
+		Release:    Release{Strategy: Rolling, ActiveColor: Blue},
+	}
+	switch env {
+	case Dev:
+		// A zonal cluster costs one control plane fee less and starts faster.
+		c.Cluster.Location = region + "-b"
+		c.Cluster.MachineType = "e2-standard-2"
+		c.Cluster.MinNodes = 1
+		c.Cluster.Spot = true
+		c.Cluster.DiskGb = 30
+		c.Database.Tier = "db-custom-1-3840"
+		c.Database.DiskGb = 10
+		c.Database.PointInTimeRecovery = false
+		c.Image.Build = true
+		c.App.Cpu = "250m"
+		c.App.MinReplicas = 1
+		c.Capacity.TargetRps = MustDecimal("20")
+	case Stg:
+		c.Image.PromoteFrom = "organization/django-gke/dev"
+	case Prd:
+		c.Cluster.MachineType = "n2-standard-4"
+		c.Cluster.DeletionProtection = true
+		c.Cluster.DiskGb = 100
+		c.Database.Tier = "db-custom-4-16384"
+		c.Database.Availability = "REGIONAL"
+		c.Database.DiskGb = 100
+		c.Database.DeletionProtection = true
+		c.Image.PromoteFrom = "organization/django-gke/stg"
+		c.App.Cpu = "1"
+		c.App.Memory = "1Gi"
+		c.App.MinReplicas = 3
+		c.Capacity.TargetRps = MustDecimal("10000")
+	}
+	return c
+}

@@ -1,0 +1,111 @@
+package config
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// Provider keys read besides the project's own.
+const (
+	KeyProject = "gcp:project"
+	KeyRegion  = "gcp:region"
+)
+
+// Key returns the fully qualified name of a project key ("capacity" → "django-gke:capacity").
+func Key(name string) string { return Namespace + ":" + name }
+
+// objectKeys are the project's object-valued keys, in decoding order.
+var objectKeys = []string{"network", "cluster", "database", "image", "app", "capacity", "cost", "monitoring", "release"}
+
+// ProjectKeys lists every project key (short names), for Pulumi.yaml checks and tools.
+func ProjectKeys() []string { return append([]string{"env"}, objectKeys...) }
+
+// FromContext loads the stack configuration from a running Pulumi program. It
+// uses config.Try (never Require, which panics) and returns every problem at once.
+func FromContext(ctx *pulumi.Context) (*Config, error) {
+	values := map[string]string{}
+	for _, key := range append([]string{KeyProject, KeyRegion}, qualified(ProjectKeys())...) {
+		if v, err := pulumiconfig.Try(ctx, key); err == nil {
+			values[key] = v
+		}
+	}
+	return Load(values)
+}
+
+// Load builds and validates the configuration from raw values exactly as the
+// Pulumi engine hands them to a program: fully qualified keys, objects as JSON
+// text. Missing keys take the environment's defaults. The error, if any, is
+// Problems listing everything that is wrong.
+func Load(values map[string]string) (*Config, error) {
+	var ps Problems
+
+	env := Dev
+	if raw, ok := values[Key("env")]; ok {
+		env = Env(strings.TrimSpace(raw))
+		if !isEnv(env) {
+			ps.add(Key("env"), "", raw, "must be one of dev, stg, prd")
+			env = Dev // keep going with some defaults so every other problem is reported too
+		}
+	}
+
+	c := Defaults(env, values[KeyRegion])
+	c.Project = values[KeyProject]
+
+	targets := map[string]any{
+		"network": &c.Network, "cluster": &c.Cluster, "database": &c.Database, "image": &c.Image,
+		"app": &c.App, "capacity": &c.Capacity, "cost": &c.Cost, "monitoring": &c.Monitoring,
+		"release": &c.Release,
+	}
+	for _, name := range objectKeys {
+		if raw, ok := values[Key(name)]; ok {
+			decodeObject(&ps, Key(name), raw, targets[name])
+		}
+	}
+	ps = append(ps, unknownKeys(values)...)
+	ps = append(ps, c.Validate()...)
+	if len(ps) > 0 {
+		return &c, ps
+	}
+	return &c, nil
+}
+
+// unknownKeys rejects project keys this program does not read: a typo in a
+// stack file (django-gke:capacty) must not be silently ignored.
+func unknownKeys(values map[string]string) Problems {
+	known := map[string]bool{}
+	for _, k := range qualified(ProjectKeys()) {
+		known[k] = true
+	}
+	var ps Problems
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if strings.HasPrefix(k, Namespace+":") && !known[k] {
+			ps.add(k, "", values[k], "unknown key; allowed keys: %s", strings.Join(qualified(ProjectKeys()), ", "))
+		}
+	}
+	return ps
+}
+
+func qualified(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = Key(n)
+	}
+	return out
+}
+
+func isEnv(e Env) bool {
+	for _, known := range Envs {
+		if e == known {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,32 @@
+package infra
+
+import (
+	"fmt"
+	"regexp"
+
+	"django-gke/infra/config"
+)
+
+// stackNameSyntax keeps every derived GCP name inside its provider's limits:
+// the cluster name (base, ≤ 40) and service account ids (base + suffix, ≤ 30).
+var stackNameSyntax = regexp.MustCompile(`^[a-z][a-z0-9-]{0,11}$`)
+
+// BaseName is the prefix of every resource name in a stack: "django-gke-<stack>".
+func BaseName(stack string) (string, error) {
+	if !stackNameSyntax.MatchString(stack) {
+		return "", fmt.Errorf("stack name %q is not allowed: must be 1–12 lowercase letters, digits or hyphens, "+
+			"starting with a letter (it prefixes GCP resource names)", stack)
+	}
+	return config.Namespace + "-" + stack, nil
+}
+
+// Labels are put on every GCP resource (as provider default labels) and every
+// Kubernetes object, so cost reports and log queries can filter by stack.
+func Labels(env config.Env, stack string) map[string]string {
+	return map[string]string{
+		"app":        config.Namespace,
+		"env":        string(env),
+		"stack":      stack,
+		"managed-by": "pulumi",
+	}
+}

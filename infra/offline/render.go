@@ -1,0 +1,217 @@
+package offline
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"gopkg.in/yaml.v3"
+)
+
+// SecretMarker replaces every secret value in anything the offline engine prints or writes.
+const SecretMarker = "[secret]"
+
+// UnknownMarker stands for a value only known after a real deployment.
+const UnknownMarker = "[unknown]"
+
+// Plain converts a property value to plain Go values (maps, slices, strings,
+// numbers, bools) with every secret replaced by SecretMarker.
+func Plain(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return SecretMarker
+	case v.IsComputed(), v.IsOutput() && !v.OutputValue().Known:
+		return UnknownMarker
+	case v.IsOutput():
+		if v.OutputValue().Secret {
+			return SecretMarker
+		}
+		return Plain(v.OutputValue().Element)
+	case v.IsNull():
+		return nil
+	case v.IsBool():
+		return v.BoolValue()
+	case v.IsNumber():
+		f := v.NumberValue()
+		if f == float64(int64(f)) {
+			return int64(f)
+		}
+		return f
+	case v.IsString():
+		return v.StringValue()
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = Plain(e)
+		}
+		return out
+	case v.IsObject():
+		return PlainMap(v.ObjectValue())
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsAsset(), v.IsArchive():
+		return fmt.Sprintf("[%s]", v.TypeString())
+	}
+	return v.String()
+}
+
+// PlainMap is Plain for a property map.
+func PlainMap(pm resource.PropertyMap) map[string]any {
+	out := make(map[string]any, len(pm))
+	for k, e := range pm {
+		out[string(k)] = Plain(e)
+	}
+	return out
+}
+
+// PlainOutput is Plain for a stack output.
+func PlainOutput(o Output) any {
+	switch {
+	case o.Secret:
+		return SecretMarker
+	case !o.Known:
+		return UnknownMarker
+	}
+	return resource.NewPropertyValue(o.Value).Mappable()
+}
+
+// Manifest is one Kubernetes object as the API server would receive it.
+type Manifest struct {
+	// File is the file name under the plan directory.
+	File   string
+	Object map[string]any
+}
+
+// KubernetesManifests returns every Kubernetes object the program declares,
+// from the provider's point of view: the inputs plus auto-generated names.
+func (res *Result) KubernetesManifests() []Manifest {
+	var out []Manifest
+	for _, r := range res.Sorted() {
+		if !isKubernetesObject(r) {
+			continue
+		}
+		obj := PlainMap(r.Outputs)
+		kind, _ := obj["kind"].(string)
+		name := ""
+		if md, ok := obj["metadata"].(map[string]any); ok {
+			name, _ = md["name"].(string)
+			if ns, ok := md["namespace"].(string); ok && ns != "" {
+				name = ns + "_" + name
+			}
+		}
+		out = append(out, Manifest{File: fileSafe(strings.ToLower(kind) + "_" + name + ".yaml"), Object: obj})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out
+}
+
+func isKubernetesObject(r *Resource) bool {
+	if !r.Custom || !strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "pulumi:providers:") {
+		return false
+	}
+	_, hasKind := r.Outputs["kind"]
+	_, hasAPIVersion := r.Outputs["apiVersion"]
+	return hasKind && hasAPIVersion
+}
+
+var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+func fileSafe(s string) string { return unsafeFileChars.ReplaceAllString(s, "-") }
+
+// WriteManifests writes every Kubernetes object as YAML under dir, after
+// clearing dir of the previous plan's files. It returns the files written.
+func (res *Result) WriteManifests(dir string) ([]string, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, m := range res.KubernetesManifests() {
+		text, err := MarshalYAML(m.Object)
+		if err != nil {
+			return nil, fmt.Errorf("rendering %s: %w", m.File, err)
+		}
+		path := filepath.Join(dir, m.File)
+		if err := os.WriteFile(path, text, 0o644); err != nil {
+			return nil, err
+		}
+		files = append(files, path)
+	}
+	return files, nil
+}
+
+// MarshalYAML renders plain values with the usual Kubernetes field order
+// (apiVersion, kind, metadata first) and sorted keys elsewhere.
+func MarshalYAML(obj map[string]any) ([]byte, error) {
+	node := toNode(obj, true)
+	var b strings.Builder
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(node); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}
+
+var leadingKeys = []string{"apiVersion", "kind", "metadata"}
+
+func toNode(v any, top bool) *yaml.Node {
+	switch x := v.(type) {
+	case map[string]any:
+		n := &yaml.Node{Kind: yaml.MappingNode}
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if top {
+			var ordered []string
+			for _, k := range leadingKeys {
+				if _, ok := x[k]; ok {
+					ordered = append(ordered, k)
+				}
+			}
+			for _, k := range keys {
+				if !contains(leadingKeys, k) {
+					ordered = append(ordered, k)
+				}
+			}
+			keys = ordered
+		}
+		for _, k := range keys {
+			n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, toNode(x[k], false))
+		}
+		return n
+	case []any:
+		n := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, e := range x {
+			n.Content = append(n.Content, toNode(e, false))
+		}
+		return n
+	default:
+		var n yaml.Node
+		if err := n.Encode(x); err != nil {
+			return &yaml.Node{Kind: yaml.ScalarNode, Value: fmt.Sprint(x)}
+		}
+		return &n
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

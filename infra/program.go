@@ -1,0 +1,87 @@
+// Package infra is the django-gke Pulumi program: it loads the typed stack
+// configuration, wires one component per capability and exports the outputs.
+package infra
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"django-gke/components"
+	"django-gke/infra/config"
+)
+
+// AppNamespace is the Kubernetes namespace of the Django workload.
+const AppNamespace = "django"
+
+// Program declares the whole stack.
+func Program(ctx *pulumi.Context) error {
+	cfg, err := config.FromContext(ctx)
+	if err != nil {
+		return err
+	}
+	base, err := BaseName(ctx.Stack())
+	if err != nil {
+		return err
+	}
+	labels := Labels(cfg.Env, ctx.Stack())
+
+	gcpProvider, err := gcp.NewProvider(ctx, "gcp", &gcp.ProviderArgs{
+		Project:       pulumi.String(cfg.Project),
+		Region:        pulumi.String(cfg.Region),
+		DefaultLabels: pulumi.ToStringMap(labels),
+	})
+	if err != nil {
+		return fmt.Errorf("creating GCP provider: %w", err)
+	}
+	onGCP := pulumi.Providers(gcpProvider)
+
+	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
+		Region:       cfg.Region,
+		Cidr:         cfg.Network.Cidr,
+		PodsCidr:     cfg.Network.PodsCidr,
+		ServicesCidr: cfg.Network.ServicesCidr,
+	}, onGCP)
+	if err != nil {
+		return err
+	}
+
+	authorized := make([]components.AuthorizedNetwork, len(cfg.Cluster.AuthorizedNetworks))
+	for i, n := range cfg.Cluster.AuthorizedNetworks {
+		authorized[i] = components.AuthorizedNetwork{Name: n.Name, Cidr: n.Cidr}
+	}
+	cluster, err := components.NewCluster(ctx, base, &components.ClusterArgs{
+		Location:           cfg.Cluster.Location,
+		NetworkSelfLink:    network.NetworkSelfLink,
+		SubnetworkSelfLink: network.SubnetworkSelfLink,
+		PodsRangeName:      network.PodsRangeName,
+		ServicesRangeName:  network.ServicesRangeName,
+		MasterCidr:         cfg.Network.MasterCidr,
+		ReleaseChannel:     cfg.Cluster.ReleaseChannel,
+		AuthorizedNetworks: authorized,
+		DeletionProtection: cfg.Cluster.DeletionProtection,
+		WorkloadPool:       cfg.Project + ".svc.id.goog",
+	}, onGCP)
+	if err != nil {
+		return err
+	}
+
+	webapp, err := components.NewWebapp(ctx, base, &components.WebappArgs{
+		Namespace: AppNamespace,
+		Labels:    labels,
+	}, pulumi.Providers(cluster.Provider))
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("env", pulumi.String(string(cfg.Env)))
+	ctx.Export("gcpProject", pulumi.String(cfg.Project))
+	ctx.Export("region", pulumi.String(cfg.Region))
+	ctx.Export("networkName", network.NetworkName)
+	ctx.Export("clusterName", cluster.ClusterName)
+	ctx.Export("clusterLocation", cluster.Location)
+	ctx.Export("kubeconfig", cluster.Kubeconfig)
+	ctx.Export("namespace", webapp.Namespace)
+	return nil
+}

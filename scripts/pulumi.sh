@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# make preview|up|destroy STACK=<stack>: the Pulumi CLI against GCP, after
+# checking that what it needs is there and saying exactly what is missing.
+set -euo pipefail
+action=${1:?usage: scripts/pulumi.sh preview|up|destroy <stack>}
+stack=${2:?usage: scripts/pulumi.sh preview|up|destroy <stack>}
+cd "$(dirname "$0")/.."
+
+missing=()
+if [[ ! -f "Pulumi.${stack}.yaml" ]]; then
+  missing+=("Pulumi.${stack}.yaml: no such stack file (stacks: $(ls Pulumi.*.yaml | sed 's/Pulumi\.\(.*\)\.yaml/\1/' | grep -v '^yaml$' | tr '\n' ' '))")
+fi
+if ! command -v pulumi >/dev/null 2>&1; then
+  missing+=("the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (https://www.pulumi.com/docs/install/)")
+fi
+if ! command -v gcloud >/dev/null 2>&1; then
+  missing+=("the gcloud CLI: https://cloud.google.com/sdk/docs/install")
+fi
+if ! command -v gke-gcloud-auth-plugin >/dev/null 2>&1; then
+  missing+=("gke-gcloud-auth-plugin (the Kubernetes provider authenticates with it): gcloud components install gke-gcloud-auth-plugin")
+fi
+if [[ -z "${GOOGLE_APPLICATION_CREDENTIALS:-}" && -z "${GOOGLE_CREDENTIALS:-}" ]] &&
+  ! (command -v gcloud >/dev/null 2>&1 && gcloud auth application-default print-access-token >/dev/null 2>&1); then
+  missing+=("GCP credentials: gcloud auth application-default login (or GOOGLE_APPLICATION_CREDENTIALS, or Workload Identity Federation in CI)")
+fi
+# Stacks with env dev (the default) build the app image with pulumi-docker on `up`.
+if [[ "$action" == "up" ]] && ! grep -Eq '^\s*django-gke:env:\s*(stg|prd)\s*$' "Pulumi.${stack}.yaml" 2>/dev/null; then
+  if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then
+    missing+=("a running Docker engine: this stack builds the app image with pulumi-docker")
+  fi
+fi
+if (( ${#missing[@]} > 0 )); then
+  echo "make ${action} STACK=${stack} cannot run; missing:" >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  echo "Offline, without any of these: make plan STACK=${stack}" >&2
+  exit 2
+fi
+
+pulumi stack select "$stack" --create
+case "$action" in
+  preview) exec pulumi preview --diff --stack "$stack" ;;
+  up) exec pulumi up --stack "$stack" ;;
+  destroy) exec pulumi destroy --stack "$stack" ;;
+  *) echo "unknown action: $action (preview, up, destroy)" >&2; exit 2 ;;
+esac

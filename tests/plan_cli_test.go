@@ -1,0 +1,137 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	planBinaryOnce sync.Once
+	planBinary     string
+	planBinaryErr  error
+)
+
+// buildPlan builds cmd/plan once per test run (the same binary `make plan` runs).
+func buildPlan(t *testing.T) string {
+	t.Helper()
+	planBinaryOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "django-gke-plan-")
+		if err != nil {
+			planBinaryErr = err
+			return
+		}
+		planBinary = filepath.Join(dir, "plan")
+		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+		cmd := exec.Command(goTool, "build", "-o", planBinary, "./cmd/plan")
+		cmd.Dir = repoRoot()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			planBinaryErr = err
+			planBinary = string(out)
+		}
+	})
+	require.NoError(t, planBinaryErr, planBinary)
+	return planBinary
+}
+
+type planRun struct {
+	code           int
+	stdout, stderr string
+	elapsed        time.Duration
+}
+
+func runPlan(t *testing.T, dir string, args ...string) planRun {
+	t.Helper()
+	cmd := exec.Command(buildPlan(t), args...)
+	cmd.Dir = dir
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	r := planRun{stdout: stdout.String(), stderr: stderr.String(), elapsed: time.Since(start)}
+	if exit, ok := err.(*exec.ExitError); ok {
+		r.code = exit.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return r
+}
+
+func assertNoPanic(t *testing.T, r planRun) {
+	t.Helper()
+	for _, s := range []string{r.stdout, r.stderr} {
+		assert.NotContains(t, s, "panic")
+		assert.NotContains(t, s, "goroutine ")
+	}
+}
+
+func TestPlanCommandForEveryStack(t *testing.T) {
+	out := t.TempDir()
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			r := runPlan(t, repoRoot(), "-stack", stack, "-out", out)
+			require.Equal(t, 0, r.code, r.stderr)
+			t.Logf("plan %s: %.2fs (warm binary)", stack, r.elapsed.Seconds())
+			assert.Contains(t, r.stdout, "Stack "+stack+" (project django-gke, env "+stack+")")
+			assert.Contains(t, r.stdout, "django-gke:components:Network django-gke-"+stack)
+			assert.Contains(t, r.stdout, "Resources by type:")
+			assert.Contains(t, r.stdout, "kubeconfig: [secret]")
+			files, err := filepath.Glob(filepath.Join(out, stack, "*.yaml"))
+			require.NoError(t, err)
+			require.NotEmpty(t, files)
+			for _, f := range files {
+				text, err := os.ReadFile(f)
+				require.NoError(t, err)
+				var obj map[string]any
+				require.NoError(t, yaml.Unmarshal(text, &obj), f)
+				assert.NotEmpty(t, obj["apiVersion"], f)
+				assert.NotEmpty(t, obj["kind"], f)
+				if obj["kind"] == "Secret" {
+					assert.Equal(t, "[secret]", obj["stringData"], "secret values never reach plan files")
+				}
+			}
+			assert.Contains(t, r.stdout, filepath.Join(out, stack))
+		})
+	}
+}
+
+func TestPlanCommandRejectsBadInput(t *testing.T) {
+	dir := stackDir(t, "bad", `config:
+  gcp:project: acme-django-bad
+  django-gke:env: dev
+  django-gke:capacity:
+    targetRps: -5
+  django-gke:release:
+    activeColor: red
+`)
+	r := runPlan(t, dir, "-stack", "bad", "-out", t.TempDir())
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "django-gke:capacity.targetRps: -5 is not allowed: must be > 0")
+	assert.Contains(t, r.stderr, `django-gke:release.activeColor: "red" is not allowed: must be one of blue, green`)
+	assertNoPanic(t, r)
+
+	r = runPlan(t, dir, "-stack", "missing", "-out", t.TempDir())
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, `no such stack "missing"`)
+	assertNoPanic(t, r)
+
+	r = runPlan(t, dir, "-out", t.TempDir())
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "no stack given")
+
+	broken := stackDir(t, "broken", "config: [not, a, map\n")
+	r = runPlan(t, broken, "-stack", "broken", "-out", t.TempDir())
+	assert.Equal(t, 1, r.code)
+	assert.True(t, strings.Contains(r.stderr, "Pulumi.broken.yaml"), r.stderr)
+	assertNoPanic(t, r)
+}

@@ -1,0 +1,226 @@
+package tests
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"django-gke/components"
+	"django-gke/infra/offline"
+)
+
+// Per-stack expectations, written out rather than derived from the code under test.
+var expect = map[string]struct {
+	project, location  string
+	deletionProtection bool
+	hostname           string
+}{
+	"dev": {project: "acme-django-dev", location: "us-central1-b", deletionProtection: false},
+	"stg": {project: "acme-django-stg", location: "us-central1", deletionProtection: false},
+	"prd": {project: "acme-django-prd", location: "us-central1", deletionProtection: true},
+}
+
+func TestGCPProviderIsExplicitWithLabels(t *testing.T) {
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := plan(t, stack)
+			p := one(t, res, "pulumi:providers:gcp")
+			assert.Equal(t, expect[stack].project, in(t, p, "project"))
+			assert.Equal(t, "us-central1", in(t, p, "region"))
+			assert.Equal(t, map[string]any{"app": "django-gke", "env": stack, "stack": stack, "managed-by": "pulumi"},
+				in(t, p, "defaultLabels"))
+			// Every GCP resource goes through that provider, never an ambient default one.
+			for _, r := range res.Resources {
+				if r.Custom && strings.HasPrefix(r.Type, "gcp:") {
+					assert.Equal(t, p.URN, r.ProviderURN(), "%s %s", r.Type, r.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestNetwork(t *testing.T) {
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := plan(t, stack)
+			vpc := one(t, res, "gcp:compute/network:Network")
+			assert.Equal(t, false, in(t, vpc, "autoCreateSubnetworks"), "custom-mode VPC")
+			subnet := one(t, res, "gcp:compute/subnetwork:Subnetwork")
+			assert.Equal(t, "10.10.0.0/20", in(t, subnet, "ipCidrRange"))
+			assert.Equal(t, "us-central1", in(t, subnet, "region"))
+			assert.Equal(t, true, in(t, subnet, "privateIpGoogleAccess"), "private nodes reach Google APIs")
+			assert.Equal(t, []any{
+				map[string]any{"rangeName": "django-gke-" + stack + "-pods", "ipCidrRange": "10.16.0.0/14"},
+				map[string]any{"rangeName": "django-gke-" + stack + "-services", "ipCidrRange": "10.20.0.0/20"},
+			}, in(t, subnet, "secondaryIpRanges"))
+			assert.True(t, subnet.DependsOn(vpc.URN), "the subnet is in the VPC")
+		})
+	}
+}
+
+func TestCluster(t *testing.T) {
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := plan(t, stack)
+			c := one(t, res, "gcp:container/cluster:Cluster")
+			assert.Equal(t, "django-gke-"+stack, in(t, c, "name"))
+			assert.Equal(t, expect[stack].location, in(t, c, "location"))
+			// Set explicitly in every stack: the provider defaults it to true, which blocks `pulumi destroy` of dev.
+			assert.Equal(t, expect[stack].deletionProtection, in(t, c, "deletionProtection"))
+			assert.Equal(t, true, in(t, c, "removeDefaultNodePool"))
+			assert.Equal(t, "VPC_NATIVE", in(t, c, "networkingMode"))
+			assert.Equal(t, "django-gke-"+stack+"-pods", in(t, c, "ipAllocationPolicy.clusterSecondaryRangeName"))
+			assert.Equal(t, "django-gke-"+stack+"-services", in(t, c, "ipAllocationPolicy.servicesSecondaryRangeName"))
+			assert.Equal(t, true, in(t, c, "privateClusterConfig.enablePrivateNodes"))
+			assert.Equal(t, "172.16.0.0/28", in(t, c, "privateClusterConfig.masterIpv4CidrBlock"))
+			assert.Equal(t, expect[stack].project+".svc.id.goog", in(t, c, "workloadIdentityConfig.workloadPool"))
+			assert.Equal(t, "REGULAR", in(t, c, "releaseChannel.channel"))
+			assert.Equal(t, "ADVANCED_DATAPATH", in(t, c, "datapathProvider"), "Dataplane V2 enforces NetworkPolicy")
+			assert.Equal(t, true, in(t, c, "enableShieldedNodes"))
+			blocks := in(t, c, "masterAuthorizedNetworksConfig.cidrBlocks").([]any)
+			require.NotEmpty(t, blocks)
+			for _, b := range blocks {
+				cidr := b.(map[string]any)["cidrBlock"]
+				assert.NotEqual(t, "0.0.0.0/0", cidr, "the control plane is never open to the internet")
+			}
+			vpc := one(t, res, "gcp:compute/network:Network")
+			subnet := one(t, res, "gcp:compute/subnetwork:Subnetwork")
+			assert.Equal(t, vpc.Outputs["selfLink"].StringValue(), in(t, c, "network"))
+			assert.Equal(t, subnet.Outputs["selfLink"].StringValue(), in(t, c, "subnetwork"))
+		})
+	}
+}
+
+func TestKubernetesProviderUsesTheExecPlugin(t *testing.T) {
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := plan(t, stack)
+			cluster := one(t, res, "gcp:container/cluster:Cluster")
+			p := one(t, res, "pulumi:providers:kubernetes")
+			text, ok := in(t, p, "kubeconfig").(string)
+			require.True(t, ok, "kubeconfig is a string")
+			var kc struct {
+				Clusters []struct {
+					Cluster struct {
+						Server string `yaml:"server"`
+						CA     string `yaml:"certificate-authority-data"`
+					} `yaml:"cluster"`
+				} `yaml:"clusters"`
+				Users []struct {
+					User map[string]any `yaml:"user"`
+				} `yaml:"users"`
+			}
+			require.NoError(t, yaml.Unmarshal([]byte(text), &kc), text)
+			require.Len(t, kc.Clusters, 1)
+			assert.Equal(t, "https://"+cluster.Outputs["endpoint"].StringValue(), kc.Clusters[0].Cluster.Server)
+			ca, err := base64.StdEncoding.DecodeString(kc.Clusters[0].Cluster.CA)
+			require.NoError(t, err)
+			assert.Contains(t, string(ca), "BEGIN CERTIFICATE")
+			require.Len(t, kc.Users, 1)
+			user := kc.Users[0].User
+			assert.NotContains(t, user, "token", "no static token")
+			assert.NotContains(t, user, "client-key-data")
+			assert.Equal(t, "gke-gcloud-auth-plugin", user["exec"].(map[string]any)["command"])
+			// Every Kubernetes object goes through this provider.
+			for _, r := range res.Resources {
+				if r.Custom && strings.HasPrefix(r.Type, "kubernetes:") {
+					assert.Equal(t, p.URN, r.ProviderURN(), "%s %s", r.Type, r.Name)
+				}
+			}
+		})
+	}
+}
+
+func TestKubeconfigDependsOnlyOnClusterIdentity(t *testing.T) {
+	// A kubeconfig that changes with unrelated inputs would replace the provider and every workload.
+	a := components.Kubeconfig("c", "34.1.2.3", "Q0E=")
+	assert.Equal(t, a, components.Kubeconfig("c", "34.1.2.3", "Q0E="))
+	assert.NotEqual(t, a, components.Kubeconfig("c", "34.1.2.4", "Q0E="))
+}
+
+func TestAppNamespaceEnforcesRestricted(t *testing.T) {
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			ns := one(t, plan(t, stack), "kubernetes:core/v1:Namespace")
+			assert.Equal(t, "django", in(t, ns, "metadata.name"))
+			labels := in(t, ns, "metadata.labels").(map[string]any)
+			for _, mode := range []string{"enforce", "audit", "warn"} {
+				assert.Equal(t, "restricted", labels["pod-security.kubernetes.io/"+mode])
+			}
+		})
+	}
+}
+
+func TestComponentsParentTheirResources(t *testing.T) {
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := plan(t, stack)
+			for _, r := range res.Resources {
+				if !r.Custom || r.Type == "pulumi:providers:gcp" {
+					continue // components and the root provider sit under the stack
+				}
+				parent := res.ByURN(r.Parent)
+				require.NotNil(t, parent, "%s %s has no registered parent", r.Type, r.Name)
+				assert.True(t, strings.HasPrefix(parent.Type, "django-gke:components:"),
+					"%s %s is parented to %s, not a component", r.Type, r.Name, parent.Type)
+				assert.True(t, strings.HasPrefix(r.Name, parent.Name), "%s is named after its component %s", r.Name, parent.Name)
+			}
+		})
+	}
+}
+
+func TestSecretsNeverInPlainText(t *testing.T) {
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := plan(t, stack)
+			password := one(t, res, "random:index/randomPassword:RandomPassword")
+			require.True(t, password.Outputs["result"].IsSecret())
+			secretValue := password.Outputs["result"].SecretValue().Element.StringValue()
+			require.Len(t, secretValue, 64)
+
+			kubeconfig := res.Outputs["kubeconfig"]
+			assert.True(t, kubeconfig.Secret, "the kubeconfig output is secret")
+
+			secret := one(t, res, "kubernetes:core/v1:Secret")
+			assert.True(t, secret.Inputs["stringData"].ContainsSecrets(), "the Secret's data is marked secret")
+
+			// Nothing the plan prints or writes may contain the generated value.
+			for _, m := range res.KubernetesManifests() {
+				text, err := offline.MarshalYAML(m.Object)
+				require.NoError(t, err)
+				assert.NotContains(t, string(text), secretValue, m.File)
+			}
+			var out strings.Builder
+			offline.PrintPlan(&out, res)
+			assert.NotContains(t, out.String(), secretValue)
+			assert.Contains(t, out.String(), "kubeconfig: [secret]")
+			for _, r := range res.Resources {
+				if r.Type == "kubernetes:core/v1:ConfigMap" {
+					assert.NotContains(t, fmt.Sprint(offline.PlainMap(r.Inputs)), secretValue)
+				}
+			}
+		})
+	}
+}
+
+func TestStackOutputs(t *testing.T) {
+	for _, stack := range Stacks {
+		t.Run(stack, func(t *testing.T) {
+			res := plan(t, stack)
+			want := map[string]any{
+				"env": stack, "gcpProject": expect[stack].project, "region": "us-central1",
+				"clusterName": "django-gke-" + stack, "clusterLocation": expect[stack].location, "namespace": "django",
+			}
+			for name, value := range want {
+				require.Contains(t, res.Outputs, name)
+				assert.Equal(t, value, res.Outputs[name].Value, name)
+				assert.False(t, res.Outputs[name].Secret, name)
+			}
+		})
+	}
+}

@@ -10,7 +10,7 @@ BIN         := build/bin
 GO_SOURCES  := $(shell find . -name '*.go' -not -path './build/*') go.mod go.sum
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-go test-app fuzz lint vet fmt-check plan deps local-up local-down preview up destroy clean
+.PHONY: help test test-go test-app fuzz lint vet fmt-check plan capacity deps local-up local-down preview up destroy clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z -]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -40,6 +40,13 @@ $(BIN)/plan: $(GO_SOURCES)
 
 plan: $(BIN)/plan ## Offline plan of STACK: resource tree, outputs, manifests in build/plan/STACK/
 	$(BIN)/plan -stack $(STACK)
+
+$(BIN)/capacity: $(GO_SOURCES)
+	$(GO) build -o $@ ./cmd/capacity
+
+FORMAT ?= table
+capacity: $(BIN)/capacity ## Capacity plan and yearly cost of STACK (FORMAT=table|markdown|json)
+	$(BIN)/capacity -stack $(STACK) -format $(FORMAT)
 
 deps: ## Install the Debian packages the app and its tests need (root), or say which
 	scripts/local/deps.sh

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"django-gke/components"
+	"django-gke/infra/capacity"
 	"django-gke/infra/config"
 )
 
@@ -22,6 +23,11 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	base, err := BaseName(ctx.Stack())
+	if err != nil {
+		return err
+	}
+	// The capacity plan sizes the node pool, the HPA and the database connections.
+	plan, err := capacity.PlanFor(cfg)
 	if err != nil {
 		return err
 	}
@@ -83,5 +89,27 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("clusterLocation", cluster.Location)
 	ctx.Export("kubeconfig", cluster.Kubeconfig)
 	ctx.Export("namespace", webapp.Namespace)
+	ctx.Export("capacityPlan", CapacityOutput(plan))
 	return nil
+}
+
+// CapacityOutput is the capacityPlan stack output: the numbers the stack was sized with.
+func CapacityOutput(p *capacity.Plan) pulumi.Map {
+	usd := func(r interface{ FloatString(int) string }) pulumi.StringInput { return pulumi.String(r.FloatString(2)) }
+	return pulumi.Map{
+		"seedPods":                  pulumi.Int(int(p.Seed.Pods)),
+		"seedNodes":                 pulumi.Int(int(p.Seed.Nodes)),
+		"podsPerNode":               pulumi.Int(p.PodsPerNode),
+		"podsAtPeak":                pulumi.Int(int(p.PodsAtPeak)),
+		"hpaMinReplicas":            pulumi.Int(int(p.HPAMinReplicas)),
+		"hpaMaxReplicas":            pulumi.Int(int(p.HPAMaxReplicas)),
+		"nodePoolMinNodes":          pulumi.Int(int(p.NodePoolMinNodes)),
+		"nodePoolMaxNodes":          pulumi.Int(int(p.NodePoolMaxNodes)),
+		"dbConnections":             pulumi.Int(int(p.DBConnections)),
+		"dbMaxConnections":          pulumi.Int(p.DBMaxConnections),
+		"gunicornWorkers":           pulumi.Int(p.GunicornWorkers),
+		"seedYearlyCostUsd":         usd(p.Seed.YearlyUsd),
+		"yearlyCostUsd":             usd(p.Autoscaled.YearlyUsd),
+		"costPerMillionRequestsUsd": pulumi.String(p.Autoscaled.CostPerMillion.FloatString(4)),
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"django-gke/infra/offline"
+	"django-gke/infra/stackfile"
 )
 
 // stackDir writes Pulumi.yaml (the repository's) and one stack file into a temp dir.
@@ -40,7 +41,7 @@ func TestStackConfigIsMergedLikeTheCLI(t *testing.T) {
   django-gke:capacity:
     targetRps: 300
 `)
-	sc, err := offline.LoadStackConfig(dir, "qa")
+	sc, err := stackfile.Load(dir, "qa")
 	require.NoError(t, err)
 	assert.Equal(t, "django-gke", sc.Project)
 	assert.Equal(t, "acme-django-qa", sc.Values["gcp:project"])
@@ -54,26 +55,26 @@ func TestStackConfigIsMergedLikeTheCLI(t *testing.T) {
 
 func TestStackConfigRejectsWhatTheCLIRejects(t *testing.T) {
 	dir := stackDir(t, "qa", "config:\n  gcp:project: acme-django-qa\n  django-gke:capacity: big\n")
-	_, err := offline.LoadStackConfig(dir, "qa")
+	_, err := stackfile.Load(dir, "qa")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "Stack 'qa' with configuration key 'capacity' must be of type 'object'")
 
-	_, err = offline.LoadStackConfig(dir, "nope")
-	require.ErrorIs(t, err, offline.ErrNoStack)
+	_, err = stackfile.Load(dir, "nope")
+	require.ErrorIs(t, err, stackfile.ErrNoStack)
 	assert.Contains(t, err.Error(), "Pulumi.nope.yaml does not exist (stacks here: qa)")
 
 	bad := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(bad, "Pulumi.yaml"),
 		[]byte("name: django-gke\nruntime: go\nconfig:\n  env:\n    type: objekt\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(bad, "Pulumi.x.yaml"), []byte("config: {}\n"), 0o644))
-	_, err = offline.LoadStackConfig(bad, "x")
+	_, err = stackfile.Load(bad, "x")
 	require.Error(t, err, "Pulumi.yaml is checked against the CLI's project schema")
 }
 
 func TestProjectFileDeclaresEveryKeyWithDescriptionAndDefault(t *testing.T) {
 	// Loaded with the SDK so the file also passes the CLI's schema validation.
 	dir := stackDir(t, "x", "config: {gcp:project: acme-django-x}\n")
-	sc, err := offline.LoadStackConfig(dir, "x")
+	sc, err := stackfile.Load(dir, "x")
 	require.NoError(t, err)
 	text, err := os.ReadFile(filepath.Join(repoRoot(), "Pulumi.yaml"))
 	require.NoError(t, err)
@@ -215,5 +216,5 @@ func TestProgramErrorsAreTheValidationProblems(t *testing.T) {
 	_, err := planWith(t, "prd", map[string]string{"django-gke:capacity": `{"targetRps": -5}`})
 	require.Error(t, err)
 	assert.Equal(t, "invalid stack configuration (1 problem):\n  django-gke:capacity.targetRps: -5 is not allowed: must be > 0", err.Error())
-	assert.False(t, errors.Is(err, offline.ErrNoStack))
+	assert.False(t, errors.Is(err, stackfile.ErrNoStack))
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"django-gke/infra/offline"
+	"django-gke/infra/stackfile"
 )
 
 func main() {
@@ -28,7 +29,7 @@ func main() {
 
 func run(w io.Writer, dir, stack, out string) error {
 	if stack == "" {
-		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", offline.Stacks(dir))
+		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
 	}
 	start := time.Now()
 	res, err := offline.Run(offline.Options{Dir: dir, Stack: stack})

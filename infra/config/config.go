@@ -110,6 +110,8 @@ type App struct {
 	Memory string `json:"memory"`
 	// GunicornWorkers 0 means "from Cpu" (2 × cores + 1, at least 2).
 	GunicornWorkers int `json:"gunicornWorkers"`
+	// GunicornThreads per worker (gthread); each thread holds one database connection.
+	GunicornThreads int `json:"gunicornThreads"`
 	MinReplicas     int `json:"minReplicas"`
 	// Settings are extra, non-secret environment variables for Django.
 	Settings map[string]string `json:"settings"`
@@ -128,9 +130,14 @@ type Capacity struct {
 	// TargetUtilization is the HPA's CPU target, in (0, 1].
 	TargetUtilization Decimal `json:"targetUtilization"`
 	// Zones the stack spreads over; 0 means "from cluster.location".
-	Zones         int     `json:"zones"`
+	Zones int `json:"zones"`
+	// AvgResponseKb is the mean response size (internet egress per request).
 	AvgResponseKb Decimal `json:"avgResponseKb"`
-	AvgLogKb      Decimal `json:"avgLogKb"`
+	// AvgLogKb is what one request writes to Cloud Logging (access logs of nginx and gunicorn).
+	AvgLogKb Decimal `json:"avgLogKb"`
+	// PeakHoursPerDay at targetRps; the rest of the day runs at OffPeakFraction of it.
+	PeakHoursPerDay Decimal `json:"peakHoursPerDay"`
+	OffPeakFraction Decimal `json:"offPeakFraction"`
 }
 
 // Cost is django-gke:cost: overrides of the cost model's list prices (USD).

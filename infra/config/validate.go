@@ -266,6 +266,8 @@ func (c *Config) validateApp(v *validator) {
 	}
 	v.check(app.GunicornWorkers >= 0 && app.GunicornWorkers <= 64, key, "gunicornWorkers", app.GunicornWorkers,
 		"must be 0 (from cpu) or between 1 and 64")
+	v.check(app.GunicornThreads >= 1 && app.GunicornThreads <= 16, key, "gunicornThreads", app.GunicornThreads,
+		"must be between 1 and 16")
 	v.check(app.MinReplicas >= 1 && app.MinReplicas <= 1000, key, "minReplicas", app.MinReplicas,
 		"must be between 1 and 1000")
 	if c.Env == Prd {
@@ -300,6 +302,10 @@ func (c *Config) validateCapacity(v *validator) {
 		"targetUtilization", cp.TargetUtilization, "must be in (0, 1]")
 	nonNegative("avgResponseKb", cp.AvgResponseKb)
 	nonNegative("avgLogKb", cp.AvgLogKb)
+	v.check(cp.PeakHoursPerDay.Sign() > 0 && cp.PeakHoursPerDay.Cmp(DecimalFromInt(24)) <= 0, key, "peakHoursPerDay",
+		cp.PeakHoursPerDay, "must be in (0, 24]")
+	v.check(cp.OffPeakFraction.Sign() >= 0 && cp.OffPeakFraction.Cmp(DecimalFromInt(1)) <= 0, key, "offPeakFraction",
+		cp.OffPeakFraction, "must be in [0, 1]")
 	switch {
 	case cp.Zones < 0 || cp.Zones > 4:
 		v.ps.add(key, "zones", cp.Zones, "must be 0 (from cluster.location) or between 1 and 4")

@@ -19,6 +19,7 @@ import (
 
 	"django-gke/infra"
 	"django-gke/infra/config"
+	"django-gke/infra/stackfile"
 )
 
 // Options says which stack to run and how.
@@ -44,7 +45,7 @@ type Output struct {
 type Result struct {
 	Project   string
 	Stack     string
-	Config    *StackConfig
+	Config    *stackfile.StackConfig
 	Resources []*Resource
 	Outputs   map[string]Output
 	Invokes   []Invoke
@@ -65,7 +66,7 @@ type runner struct {
 }
 
 func (r *runner) run(opts Options) (*Result, error) {
-	sc, err := LoadStackConfig(opts.Dir, opts.Stack)
+	sc, err := stackfile.Load(opts.Dir, opts.Stack)
 	if err != nil {
 		return nil, err
 	}

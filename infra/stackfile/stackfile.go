@@ -1,4 +1,7 @@
-package offline
+// Package stackfile reads a stack's configuration the way the Pulumi CLI does
+// (Pulumi.yaml's project config overlaid by Pulumi.<stack>.yaml), without the
+// CLI and without linking any provider SDK, so small tools stay fast to build.
+package stackfile
 
 import (
 	"encoding/json"
@@ -9,8 +12,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+
+	"django-gke/infra/config"
 )
 
 // StackConfig is the configuration the Pulumi CLI would hand the program for a
@@ -39,12 +44,12 @@ func Stacks(dir string) []string {
 	return stacks
 }
 
-// LoadStackConfig reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the
+// Load reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the
 // Pulumi SDK's own loaders (so the project file passes the CLI's schema
 // validation) and merges them the way the CLI does: a key the stack file
 // does not set takes the project's default; a key it sets replaces the whole
 // value (objects are not deep-merged) and must match the declared type.
-func LoadStackConfig(dir, stack string) (*StackConfig, error) {
+func Load(dir, stack string) (*StackConfig, error) {
 	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
 	if err != nil {
 		return nil, err
@@ -58,14 +63,14 @@ func LoadStackConfig(dir, stack string) (*StackConfig, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", stackPath, err)
 	}
-	merged := config.Map{}
+	merged := pulumiconfig.Map{}
 	for k, v := range projectStack.Config {
 		merged[k] = v
 	}
 	if err := applyProjectConfig(stack, project, merged); err != nil {
 		return nil, err
 	}
-	decrypted, err := merged.Decrypt(config.NewBlindingDecrypter())
+	decrypted, err := merged.Decrypt(pulumiconfig.NewBlindingDecrypter())
 	if err != nil {
 		return nil, fmt.Errorf("reading config of stack %q: %w", stack, err)
 	}
@@ -83,7 +88,7 @@ func LoadStackConfig(dir, stack string) (*StackConfig, error) {
 // applyProjectConfig mirrors the CLI's merge of project-level config into a
 // stack's config (pulumi/pulumi sdk/go/common/workspace mergeConfig, with
 // validation on).
-func applyProjectConfig(stack string, project *workspace.Project, stackConfig config.Map) error {
+func applyProjectConfig(stack string, project *workspace.Project, stackConfig pulumiconfig.Map) error {
 	projectName := project.Name.String()
 	keys := make([]string, 0, len(project.Config))
 	for k := range project.Config {
@@ -93,15 +98,15 @@ func applyProjectConfig(stack string, project *workspace.Project, stackConfig co
 	var missing []string
 	for _, name := range keys {
 		declared := project.Config[name]
-		var key config.Key
+		var key pulumiconfig.Key
 		if strings.Contains(name, ":") {
-			parsed, err := config.ParseKey(name)
+			parsed, err := pulumiconfig.ParseKey(name)
 			if err != nil {
 				return err
 			}
 			key = parsed
 		} else {
-			key = config.MustMakeKey(projectName, name)
+			key = pulumiconfig.MustMakeKey(projectName, name)
 		}
 		stackValue, onStack, err := stackConfig.Get(key, true)
 		if err != nil {
@@ -135,27 +140,27 @@ func applyProjectConfig(stack string, project *workspace.Project, stackConfig co
 	return nil
 }
 
-func configValue(raw any) (config.Value, error) {
+func configValue(raw any) (pulumiconfig.Value, error) {
 	switch raw.(type) {
 	case string, bool, int, int64, float64, uint64:
-		return config.NewValue(fmt.Sprintf("%v", raw)), nil
+		return pulumiconfig.NewValue(fmt.Sprintf("%v", raw)), nil
 	}
 	simplified, err := workspace.SimplifyMarshalledValue(raw)
 	if err != nil {
-		return config.Value{}, err
+		return pulumiconfig.Value{}, err
 	}
 	text, err := json.Marshal(simplified)
 	if err != nil {
-		return config.Value{}, err
+		return pulumiconfig.Value{}, err
 	}
-	return config.NewObjectValue(string(text)), nil
+	return pulumiconfig.NewObjectValue(string(text)), nil
 }
 
-func checkDeclaredType(stack, name string, declared workspace.ProjectConfigType, v config.Value) error {
+func checkDeclaredType(stack, name string, declared workspace.ProjectConfigType, v pulumiconfig.Value) error {
 	if v.Secure() {
 		return nil // its plaintext is not available offline
 	}
-	text, err := v.Value(config.NewBlindingDecrypter())
+	text, err := v.Value(pulumiconfig.NewBlindingDecrypter())
 	if err != nil {
 		return err
 	}
@@ -170,4 +175,18 @@ func checkDeclaredType(stack, name string, declared workspace.ProjectConfigType,
 			workspace.InferFullTypeName(declared.TypeName(), declared.Items))
 	}
 	return nil
+}
+
+// LoadConfig reads a stack's configuration and builds the typed, validated
+// configuration from it; the error lists every problem.
+func LoadConfig(dir, stack string) (*config.Config, *StackConfig, error) {
+	sc, err := Load(dir, stack)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := config.Load(sc.Values)
+	if err != nil {
+		return nil, sc, err
+	}
+	return c, sc, nil
 }

@@ -1,0 +1,301 @@
+package capacity
+
+import (
+	"fmt"
+	"math/big"
+)
+
+// Units: sizes in KiB per request, prices per GiB; a month is 730 hours (8760 / 12).
+const (
+	hoursPerYear  = 365 * 24
+	hoursPerMonth = hoursPerYear / 12
+	kibPerGib     = 1 << 20
+	gibPerTib     = 1 << 10
+)
+
+// resolved are the prices one stack pays, list prices or overrides.
+type resolved struct {
+	nodeHourly       *big.Rat // machine (spot-discounted) + boot disk; private nodes have no IP
+	sqlInstances     int      // 2 with HA: Cloud SQL bills the standby like the primary
+	sqlHourly        *big.Rat // one instance: compute + storage
+	lbHourly         *big.Rat
+	loggingPerGib    *big.Rat
+	egressFlat       *big.Rat // nil: monthly tiers
+	egressTier1      *big.Rat
+	interZonePerGib  *big.Rat
+	domainPerYear    *big.Rat
+	spotDiscountNote string
+}
+
+func set(r *big.Rat) bool { return r != nil && r.Sign() > 0 }
+
+func orList(override, list *big.Rat) *big.Rat {
+	if set(override) {
+		return new(big.Rat).Set(override)
+	}
+	return new(big.Rat).Set(list)
+}
+
+func resolvePrices(in Inputs, m Machine, tier SQLTier) resolved {
+	p, o := Prices, in.Overrides
+	var res resolved
+	machine := new(big.Rat).Set(m.Hourly.Usd)
+	if in.Spot {
+		machine.Mul(machine, p.SpotFactor.Usd)
+		res.spotDiscountNote = " (Spot)"
+	}
+	disk := mul(p.NodeDisk.Usd, rat(int64(in.NodeDiskGb)), big.NewRat(1, hoursPerMonth))
+	res.nodeHourly = add(machine, disk)
+	if set(o.NodeUsdPerHour) { // the whole node: machine and disk
+		res.nodeHourly = new(big.Rat).Set(o.NodeUsdPerHour)
+		res.spotDiscountNote = " (override)"
+	}
+
+	res.sqlInstances = 1
+	if in.SQLRegional {
+		res.sqlInstances = 2
+	}
+	compute := new(big.Rat)
+	switch {
+	case tier.Shared && tier.MemoryMiB < 1024:
+		compute.Set(p.SQLSharedF1.Usd)
+	case tier.Shared:
+		compute.Set(p.SQLSharedG1.Usd)
+	default:
+		compute = add(mul(p.SQLvCPU.Usd, rat(int64(tier.VCPU))), mul(p.SQLMemoryGiB.Usd, big.NewRat(int64(tier.MemoryMiB), 1024)))
+	}
+	storage := mul(p.SQLStorageGiB.Usd, rat(int64(in.SQLDiskGb)), big.NewRat(1, hoursPerMonth))
+	res.sqlHourly = orList(o.DatabaseUsdPerHour, add(compute, storage))
+
+	res.lbHourly = orList(o.LoadBalancerUsdPerHour, p.LBForwardingRule.Usd)
+	res.loggingPerGib = orList(o.LoggingUsdPerGib, p.LoggingIngest.Usd)
+	res.egressTier1 = orList(o.EgressUsdPerGib, p.EgressTier1.Usd)
+	if set(o.EgressUsdPerGib) {
+		res.egressFlat = new(big.Rat).Set(o.EgressUsdPerGib)
+	}
+	res.interZonePerGib = orList(o.InternalUsdPerGib, p.InterZone.Usd)
+	res.domainPerYear = new(big.Rat)
+	if in.HasDomain {
+		res.domainPerYear = orList(o.DomainUsdPerYear, p.Domain.Usd)
+	}
+	return res
+}
+
+// Data rates at a request rate, in GiB per second.
+func egressGibPerSec(in Inputs, rps *big.Rat) *big.Rat {
+	return mul(rps, in.AvgResponseKb, big.NewRat(1, kibPerGib))
+}
+
+func logGibPerSec(in Inputs, rps *big.Rat) *big.Rat {
+	return mul(rps, in.AvgLogKb, big.NewRat(1, kibPerGib))
+}
+
+// interZoneGibPerSec: the database answers from one zone, so pods in the other
+// zones ((Z−1)/Z of them) pull their query results across zones; the model
+// takes a query result to be as large as the response it feeds.
+func interZoneGibPerSec(in Inputs, rps *big.Rat, zones int) *big.Rat {
+	return mul(egressGibPerSec(in, rps), big.NewRat(int64(zones-1), int64(zones)))
+}
+
+// seedCost is the seed's yearly formula, term by term:
+// (NW·CW + ND·CD + CL + NDStack·CStack + NDExt·CExt + NDInt·CInt)·T + Domain.
+func seedCost(in Inputs, p *Plan, pr resolved) (SeedRates, *big.Rat, []CostLine) {
+	perSec := big.NewRat(1, 3600)
+	r := SeedRates{
+		CW:                      mul(pr.nodeHourly, perSec),
+		CD:                      mul(pr.sqlHourly, perSec),
+		CL:                      mul(pr.lbHourly, perSec),
+		ND:                      pr.sqlInstances,
+		NDStack:                 logGibPerSec(in, in.TargetRps),
+		NDExt:                   egressGibPerSec(in, in.TargetRps),
+		NDInt:                   interZoneGibPerSec(in, in.TargetRps, p.Zones),
+		CStack:                  pr.loggingPerGib,
+		CExt:                    pr.egressTier1,
+		CInt:                    pr.interZonePerGib,
+		Domain:                  pr.domainPerYear,
+		NodeExternalIPUsdPerSec: new(big.Rat),
+	}
+	t := rat(SecondsPerYear)
+	lines := []CostLine{
+		{"nodes", "nodes (NW·CW)", mul(rat(p.Seed.Nodes), r.CW, t), fmt.Sprintf("%d × %s USD/h%s", p.Seed.Nodes, usd4(pr.nodeHourly), pr.spotDiscountNote)},
+		{"database", "database (ND·CD)", mul(rat(int64(r.ND)), r.CD, t), fmt.Sprintf("%d × %s USD/h", r.ND, usd4(pr.sqlHourly))},
+		{"lb", "load balancer (CL)", mul(r.CL, t), fmt.Sprintf("%s USD/h", usd4(pr.lbHourly))},
+		{"logging", "logging (NDStack·CStack)", mul(r.NDStack, r.CStack, t), fmt.Sprintf("%s GiB/s × %s USD/GiB", gib(r.NDStack), usd4(r.CStack))},
+		{"egress", "egress (NDExt·CExt)", mul(r.NDExt, r.CExt, t), fmt.Sprintf("%s GiB/s × %s USD/GiB", gib(r.NDExt), usd4(r.CExt))},
+		{"internal", "internal (NDInt·CInt)", mul(r.NDInt, r.CInt, t), fmt.Sprintf("%s GiB/s × %s USD/GiB", gib(r.NDInt), usd4(r.CInt))},
+		{"domain", "domain", new(big.Rat).Set(r.Domain), "per year"},
+	}
+	return r, sum(lines), lines
+}
+
+// estimate is the plan's yearly cost: always at peak, or autoscaled over a day
+// of PeakHoursPerDay at targetRps and the rest at OffPeakFraction of it.
+func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
+	peakHours := rat(hoursPerYear)
+	offHours := new(big.Rat)
+	offRps := new(big.Rat)
+	offNodes := p.NodesAtPeak
+	if autoscaled {
+		peakHours = mul(in.PeakHoursPerDay, rat(365))
+		offHours = sub(rat(hoursPerYear), peakHours)
+		offRps = mul(in.TargetRps, in.OffPeakFraction)
+		perPod := new(big.Rat).Quo(in.PodTps, in.Complexity)
+		offPods := max(ceilRat(new(big.Rat).Quo(offRps, mul(perPod, in.TargetUtilization))), p.HPAMinReplicas)
+		offNodes = max(p.NodesAtFloor, NodesSpread(offPods, int64(p.Zones), int64(p.PodsPerNode)))
+	}
+	requests := add(mul(in.TargetRps, peakHours, rat(3600)), mul(offRps, offHours, rat(3600)))
+	seconds := func(rateAtPeak, rateOffPeak *big.Rat) *big.Rat { // GiB per year
+		return add(mul(rateAtPeak, peakHours, rat(3600)), mul(rateOffPeak, offHours, rat(3600)))
+	}
+
+	nodeHours := add(mul(rat(p.NodesAtPeak), peakHours), mul(rat(offNodes), offHours))
+	natHourly := func(nodes int64) *big.Rat {
+		if nodes > 32 {
+			return big.NewRat(44, 1000) // a gateway with more than 32 VMs bills a flat 0.044 USD/h
+		}
+		return mul(rat(nodes), Prices.NATPerVM.Usd)
+	}
+	egressGib := seconds(egressGibPerSec(in, in.TargetRps), egressGibPerSec(in, offRps))
+	logGib := seconds(logGibPerSec(in, in.TargetRps), logGibPerSec(in, offRps))
+	interZoneGib := seconds(interZoneGibPerSec(in, in.TargetRps, p.Zones), interZoneGibPerSec(in, offRps, p.Zones))
+	freeLogGib := mul(Prices.LoggingFreeGiB.Usd, rat(12))
+	billedLogGib := sub(logGib, freeLogGib)
+	if billedLogGib.Sign() < 0 {
+		billedLogGib = new(big.Rat)
+	}
+
+	nodeDetail := fmt.Sprintf("%d nodes all year × %s USD/h%s", p.NodesAtPeak, usd4(pr.nodeHourly), pr.spotDiscountNote)
+	if autoscaled {
+		nodeDetail = fmt.Sprintf("%d nodes %sh/day, %d nodes the rest × %s USD/h%s", p.NodesAtPeak,
+			in.PeakHoursPerDay.FloatString(1), offNodes, usd4(pr.nodeHourly), pr.spotDiscountNote)
+	}
+	lines := []CostLine{
+		{"nodes", "nodes", mul(nodeHours, pr.nodeHourly), nodeDetail},
+		{"cluster", "GKE cluster fee", mul(rat(hoursPerYear), Prices.GKEClusterFee.Usd), "1 cluster × 0.10 USD/h"},
+		{"nat", "Cloud NAT", add(mul(natHourly(p.NodesAtPeak), peakHours), mul(natHourly(offNodes), offHours)), "per VM-hour"},
+		{"database", "database", mul(rat(int64(pr.sqlInstances)), pr.sqlHourly, rat(hoursPerYear)),
+			fmt.Sprintf("%d × %s USD/h (compute + storage)", pr.sqlInstances, usd4(pr.sqlHourly))},
+		{"lb", "load balancer rule", mul(pr.lbHourly, rat(hoursPerYear)), fmt.Sprintf("%s USD/h", usd4(pr.lbHourly))},
+		{"lbData", "load balancer data", mul(egressGib, Prices.LBDataProcessed.Usd), fmt.Sprintf("%s GiB × %s USD/GiB", gib(egressGib), usd4(Prices.LBDataProcessed.Usd))},
+		{"egress", "egress", egressCost(egressGib, pr), fmt.Sprintf("%s GiB/year, %s", gib(egressGib), egressNote(pr))},
+		{"internal", "inter-zone traffic", mul(interZoneGib, pr.interZonePerGib), fmt.Sprintf("%s GiB × %s USD/GiB", gib(interZoneGib), usd4(pr.interZonePerGib))},
+		{"logging", "logging", mul(billedLogGib, pr.loggingPerGib), fmt.Sprintf("%s GiB/year, 600 free × %s USD/GiB", gib(logGib), usd4(pr.loggingPerGib))},
+		{"domain", "domain", new(big.Rat).Set(pr.domainPerYear), "per year"},
+	}
+	total := sum(lines)
+	perMillion := new(big.Rat)
+	if requests.Sign() > 0 {
+		perMillion = new(big.Rat).Quo(total, new(big.Rat).Quo(requests, rat(1_000_000)))
+	}
+	return Estimate{Lines: lines, YearlyUsd: total, RequestsPerYr: requests, CostPerMillion: perMillion}
+}
+
+// egressCost bills a year's egress month by month through the volume tiers.
+func egressCost(yearGib *big.Rat, pr resolved) *big.Rat {
+	if pr.egressFlat != nil {
+		return mul(yearGib, pr.egressFlat)
+	}
+	month := new(big.Rat).Quo(yearGib, rat(12))
+	tiers := []struct {
+		upToTib int64 // -1: no limit
+		price   *big.Rat
+	}{{1, Prices.EgressTier1.Usd}, {10, Prices.EgressTier2.Usd}, {-1, Prices.EgressTier3.Usd}}
+	cost, billed := new(big.Rat), new(big.Rat)
+	for _, t := range tiers {
+		chunk := sub(month, billed)
+		if t.upToTib >= 0 {
+			limit := sub(rat(t.upToTib*gibPerTib), billed)
+			if chunk.Cmp(limit) > 0 {
+				chunk = limit
+			}
+		}
+		if chunk.Sign() <= 0 {
+			break
+		}
+		cost.Add(cost, mul(chunk, t.price))
+		billed.Add(billed, chunk)
+	}
+	return mul(cost, rat(12))
+}
+
+func egressNote(pr resolved) string {
+	if pr.egressFlat != nil {
+		return "flat " + usd4(pr.egressFlat) + " USD/GiB (override)"
+	}
+	return "monthly tiers 0.12 / 0.11 / 0.08 USD/GiB"
+}
+
+// Dominant returns the largest line of an estimate.
+func (e Estimate) Dominant() CostLine {
+	var best CostLine
+	for _, l := range e.Lines {
+		if best.YearlyUsd == nil || l.YearlyUsd.Cmp(best.YearlyUsd) > 0 {
+			best = l
+		}
+	}
+	return best
+}
+
+func rat(n int64) *big.Rat { return new(big.Rat).SetInt64(n) }
+
+func mul(xs ...*big.Rat) *big.Rat {
+	out := big.NewRat(1, 1)
+	for _, x := range xs {
+		out.Mul(out, x)
+	}
+	return out
+}
+
+func add(xs ...*big.Rat) *big.Rat {
+	out := new(big.Rat)
+	for _, x := range xs {
+		out.Add(out, x)
+	}
+	return out
+}
+
+func sub(a, b *big.Rat) *big.Rat { return new(big.Rat).Sub(a, b) }
+
+func sum(lines []CostLine) *big.Rat {
+	out := new(big.Rat)
+	for _, l := range lines {
+		out.Add(out, l.YearlyUsd)
+	}
+	return out
+}
+
+func usd4(r *big.Rat) string { return trim(r.FloatString(4)) }
+
+func gib(r *big.Rat) string {
+	f, _ := r.Float64()
+	switch {
+	case f >= 100:
+		return fmt.Sprintf("%.0f", f)
+	case f >= 0.01:
+		return fmt.Sprintf("%.3g", f)
+	}
+	return fmt.Sprintf("%.3g", f)
+}
+
+// trim drops trailing zeros of a decimal string ("0.0670" → "0.067").
+func trim(s string) string {
+	if !containsDot(s) {
+		return s
+	}
+	for len(s) > 0 && s[len(s)-1] == '0' {
+		s = s[:len(s)-1]
+	}
+	if len(s) > 0 && s[len(s)-1] == '.' {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func containsDot(s string) bool {
+	for _, c := range s {
+		if c == '.' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,250 @@
+package capacity
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+)
+
+// Report formats.
+const (
+	FormatTable    = "table"
+	FormatMarkdown = "markdown"
+	FormatJSON     = "json"
+)
+
+// Formats lists the formats Write accepts.
+var Formats = []string{FormatTable, FormatMarkdown, FormatJSON}
+
+// Write renders the plan of a stack in one of Formats.
+func Write(w io.Writer, stack, env string, p *Plan, format string) error {
+	switch format {
+	case FormatJSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(p.JSON(stack, env))
+	case FormatTable, FormatMarkdown:
+		writeText(w, stack, env, p, format == FormatMarkdown)
+		return nil
+	}
+	return fmt.Errorf("format %q is not allowed: must be one of %s", format, strings.Join(Formats, ", "))
+}
+
+// JSON is the machine-readable plan.
+func (p *Plan) JSON(stack, env string) map[string]any {
+	in := p.Inputs
+	money := func(r *big.Rat) json.Number { return json.Number(r.FloatString(2)) }
+	return map[string]any{
+		"stack": stack, "env": env, "pricesAsOf": PricesAsOf, "region": "us-central1 list prices",
+		"inputs": map[string]any{
+			"targetRps": json.Number(in.TargetRps.RatString()), "podTps": json.Number(in.PodTps.RatString()),
+			"complexity": json.Number(in.Complexity.RatString()), "targetUtilization": json.Number(decimal(in.TargetUtilization)),
+			"zones": p.Zones, "machineType": in.MachineType, "spot": in.Spot, "sqlTier": in.SQLTier, "sqlRegional": in.SQLRegional,
+			"podCpuMilli": p.PodRequests.CPUMilli, "podMemoryMiB": p.PodRequests.MemoryMiB,
+			"peakHoursPerDay": json.Number(decimal(in.PeakHoursPerDay)), "offPeakFraction": json.Number(decimal(in.OffPeakFraction)),
+		},
+		"seed": map[string]any{
+			"pods": p.Seed.Pods, "podsPerNode": p.Seed.PodsPerNode, "nodes": p.Seed.Nodes,
+			"yearlyCostUsd": money(p.Seed.YearlyUsd), "lines": p.Seed.Lines,
+		},
+		"plan": map[string]any{
+			"podsAtPeak": p.PodsAtPeak, "hpaMinReplicas": p.HPAMinReplicas, "hpaMaxReplicas": p.HPAMaxReplicas,
+			"surgePods": p.SurgePods, "podsPerNode": p.PodsPerNode, "podsPerNodeLimit": p.PodsPerNodeLimit,
+			"nodesAtPeak": p.NodesAtPeak, "nodesAtFloor": p.NodesAtFloor,
+			"nodePoolMinNodes": p.NodePoolMinNodes, "nodePoolMaxNodes": p.NodePoolMaxNodes,
+			"gunicornWorkers": p.GunicornWorkers, "gunicornThreads": p.GunicornThreads,
+			"dbConnections": p.DBConnections, "dbConnectionsWithMargin": p.DBConnectionsNeeded,
+			"dbMaxConnections": p.DBMaxConnections,
+			"yearlyCostUsd":    money(p.Autoscaled.YearlyUsd), "atPeakYearlyCostUsd": money(p.AtPeak.YearlyUsd),
+			"costPerMillionRequestsUsd": json.Number(p.Autoscaled.CostPerMillion.FloatString(4)),
+			"requestsPerYear":           json.Number(p.Autoscaled.RequestsPerYr.FloatString(0)),
+			"dominantCost":              p.Autoscaled.Dominant().Key,
+			"lines":                     p.Autoscaled.Lines, "atPeakLines": p.AtPeak.Lines,
+		},
+	}
+}
+
+func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
+	in := p.Inputs
+	m := Machines[in.MachineType]
+	h := func(s string) {
+		if markdown {
+			fmt.Fprintf(w, "\n#### %s\n\n", s)
+		} else {
+			fmt.Fprintf(w, "\n%s\n%s\n", s, strings.Repeat("─", len([]rune(s))))
+		}
+	}
+	pre := func(lines ...string) {
+		if markdown {
+			fmt.Fprintln(w, "```")
+		}
+		for _, l := range lines {
+			fmt.Fprintln(w, l)
+		}
+		if markdown {
+			fmt.Fprintln(w, "```")
+		}
+	}
+	if markdown {
+		fmt.Fprintf(w, "### Capacity plan: stack `%s` (env %s)\n\nGCP list prices, us-central1, as of %s (sources in `infra/capacity/prices.go`).\n", stack, env, PricesAsOf)
+	} else {
+		fmt.Fprintf(w, "Capacity plan for stack %s (env %s). GCP list prices, us-central1, as of %s.\n", stack, env, PricesAsOf)
+	}
+
+	h("Inputs")
+	spot := ""
+	if in.Spot {
+		spot = ", Spot"
+	}
+	availability := "ZONAL"
+	if in.SQLRegional {
+		availability = "REGIONAL (HA)"
+	}
+	pre(
+		fmt.Sprintf("targetRps %s · podTps (TPS) %s · complexity (C) %s · targetUtilization %s · zones %d",
+			decimal(in.TargetRps), decimal(in.PodTps), decimal(in.Complexity), decimal(in.TargetUtilization), p.Zones),
+		fmt.Sprintf("nodes %s (%d vCPU, %d GiB%s) · app pod requests %dm CPU / %d MiB (gunicorn %dm/%d MiB + nginx %dm/%d MiB + cloud-sql-proxy %dm/%d MiB)",
+			in.MachineType, m.VCPU, m.MemoryGiB, spot, p.PodRequests.CPUMilli, p.PodRequests.MemoryMiB,
+			in.GunicornCPUMilli, in.GunicornMemoryMiB, NginxCPUMilli, NginxMemoryMiB, ProxyCPUMilli, ProxyMemoryMiB),
+		fmt.Sprintf("database %s %s · gunicorn %d workers × %d threads · traffic: %s h/day at peak, %s of it the rest",
+			in.SQLTier, availability, p.GunicornWorkers, p.GunicornThreads, decimal(in.PeakHoursPerDay), decimal(in.OffPeakFraction)),
+	)
+
+	h("The seed's method")
+	r := p.Seed.Rates
+	pwSource := fmt.Sprintf("from %s: allocatable %dm / %d MiB minus DaemonSets %dm / %d MiB, limited by %s",
+		in.MachineType, p.Allocatable.CPUMilli, p.Allocatable.MemoryMiB, DaemonSetCPUMilli, DaemonSetMemoryMiB, p.PodsPerNodeLimit)
+	if p.PodsPerNodeLimit == "config" {
+		pwSource = "capacity.podsPerNode"
+	}
+	pre(
+		fmt.Sprintf("P  = ⌈targetRps / (TPS / C)⌉ = ⌈%s / (%s / %s)⌉ = %d pods", decimal(in.TargetRps), decimal(in.PodTps), decimal(in.Complexity), p.Seed.Pods),
+		fmt.Sprintf("PW = %d pods per node (%s)", p.Seed.PodsPerNode, pwSource),
+		fmt.Sprintf("NW = ⌈P / PW⌉ = ⌈%d / %d⌉ = %d nodes", p.Seed.Pods, p.Seed.PodsPerNode, p.Seed.Nodes),
+		"yearly = (NW·CW + ND·CD + CL + NDStack·CStack + NDExt·CExt + NDInt·CInt)·T + Domain",
+		fmt.Sprintf("       = (%d·%s + %d·%s + %s + %s·%s + %s·%s + %s·%s)·%d + %s",
+			p.Seed.Nodes, g(r.CW), r.ND, g(r.CD), g(r.CL), g(r.NDStack), g(r.CStack), g(r.NDExt), g(r.CExt), g(r.NDInt), g(r.CInt),
+			SecondsPerYear, decimal(r.Domain)),
+		fmt.Sprintf("       = %s USD a year", dollars(p.Seed.YearlyUsd)),
+		"  (CW, CD, CL in USD/s; ND counts billed instances, 2 with HA; NDStack, NDExt, NDInt in GiB/s; prices in USD/GiB)",
+	)
+
+	h("The plan (what the program deploys)")
+	nodePool := fmt.Sprintf("node pool %d..%d (max: %d pods at peak + %d surge, %s)", p.NodePoolMinNodes, p.NodePoolMaxNodes,
+		p.HPAMaxReplicas, p.SurgePods, survive(p.Zones))
+	if p.NodePoolMaxFromConfig {
+		nodePool += " — max set by cluster.maxNodes"
+	}
+	pre(
+		fmt.Sprintf("pods at peak = ⌈targetRps·C / (TPS·utilization)⌉ = ⌈%s·%s / (%s·%s)⌉ = %d",
+			decimal(in.TargetRps), decimal(in.Complexity), decimal(in.PodTps), decimal(in.TargetUtilization), p.PodsAtPeak),
+		fmt.Sprintf("HPA          min %d, max %d (target CPU %s%%); a rollout adds up to %d pods (maxSurge %d%%)",
+			p.HPAMinReplicas, p.HPAMaxReplicas, decimal(mul(in.TargetUtilization, rat(100))), p.SurgePods, RollingSurgeRatio),
+		fmt.Sprintf("nodes        %d at peak (%d pods over %d zones, %d per node), %d at the floor; %s",
+			p.NodesAtPeak, p.PodsAtPeak, p.Zones, p.PodsPerNode, p.NodesAtFloor, nodePool),
+		fmt.Sprintf("database     %d connections ((%d + %d) pods × %d workers × %d threads + %d) + %d%% = %d ≤ max_connections %d (tier default %d, memory ceiling %d)",
+			p.DBConnections, p.HPAMaxReplicas, p.SurgePods, p.GunicornWorkers, p.GunicornThreads, MigrationConnections+ReservedConnections,
+			ConnectionMarginPercent, p.DBConnectionsNeeded, p.DBMaxConnections, p.DBDefaultConnections, p.DBCeilingConnections),
+	)
+
+	h("Yearly cost (USD)")
+	seedByKey := map[string]*big.Rat{}
+	for _, l := range p.Seed.Lines {
+		seedByKey[l.Key] = l.YearlyUsd
+	}
+	rows := [][]string{{"", "seed (always at peak)", "plan at peak", "plan autoscaled", "autoscaled: how"}}
+	for i, l := range p.Autoscaled.Lines {
+		seed := "—"
+		if v, ok := seedByKey[l.Key]; ok {
+			seed = dollars(v)
+		}
+		rows = append(rows, []string{l.Name, seed, dollars(p.AtPeak.Lines[i].YearlyUsd), dollars(l.YearlyUsd), l.Detail})
+	}
+	rows = append(rows, []string{"total", dollars(p.Seed.YearlyUsd), dollars(p.AtPeak.YearlyUsd), dollars(p.Autoscaled.YearlyUsd), ""})
+	seedPerMillion := new(big.Rat).Quo(p.Seed.YearlyUsd, new(big.Rat).Quo(mul(in.TargetRps, rat(SecondsPerYear)), rat(1_000_000)))
+	rows = append(rows, []string{"per 1M requests", cents(seedPerMillion), cents(p.AtPeak.CostPerMillion), cents(p.Autoscaled.CostPerMillion), ""})
+	table(w, rows, markdown)
+	dom := p.Autoscaled.Dominant()
+	share := new(big.Rat).Quo(mul(dom.YearlyUsd, rat(100)), p.Autoscaled.YearlyUsd)
+	fmt.Fprintf(w, "\nDominant term: %s, %s%% of the autoscaled estimate.\n", dom.Name, share.FloatString(0))
+}
+
+func survive(zones int) string {
+	if zones < 2 {
+		return "zonal: no spare zone"
+	}
+	return fmt.Sprintf("carried by %d of %d zones if one is lost", zones-1, zones)
+}
+
+func table(w io.Writer, rows [][]string, markdown bool) {
+	if markdown {
+		for i, r := range rows {
+			fmt.Fprintf(w, "| %s |\n", strings.Join(r, " | "))
+			if i == 0 {
+				seps := make([]string, len(r))
+				for j := range seps {
+					seps[j] = "---:"
+				}
+				seps[0], seps[len(seps)-1] = "---", "---"
+				fmt.Fprintf(w, "| %s |\n", strings.Join(seps, " | "))
+			}
+		}
+		return
+	}
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for j, c := range r {
+			widths[j] = max(widths[j], len([]rune(c)))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for j, c := range r {
+			pad := strings.Repeat(" ", widths[j]-len([]rune(c)))
+			switch {
+			case j == 0 || j == len(r)-1:
+				b.WriteString(c + pad)
+			default:
+				b.WriteString(pad + c)
+			}
+			b.WriteString("  ")
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// decimal prints an exact value briefly ("0.7", "10000").
+func decimal(r *big.Rat) string {
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	return trim(r.FloatString(6))
+}
+
+// g prints small per-second rates with 4 significant digits.
+func g(r *big.Rat) string {
+	f, _ := r.Float64()
+	return fmt.Sprintf("%.4g", f)
+}
+
+// dollars prints whole dollars with thousands separators.
+func dollars(r *big.Rat) string {
+	s := r.FloatString(0)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+func cents(r *big.Rat) string { return r.FloatString(2) }

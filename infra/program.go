@@ -95,7 +95,9 @@ func Program(ctx *pulumi.Context) error {
 
 // CapacityOutput is the capacityPlan stack output: the numbers the stack was sized with.
 func CapacityOutput(p *capacity.Plan) pulumi.Map {
-	usd := func(r interface{ FloatString(int) string }) pulumi.StringInput { return pulumi.String(r.FloatString(2)) }
+	usd := func(r interface{ FloatString(int) string }) pulumi.StringInput {
+		return pulumi.String(r.FloatString(2))
+	}
 	return pulumi.Map{
 		"seedPods":                  pulumi.Int(int(p.Seed.Pods)),
 		"seedNodes":                 pulumi.Int(int(p.Seed.Nodes)),

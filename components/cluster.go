@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -14,8 +16,37 @@ type AuthorizedNetwork struct {
 	Cidr string
 }
 
+// NodeServiceAccountRoles is all a node needs: write logs and metrics, read
+// monitoring data for autoscaling. (Pulling images: artifactregistry.reader on
+// the one repository, granted where the repository is declared.)
+var NodeServiceAccountRoles = []string{
+	"roles/autoscaling.metricsWriter",
+	"roles/logging.logWriter",
+	"roles/monitoring.metricWriter",
+	"roles/monitoring.viewer",
+	"roles/stackdriver.resourceMetadata.writer",
+}
+
+// NodePoolArgs sizes the one node pool the app runs on.
+type NodePoolArgs struct {
+	MachineType string
+	DiskGb      int
+	Spot        bool
+	// MinNodes and MaxNodes count nodes across all zones (the capacity plan's).
+	MinNodes, MaxNodes int
+	// Zones the pool spans: 1 for a zonal cluster.
+	Zones  int
+	Labels map[string]string
+}
+
+// MaintenanceWindow is a recurring window (RFC 5545 recurrence, UTC times).
+type MaintenanceWindow struct {
+	Start, End, Recurrence string
+}
+
 // ClusterArgs configures the GKE cluster.
 type ClusterArgs struct {
+	Project string
 	// Location is a zone (zonal cluster) or a region (regional cluster).
 	Location           string
 	NetworkSelfLink    pulumi.StringInput
@@ -28,10 +59,17 @@ type ClusterArgs struct {
 	AuthorizedNetworks []AuthorizedNetwork
 	DeletionProtection bool
 	// WorkloadPool is "<project>.svc.id.goog" (Workload Identity).
-	WorkloadPool string
+	WorkloadPool      string
+	ManagedPrometheus bool
+	Maintenance       MaintenanceWindow
+	// NodeTag is put on every node (firewall rules target it).
+	NodeTag  string
+	NodePool NodePoolArgs
+	Labels   map[string]string
 }
 
-// Cluster is a private, VPC-native GKE cluster and a Kubernetes provider for it.
+// Cluster is a private, VPC-native GKE cluster, its node pool, the nodes'
+// service account, and a Kubernetes provider for it.
 type Cluster struct {
 	pulumi.ResourceState
 
@@ -39,17 +77,44 @@ type Cluster struct {
 	Location    pulumi.StringOutput `pulumi:"location"`
 	Endpoint    pulumi.StringOutput `pulumi:"endpoint"`
 	// Kubeconfig is secret: it names the endpoint and CA of a production cluster.
-	Kubeconfig pulumi.StringOutput `pulumi:"kubeconfig"`
+	Kubeconfig               pulumi.StringOutput `pulumi:"kubeconfig"`
+	NodeServiceAccount       pulumi.StringOutput `pulumi:"nodeServiceAccount"`
+	NodeServiceAccountMember pulumi.StringOutput // "serviceAccount:<email>", for IAM bindings
+	// NodePool must exist before workloads can be scheduled.
+	NodePool *container.NodePool
 	// Provider deploys Kubernetes objects to this cluster.
 	Provider *kubernetes.Provider
 }
 
-// NewCluster declares the cluster and its Kubernetes provider.
+// NewCluster declares the cluster, its node pool and its Kubernetes provider.
 func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	c := &Cluster{}
 	if err := ctx.RegisterComponentResource("django-gke:components:Cluster", name, c, opts...); err != nil {
 		return nil, err
 	}
+	child := childOptions(c, opts)
+
+	// A dedicated, least-privilege identity for nodes (never the Compute Engine default SA, which is Editor).
+	nodeSA, err := serviceaccount.NewAccount(ctx, name+"-nodes", &serviceaccount.AccountArgs{
+		AccountId:   pulumi.String(name + "-nodes"),
+		DisplayName: pulumi.String("GKE nodes of " + name),
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating node service account: %w", err)
+	}
+	var roleBindings []pulumi.Resource
+	for _, role := range NodeServiceAccountRoles {
+		b, err := projects.NewIAMMember(ctx, name+"-nodes-"+shortRole(role), &projects.IAMMemberArgs{
+			Project: pulumi.String(args.Project),
+			Role:    pulumi.String(role),
+			Member:  nodeSA.Member,
+		}, child()...)
+		if err != nil {
+			return nil, fmt.Errorf("granting %s to the nodes: %w", role, err)
+		}
+		roleBindings = append(roleBindings, b)
+	}
+
 	cidrBlocks := container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray{}
 	for _, n := range args.AuthorizedNetworks {
 		cidrBlocks = append(cidrBlocks, container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{
@@ -62,11 +127,18 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		Location:   pulumi.String(args.Location),
 		Network:    args.NetworkSelfLink,
 		Subnetwork: args.SubnetworkSelfLink,
-		// The default pool cannot be configured well; node pools are managed separately.
+		// The default pool cannot be configured well; the node pool below is managed separately.
 		RemoveDefaultNodePool: pulumi.Bool(true),
 		InitialNodeCount:      pulumi.Int(1),
-		DeletionProtection:    pulumi.Bool(args.DeletionProtection),
-		NetworkingMode:        pulumi.String("VPC_NATIVE"),
+		// Even the short-lived default pool runs as the least-privilege SA.
+		NodeConfig: &container.ClusterNodeConfigArgs{
+			ServiceAccount:         nodeSA.Email,
+			OauthScopes:            pulumi.StringArray{pulumi.String("https://www.googleapis.com/auth/cloud-platform")},
+			ShieldedInstanceConfig: &container.ClusterNodeConfigShieldedInstanceConfigArgs{EnableSecureBoot: pulumi.Bool(true), EnableIntegrityMonitoring: pulumi.Bool(true)},
+			WorkloadMetadataConfig: &container.ClusterNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
+		},
+		DeletionProtection: pulumi.Bool(args.DeletionProtection),
+		NetworkingMode:     pulumi.String("VPC_NATIVE"),
 		IpAllocationPolicy: &container.ClusterIpAllocationPolicyArgs{
 			ClusterSecondaryRangeName:  pulumi.String(args.PodsRangeName),
 			ServicesSecondaryRangeName: pulumi.String(args.ServicesRangeName),
@@ -78,7 +150,8 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		},
 		// An empty list still enables the allow-list: only the VPC reaches the API.
 		MasterAuthorizedNetworksConfig: &container.ClusterMasterAuthorizedNetworksConfigArgs{
-			CidrBlocks: cidrBlocks,
+			CidrBlocks:                  cidrBlocks,
+			GcpPublicCidrsAccessEnabled: pulumi.Bool(false),
 		},
 		WorkloadIdentityConfig: &container.ClusterWorkloadIdentityConfigArgs{
 			WorkloadPool: pulumi.String(args.WorkloadPool),
@@ -87,9 +160,80 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		// Dataplane V2 enforces NetworkPolicy.
 		DatapathProvider:    pulumi.String("ADVANCED_DATAPATH"),
 		EnableShieldedNodes: pulumi.Bool(true),
-	}, pulumi.Parent(c))
+		// The seed's Stackdriver logs: system and workload logs to Cloud Logging.
+		LoggingConfig: &container.ClusterLoggingConfigArgs{
+			EnableComponents: pulumi.ToStringArray([]string{"SYSTEM_COMPONENTS", "WORKLOADS"}),
+		},
+		MonitoringConfig: &container.ClusterMonitoringConfigArgs{
+			EnableComponents:  pulumi.ToStringArray([]string{"SYSTEM_COMPONENTS"}),
+			ManagedPrometheus: &container.ClusterMonitoringConfigManagedPrometheusArgs{Enabled: pulumi.Bool(args.ManagedPrometheus)},
+		},
+		AddonsConfig: &container.ClusterAddonsConfigArgs{
+			// GKE Ingress (the global load balancer) and the HPA controller.
+			HttpLoadBalancing:        &container.ClusterAddonsConfigHttpLoadBalancingArgs{Disabled: pulumi.Bool(false)},
+			HorizontalPodAutoscaling: &container.ClusterAddonsConfigHorizontalPodAutoscalingArgs{Disabled: pulumi.Bool(false)},
+		},
+		MaintenancePolicy: &container.ClusterMaintenancePolicyArgs{
+			RecurringWindow: &container.ClusterMaintenancePolicyRecurringWindowArgs{
+				StartTime:  pulumi.String(args.Maintenance.Start),
+				EndTime:    pulumi.String(args.Maintenance.End),
+				Recurrence: pulumi.String(args.Maintenance.Recurrence),
+			},
+		},
+		CostManagementConfig: &container.ClusterCostManagementConfigArgs{Enabled: pulumi.Bool(true)},
+		ResourceLabels:       pulumi.ToStringMap(args.Labels),
+	}, child(pulumi.DependsOn(roleBindings),
+		// The default pool's settings only matter at creation; after it is removed
+		// the provider reports them as drift (hashicorp/terraform-provider-google#10476).
+		pulumi.IgnoreChanges([]string{"nodeConfig", "initialNodeCount"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating GKE cluster: %w", err)
+	}
+
+	np := args.NodePool
+	perZone := (np.MinNodes + np.Zones - 1) / max(np.Zones, 1)
+	pool, err := container.NewNodePool(ctx, name+"-pool", &container.NodePoolArgs{
+		// No fixed name: a replaced pool is created before the old one is deleted.
+		Cluster:          cluster.ID(),
+		Location:         pulumi.String(args.Location),
+		InitialNodeCount: pulumi.Int(max(perZone, 1)),
+		Autoscaling: &container.NodePoolAutoscalingArgs{
+			TotalMinNodeCount: pulumi.Int(np.MinNodes),
+			TotalMaxNodeCount: pulumi.Int(np.MaxNodes),
+			LocationPolicy:    pulumi.String("BALANCED"),
+		},
+		Management: &container.NodePoolManagementArgs{
+			AutoRepair:  pulumi.Bool(true),
+			AutoUpgrade: pulumi.Bool(true),
+		},
+		// Surge upgrades: one extra node at a time, never fewer than the pool had.
+		UpgradeSettings: &container.NodePoolUpgradeSettingsArgs{
+			Strategy:       pulumi.String("SURGE"),
+			MaxSurge:       pulumi.Int(1),
+			MaxUnavailable: pulumi.Int(0),
+		},
+		NodeConfig: &container.NodePoolNodeConfigArgs{
+			MachineType:    pulumi.String(np.MachineType),
+			DiskSizeGb:     pulumi.Int(np.DiskGb),
+			DiskType:       pulumi.String("pd-balanced"),
+			ImageType:      pulumi.String("COS_CONTAINERD"),
+			Spot:           pulumi.Bool(np.Spot),
+			ServiceAccount: nodeSA.Email,
+			OauthScopes:    pulumi.StringArray{pulumi.String("https://www.googleapis.com/auth/cloud-platform")},
+			ShieldedInstanceConfig: &container.NodePoolNodeConfigShieldedInstanceConfigArgs{
+				EnableSecureBoot:          pulumi.Bool(true),
+				EnableIntegrityMonitoring: pulumi.Bool(true),
+			},
+			// Pods see the GKE metadata server (Workload Identity), never the node's credentials.
+			WorkloadMetadataConfig: &container.NodePoolNodeConfigWorkloadMetadataConfigArgs{Mode: pulumi.String("GKE_METADATA")},
+			Metadata:               pulumi.StringMap{"disable-legacy-endpoints": pulumi.String("true")},
+			Tags:                   pulumi.StringArray{pulumi.String(args.NodeTag)},
+			Labels:                 pulumi.ToStringMap(np.Labels),
+			ResourceLabels:         pulumi.ToStringMap(args.Labels),
+		},
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating node pool: %w", err)
 	}
 
 	// ApplyT only to change shape: three outputs into one kubeconfig text.
@@ -100,7 +244,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig:            kubeconfig,
 		EnableServerSideApply: pulumi.Bool(true),
-	}, pulumi.Parent(c))
+	}, child()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Kubernetes provider: %w", err)
 	}
@@ -109,11 +253,27 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	c.Location = cluster.Location
 	c.Endpoint = cluster.Endpoint
 	c.Kubeconfig = pulumi.ToSecret(kubeconfig).(pulumi.StringOutput)
+	c.NodeServiceAccount = nodeSA.Email
+	c.NodeServiceAccountMember = nodeSA.Member
+	c.NodePool = pool
 	c.Provider = provider
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"clusterName": c.ClusterName,
-		"location":    c.Location,
-		"endpoint":    c.Endpoint,
-		"kubeconfig":  c.Kubeconfig,
+		"clusterName":        c.ClusterName,
+		"location":           c.Location,
+		"endpoint":           c.Endpoint,
+		"kubeconfig":         c.Kubeconfig,
+		"nodeServiceAccount": c.NodeServiceAccount,
 	})
+}
+
+// shortRole turns "roles/logging.logWriter" into "logging-logWriter" for resource names.
+func shortRole(role string) string {
+	out := []rune{}
+	for _, r := range role[len("roles/"):] {
+		if r == '.' {
+			r = '-'
+		}
+		out = append(out, r)
+	}
+	return string(out)
 }

@@ -7,8 +7,17 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/servicenetworking"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
+
+// GoogleLoadBalancerRanges are where Google's front ends and health checks
+// connect from (https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges).
+var GoogleLoadBalancerRanges = []string{"130.211.0.0/22", "35.191.0.0/16"}
+
+// PrivateServicesPrefixLength sizes the range peered to Google's service
+// producer network, where Cloud SQL's private IPs live.
+const PrivateServicesPrefixLength = 20
 
 // NetworkArgs is the VPC's address plan.
 type NetworkArgs struct {
@@ -16,32 +25,43 @@ type NetworkArgs struct {
 	Cidr         string
 	PodsCidr     string
 	ServicesCidr string
+	// NodeTag is the network tag of the cluster's nodes (firewall target).
+	NodeTag string
+	// AppPort is the port the load balancer reaches pods on (nginx, via NEGs).
+	AppPort int
 }
 
 // Network is a custom-mode VPC with one regional subnet whose secondary
-// ranges hold pod and service IPs (VPC-native GKE).
+// ranges hold pod and service IPs (VPC-native GKE), Cloud NAT for the private
+// nodes' egress, private services access for Cloud SQL, and the one firewall
+// rule the load balancer needs.
 type Network struct {
 	pulumi.ResourceState
 
 	NetworkName        pulumi.StringOutput `pulumi:"networkName"`
+	NetworkID          pulumi.StringOutput `pulumi:"networkId"`
 	NetworkSelfLink    pulumi.StringOutput `pulumi:"networkSelfLink"`
 	SubnetworkSelfLink pulumi.StringOutput `pulumi:"subnetworkSelfLink"`
 	// PodsRangeName and ServicesRangeName name the subnet's secondary ranges.
 	PodsRangeName     string
 	ServicesRangeName string
+	// PrivateServicesConnection is the peering Cloud SQL's private IP needs;
+	// an instance must depend on it.
+	PrivateServicesConnection *servicenetworking.Connection
 }
 
-// NewNetwork declares the VPC and its subnet.
+// NewNetwork declares the VPC and everything attached to it.
 func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pulumi.ResourceOption) (*Network, error) {
 	n := &Network{PodsRangeName: name + "-pods", ServicesRangeName: name + "-services"}
 	if err := ctx.RegisterComponentResource("django-gke:components:Network", name, n, opts...); err != nil {
 		return nil, err
 	}
+	child := childOptions(n, opts)
 	vpc, err := compute.NewNetwork(ctx, name+"-vpc", &compute.NetworkArgs{
 		AutoCreateSubnetworks: pulumi.Bool(false),
 		RoutingMode:           pulumi.String("REGIONAL"),
 		Description:           pulumi.String("django-gke VPC (" + name + ")"),
-	}, pulumi.Parent(n))
+	}, child()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating VPC: %w", err)
 	}
@@ -54,15 +74,88 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(n.PodsRangeName), IpCidrRange: pulumi.String(args.PodsCidr)},
 			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(n.ServicesRangeName), IpCidrRange: pulumi.String(args.ServicesCidr)},
 		},
-	}, pulumi.Parent(n))
+		LogConfig: &compute.SubnetworkLogConfigArgs{
+			AggregationInterval: pulumi.String("INTERVAL_5_MIN"),
+			FlowSampling:        pulumi.Float64(0.1),
+			Metadata:            pulumi.String("INCLUDE_ALL_METADATA"),
+		},
+	}, child()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating subnetwork: %w", err)
 	}
+
+	// Private nodes have no external IPs: Cloud NAT gives them egress (image pulls
+	// from outside Google, external APIs the app calls).
+	router, err := compute.NewRouter(ctx, name+"-router", &compute.RouterArgs{
+		Network: vpc.ID(),
+		Region:  pulumi.String(args.Region),
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating Cloud Router: %w", err)
+	}
+	if _, err := compute.NewRouterNat(ctx, name+"-nat", &compute.RouterNatArgs{
+		Router:                        router.Name,
+		Region:                        pulumi.String(args.Region),
+		NatIpAllocateOption:           pulumi.String("AUTO_ONLY"),
+		SourceSubnetworkIpRangesToNat: pulumi.String("ALL_SUBNETWORKS_ALL_IP_RANGES"),
+		EnableDynamicPortAllocation:   pulumi.Bool(true),
+		LogConfig: &compute.RouterNatLogConfigArgs{
+			Enable: pulumi.Bool(true),
+			Filter: pulumi.String("ERRORS_ONLY"),
+		},
+	}, child()...); err != nil {
+		return nil, fmt.Errorf("creating Cloud NAT: %w", err)
+	}
+
+	// Private services access: a range peered to Google's network for Cloud SQL.
+	psaRange, err := compute.NewGlobalAddress(ctx, name+"-psa", &compute.GlobalAddressArgs{
+		Purpose:      pulumi.String("VPC_PEERING"),
+		AddressType:  pulumi.String("INTERNAL"),
+		PrefixLength: pulumi.Int(PrivateServicesPrefixLength),
+		Network:      vpc.ID(),
+		Description:  pulumi.String("Private services access (Cloud SQL private IP)"),
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("reserving the private services range: %w", err)
+	}
+	psa, err := servicenetworking.NewConnection(ctx, name+"-psa", &servicenetworking.ConnectionArgs{
+		Network:               vpc.ID(),
+		Service:               pulumi.String("servicenetworking.googleapis.com"),
+		ReservedPeeringRanges: pulumi.StringArray{psaRange.Name},
+		// Deleting the peering fails while Google still tears down the SQL
+		// instance; abandoning it lets `pulumi destroy` finish (the VPC's deletion removes it).
+		DeletionPolicy: pulumi.String("ABANDON"),
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("peering for private services access: %w", err)
+	}
+
+	// GKE writes its own rules for the control plane and node traffic; the
+	// load balancer's front ends and health checks need the app port on pods.
+	if _, err := compute.NewFirewall(ctx, name+"-allow-lb", &compute.FirewallArgs{
+		Network:      vpc.ID(),
+		Description:  pulumi.String("Google load balancer front ends and health checks to the app's nginx port"),
+		Direction:    pulumi.String("INGRESS"),
+		Priority:     pulumi.Int(1000),
+		SourceRanges: pulumi.ToStringArray(GoogleLoadBalancerRanges),
+		TargetTags:   pulumi.StringArray{pulumi.String(args.NodeTag)},
+		Allows: compute.FirewallAllowArray{compute.FirewallAllowArgs{
+			Protocol: pulumi.String("tcp"),
+			Ports:    pulumi.StringArray{pulumi.Sprintf("%d", args.AppPort)},
+		}},
+		LogConfig: &compute.FirewallLogConfigArgs{Metadata: pulumi.String("EXCLUDE_ALL_METADATA")},
+	}, child()...); err != nil {
+		return nil, fmt.Errorf("creating the load balancer firewall rule: %w", err)
+	}
+
 	n.NetworkName = vpc.Name
+	n.NetworkID = vpc.ID().ToStringOutput()
 	n.NetworkSelfLink = vpc.SelfLink
 	n.SubnetworkSelfLink = subnet.SelfLink
+	n.PrivateServicesConnection = psa
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{
 		"networkName":        n.NetworkName,
+		"networkId":          n.NetworkID,
 		"networkSelfLink":    n.NetworkSelfLink,
 		"subnetworkSelfLink": n.SubnetworkSelfLink,
 	})

@@ -14,7 +14,12 @@ type WebappArgs struct {
 	// Namespace is the Kubernetes namespace the app lives in.
 	Namespace string
 	Labels    map[string]string
+	// DBPassword is the database user's password (secret).
+	DBPassword pulumi.StringInput
 }
+
+// NginxPort is where nginx listens in the pod; the load balancer's NEGs target it.
+const NginxPort = 8080
 
 // Webapp is the Django workload: its namespace and its generated secrets.
 type Webapp struct {
@@ -38,6 +43,7 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 	if err := ctx.RegisterComponentResource("django-gke:components:Webapp", name, w, opts...); err != nil {
 		return nil, err
 	}
+	child := childOptions(w, opts)
 	nsLabels := pulumi.StringMap{}
 	for k, v := range args.Labels {
 		nsLabels[k] = pulumi.String(v)
@@ -47,7 +53,7 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 	}
 	ns, err := corev1.NewNamespace(ctx, name+"-ns", &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Namespace), Labels: nsLabels},
-	}, pulumi.Parent(w))
+	}, child()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating namespace: %w", err)
 	}
@@ -55,7 +61,7 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 	secretKey, err := random.NewRandomPassword(ctx, name+"-django-secret-key", &random.RandomPasswordArgs{
 		Length:  pulumi.Int(64),
 		Special: pulumi.Bool(false),
-	}, pulumi.Parent(w))
+	}, child()...)
 	if err != nil {
 		return nil, fmt.Errorf("generating Django secret key: %w", err)
 	}
@@ -65,8 +71,8 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 			Labels:    pulumi.ToStringMap(args.Labels),
 		},
 		Type:       pulumi.String("Opaque"),
-		StringData: pulumi.StringMap{"DJANGO_SECRET_KEY": secretKey.Result},
-	}, pulumi.Parent(w))
+		StringData: pulumi.StringMap{"DJANGO_SECRET_KEY": secretKey.Result, "DB_PASSWORD": args.DBPassword},
+	}, child()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Django secret: %w", err)
 	}

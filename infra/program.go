@@ -1,9 +1,11 @@
 // Package infra is the django-gke Pulumi program: it loads the typed stack
-// configuration, wires one component per capability and exports the outputs.
+// configuration, computes the capacity plan, wires one component per
+// capability and exports the outputs.
 package infra
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -12,9 +14,6 @@ import (
 	"django-gke/infra/capacity"
 	"django-gke/infra/config"
 )
-
-// AppNamespace is the Kubernetes namespace of the Django workload.
-const AppNamespace = "django"
 
 // Program declares the whole stack.
 func Program(ctx *pulumi.Context) error {
@@ -32,6 +31,12 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	labels := Labels(cfg.Env, ctx.Stack())
+	tag := ""
+	if cfg.Image.Build {
+		if tag, err = SourceTag(filepath.Join(ctx.RootDirectory(), cfg.Image.Context)); err != nil {
+			return err
+		}
+	}
 
 	gcpProvider, err := gcp.NewProvider(ctx, "gcp", &gcp.ProviderArgs{
 		Project:       pulumi.String(cfg.Project),
@@ -43,12 +48,21 @@ func Program(ctx *pulumi.Context) error {
 	}
 	onGCP := pulumi.Providers(gcpProvider)
 
+	services, err := components.NewProjectServices(ctx, base, components.RequiredServices, onGCP)
+	if err != nil {
+		return err
+	}
+	afterAPIs := pulumi.DependsOn([]pulumi.Resource{services})
+
+	nodeTag := base + "-node"
 	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
 		Region:       cfg.Region,
 		Cidr:         cfg.Network.Cidr,
 		PodsCidr:     cfg.Network.PodsCidr,
 		ServicesCidr: cfg.Network.ServicesCidr,
-	}, onGCP)
+		NodeTag:      nodeTag,
+		AppPort:      components.NginxPort,
+	}, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
@@ -58,6 +72,7 @@ func Program(ctx *pulumi.Context) error {
 		authorized[i] = components.AuthorizedNetwork{Name: n.Name, Cidr: n.Cidr}
 	}
 	cluster, err := components.NewCluster(ctx, base, &components.ClusterArgs{
+		Project:            cfg.Project,
 		Location:           cfg.Cluster.Location,
 		NetworkSelfLink:    network.NetworkSelfLink,
 		SubnetworkSelfLink: network.SubnetworkSelfLink,
@@ -68,15 +83,80 @@ func Program(ctx *pulumi.Context) error {
 		AuthorizedNetworks: authorized,
 		DeletionProtection: cfg.Cluster.DeletionProtection,
 		WorkloadPool:       cfg.Project + ".svc.id.goog",
-	}, onGCP)
+		ManagedPrometheus:  ManagedPrometheus(cfg.Env),
+		Maintenance:        ClusterMaintenance(cfg.Env),
+		NodeTag:            nodeTag,
+		NodePool: components.NodePoolArgs{
+			MachineType: cfg.Cluster.MachineType,
+			DiskGb:      cfg.Cluster.DiskGb,
+			Spot:        cfg.Cluster.Spot,
+			MinNodes:    int(plan.NodePoolMinNodes),
+			MaxNodes:    int(plan.NodePoolMaxNodes),
+			Zones:       cfg.Zones(),
+			Labels:      map[string]string{"workload": "django"},
+		},
+		Labels: labels,
+	}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+
+	dbDay, dbHour, dbTrack := DatabaseMaintenance(cfg.Env)
+	database, err := components.NewDatabase(ctx, base, &components.DatabaseArgs{
+		Region:              cfg.Region,
+		Version:             cfg.Database.Version,
+		Tier:                cfg.Database.Tier,
+		Availability:        cfg.Database.Availability,
+		DiskGb:              cfg.Database.DiskGb,
+		PointInTimeRecovery: cfg.Database.PointInTimeRecovery,
+		RetainedBackups:     RetainedBackups(cfg.Env),
+		DeletionProtection:  cfg.Database.DeletionProtection,
+		MaxConnections:      plan.DBMaxConnections,
+		PrivateNetwork:      network.NetworkID,
+		MaintenanceDay:      dbDay,
+		MaintenanceHour:     dbHour,
+		UpdateTrack:         dbTrack,
+		DatabaseName:        DatabaseName,
+		UserName:            DatabaseUser,
+		Labels:              labels,
+		DependsOn:           []pulumi.Resource{network.PrivateServicesConnection},
+	}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+
+	identity, err := components.NewAppIdentity(ctx, base, &components.AppIdentityArgs{
+		Project:                  cfg.Project,
+		Namespace:                AppNamespace,
+		KubernetesServiceAccount: AppServiceAccount,
+		Roles:                    AppRoles,
+	}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+
+	image, err := components.NewImage(ctx, base, &components.ImageArgs{
+		Build:       cfg.Image.Build,
+		Project:     cfg.Project,
+		Region:      cfg.Region,
+		Repository:  cfg.Image.Repository,
+		Context:     cfg.Image.Context,
+		Dockerfile:  filepath.Join(cfg.Image.Context, "Dockerfile"),
+		Tag:         tag,
+		Ref:         cfg.Image.Ref,
+		PromoteFrom: cfg.Image.PromoteFrom,
+		Readers:     []pulumi.StringInput{cluster.NodeServiceAccountMember},
+		Labels:      labels,
+	}, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
 
 	webapp, err := components.NewWebapp(ctx, base, &components.WebappArgs{
-		Namespace: AppNamespace,
-		Labels:    labels,
-	}, pulumi.Providers(cluster.Provider))
+		Namespace:  AppNamespace,
+		Labels:     labels,
+		DBPassword: database.Password,
+	}, pulumi.Providers(cluster.Provider), pulumi.DependsOn([]pulumi.Resource{cluster.NodePool}))
 	if err != nil {
 		return err
 	}
@@ -88,6 +168,10 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("clusterName", cluster.ClusterName)
 	ctx.Export("clusterLocation", cluster.Location)
 	ctx.Export("kubeconfig", cluster.Kubeconfig)
+	ctx.Export("nodeServiceAccount", cluster.NodeServiceAccount)
+	ctx.Export("sqlConnectionName", database.ConnectionName)
+	ctx.Export("appServiceAccount", identity.Email)
+	ctx.Export("imageRef", image.ImageRef)
 	ctx.Export("namespace", webapp.Namespace)
 	ctx.Export("capacityPlan", CapacityOutput(plan))
 	return nil

@@ -6,10 +6,12 @@ package tests
 import (
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/require"
 
 	"django-gke/infra/offline"
@@ -74,3 +76,7 @@ func hasPrefix(s string, prefixes ...string) bool {
 	}
 	return false
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func resourceKey(k string) resource.PropertyKey { return resource.PropertyKey(k) }

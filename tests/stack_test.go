@@ -178,32 +178,46 @@ func TestSecretsNeverInPlainText(t *testing.T) {
 	for _, stack := range Stacks {
 		t.Run(stack, func(t *testing.T) {
 			res := plan(t, stack)
-			password := one(t, res, "random:index/randomPassword:RandomPassword")
-			require.True(t, password.Outputs["result"].IsSecret())
-			secretValue := password.Outputs["result"].SecretValue().Element.StringValue()
-			require.Len(t, secretValue, 64)
+			// Every generated secret: Django's key and the database password.
+			passwords := res.ByType("random:index/randomPassword:RandomPassword")
+			require.Len(t, passwords, 2)
+			var secrets []string
+			for _, p := range passwords {
+				require.True(t, p.Outputs["result"].IsSecret(), p.Name)
+				value := p.Outputs["result"].SecretValue().Element.StringValue()
+				require.GreaterOrEqual(t, len(value), 32)
+				secrets = append(secrets, value)
+			}
 
-			kubeconfig := res.Outputs["kubeconfig"]
-			assert.True(t, kubeconfig.Secret, "the kubeconfig output is secret")
-
+			assert.True(t, res.Outputs["kubeconfig"].Secret, "the kubeconfig output is secret")
 			secret := one(t, res, "kubernetes:core/v1:Secret")
 			assert.True(t, secret.Inputs["stringData"].ContainsSecrets(), "the Secret's data is marked secret")
+			user := one(t, res, "gcp:sql/user:User")
+			assert.True(t, user.Inputs["password"].IsSecret(), "the SQL user's password reaches the provider as a secret")
 
-			// Nothing the plan prints or writes may contain the generated value.
+			// Nothing the plan prints or writes, and no plain output, may contain a generated value.
+			var out strings.Builder
+			offline.PrintPlan(&out, res)
+			texts := map[string]string{"plan output": out.String()}
 			for _, m := range res.KubernetesManifests() {
 				text, err := offline.MarshalYAML(m.Object)
 				require.NoError(t, err)
-				assert.NotContains(t, string(text), secretValue, m.File)
+				texts[m.File] = string(text)
 			}
-			var out strings.Builder
-			offline.PrintPlan(&out, res)
-			assert.NotContains(t, out.String(), secretValue)
-			assert.Contains(t, out.String(), "kubeconfig: [secret]")
+			for name, o := range res.Outputs {
+				texts["output "+name] = fmt.Sprint(offline.PlainOutput(o))
+			}
 			for _, r := range res.Resources {
 				if r.Type == "kubernetes:core/v1:ConfigMap" {
-					assert.NotContains(t, fmt.Sprint(offline.PlainMap(r.Inputs)), secretValue)
+					texts["ConfigMap "+r.Name] = fmt.Sprint(offline.PlainMap(r.Inputs))
 				}
 			}
+			for where, text := range texts {
+				for _, s := range secrets {
+					assert.NotContains(t, text, s, where)
+				}
+			}
+			assert.Contains(t, out.String(), "kubeconfig: [secret]")
 		})
 	}
 }

@@ -8,6 +8,7 @@ package offline
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -109,10 +110,15 @@ func (r *runner) run(opts Options) (*Result, error) {
 		}
 		return nil
 	}
+	absDir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
 	withConfig := func(info *pulumi.RunInfo) {
 		info.Config = sc.Values
 		info.ConfigSecretKeys = sc.SecretKeys
 		info.Organization = "organization"
+		info.RootDirectory = absDir
 	}
 	err = pulumi.RunErr(body, pulumi.WithMocks(sc.Project, sc.Stack, m), withConfig)
 	res.Resources = m.resources

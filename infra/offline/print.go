@@ -27,6 +27,19 @@ func PrintPlan(w io.Writer, res *Result) {
 			children[r.Parent] = append(children[r.Parent], r)
 		}
 	}
+	// Registration order varies between runs (the SDK registers concurrently): sort for stable output.
+	byName := func(rs []*Resource) {
+		sort.SliceStable(rs, func(i, j int) bool {
+			if rs[i].Custom != rs[j].Custom {
+				return rs[i].Custom // resources before nested components
+			}
+			return rs[i].Name < rs[j].Name
+		})
+	}
+	byName(roots)
+	for _, kids := range children {
+		byName(kids)
+	}
 	fmt.Fprintf(w, "pulumi:pulumi:Stack %s-%s\n", res.Project, res.Stack)
 	printTree(w, roots, children, "")
 
@@ -94,7 +107,11 @@ func summary(kids []*Resource, children map[string][]*Resource) string {
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%d %s", counts[k], k)
 	}
-	return fmt.Sprintf("(%d resources: %s)", total, strings.Join(parts, ", "))
+	noun := "resources"
+	if total == 1 {
+		noun = "resource"
+	}
+	return fmt.Sprintf("(%d %s: %s)", total, noun, strings.Join(parts, ", "))
 }
 
 func shortType(t string) string {

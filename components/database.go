@@ -1,0 +1,149 @@
+package components
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/sql"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DatabaseArgs configures the Cloud SQL Postgres instance.
+type DatabaseArgs struct {
+	Region  string
+	Version string
+	Tier    string
+	// Availability is ZONAL or REGIONAL (a standby in another zone, automatic failover).
+	Availability        string
+	DiskGb              int
+	PointInTimeRecovery bool
+	RetainedBackups     int
+	// DeletionProtection sets both flags: Pulumi's and Cloud SQL's own.
+	DeletionProtection bool
+	// MaxConnections is the max_connections flag, from the capacity plan.
+	MaxConnections int
+	// PrivateNetwork is the VPC (id or self link) the private IP lives in.
+	PrivateNetwork pulumi.StringInput
+	// Maintenance: day 1–7 (Monday–Sunday), hour 0–23 UTC, track canary or stable.
+	MaintenanceDay, MaintenanceHour int
+	UpdateTrack                     string
+	DatabaseName, UserName          string
+	Labels                          map[string]string
+	// DependsOn must hold the private services connection: without the peering
+	// the instance cannot get its private IP.
+	DependsOn []pulumi.Resource
+}
+
+// Database is a Cloud SQL Postgres instance reachable only on the VPC, with the
+// app's database and user. Connections go through the Cloud SQL Auth Proxy.
+type Database struct {
+	pulumi.ResourceState
+
+	ConnectionName pulumi.StringOutput `pulumi:"connectionName"`
+	PrivateIP      pulumi.StringOutput `pulumi:"privateIp"`
+	DatabaseName   pulumi.StringOutput `pulumi:"databaseName"`
+	UserName       pulumi.StringOutput `pulumi:"userName"`
+	// Password is secret.
+	Password pulumi.StringOutput `pulumi:"password"`
+}
+
+// NewDatabase declares the instance, the database and the user.
+func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
+	d := &Database{}
+	if err := ctx.RegisterComponentResource("django-gke:components:Database", name, d, opts...); err != nil {
+		return nil, err
+	}
+	child := childOptions(d, opts)
+	inst, err := sql.NewDatabaseInstance(ctx, name+"-pg", instanceArgs(args), child(pulumi.DependsOn(args.DependsOn))...)
+	if err != nil {
+		return nil, fmt.Errorf("creating Cloud SQL instance: %w", err)
+	}
+	db, err := sql.NewDatabase(ctx, name+"-db", &sql.DatabaseArgs{
+		Instance: inst.Name,
+		Name:     pulumi.String(args.DatabaseName),
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating database: %w", err)
+	}
+	password, err := random.NewRandomPassword(ctx, name+"-db-password", &random.RandomPasswordArgs{
+		Length: pulumi.Int(32),
+		// Letters and digits only: the password travels in URLs and env vars unescaped.
+		Special: pulumi.Bool(false),
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("generating database password: %w", err)
+	}
+	user, err := sql.NewUser(ctx, name+"-user", &sql.UserArgs{
+		Instance: inst.Name,
+		Name:     pulumi.String(args.UserName),
+		Password: password.Result,
+		// Postgres refuses to drop a role that owns tables; the instance's deletion removes it.
+		DeletionPolicy: pulumi.String("ABANDON"),
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating database user: %w", err)
+	}
+	d.ConnectionName = inst.ConnectionName
+	d.PrivateIP = inst.PrivateIpAddress
+	d.DatabaseName = db.Name
+	d.UserName = user.Name
+	d.Password = pulumi.ToSecret(password.Result).(pulumi.StringOutput)
+	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{
+		"connectionName": d.ConnectionName,
+		"privateIp":      d.PrivateIP,
+		"databaseName":   d.DatabaseName,
+		"userName":       d.UserName,
+		"password":       d.Password,
+	})
+}
+
+func instanceArgs(args *DatabaseArgs) *sql.DatabaseInstanceArgs {
+	return &sql.DatabaseInstanceArgs{
+		DatabaseVersion:    pulumi.String(args.Version),
+		Region:             pulumi.String(args.Region),
+		DeletionProtection: pulumi.Bool(args.DeletionProtection),
+		Settings: &sql.DatabaseInstanceSettingsArgs{
+			Tier:             pulumi.String(args.Tier),
+			Edition:          pulumi.String("ENTERPRISE"),
+			AvailabilityType: pulumi.String(args.Availability),
+			DiskType:         pulumi.String("PD_SSD"),
+			DiskSize:         pulumi.Int(args.DiskGb),
+			DiskAutoresize:   pulumi.Bool(true),
+			// GCP's own guard, independent of Pulumi's.
+			DeletionProtectionEnabled: pulumi.Bool(args.DeletionProtection),
+			IpConfiguration: &sql.DatabaseInstanceSettingsIpConfigurationArgs{
+				Ipv4Enabled:    pulumi.Bool(false),
+				PrivateNetwork: args.PrivateNetwork,
+				SslMode:        pulumi.String("ENCRYPTED_ONLY"),
+			},
+			BackupConfiguration: &sql.DatabaseInstanceSettingsBackupConfigurationArgs{
+				Enabled:                     pulumi.Bool(true),
+				StartTime:                   pulumi.String("02:00"),
+				PointInTimeRecoveryEnabled:  pulumi.Bool(args.PointInTimeRecovery),
+				TransactionLogRetentionDays: pulumi.Int(7),
+				BackupRetentionSettings: &sql.DatabaseInstanceSettingsBackupConfigurationBackupRetentionSettingsArgs{
+					RetainedBackups: pulumi.Int(args.RetainedBackups),
+					RetentionUnit:   pulumi.String("COUNT"),
+				},
+			},
+			MaintenanceWindow: &sql.DatabaseInstanceSettingsMaintenanceWindowArgs{
+				Day:         pulumi.Int(args.MaintenanceDay),
+				Hour:        pulumi.Int(args.MaintenanceHour),
+				UpdateTrack: pulumi.String(args.UpdateTrack),
+			},
+			InsightsConfig: &sql.DatabaseInstanceSettingsInsightsConfigArgs{
+				QueryInsightsEnabled:  pulumi.Bool(true),
+				QueryStringLength:     pulumi.Int(1024),
+				RecordApplicationTags: pulumi.Bool(true),
+				RecordClientAddress:   pulumi.Bool(false),
+			},
+			DatabaseFlags: sql.DatabaseInstanceSettingsDatabaseFlagArray{
+				sql.DatabaseInstanceSettingsDatabaseFlagArgs{Name: pulumi.String("max_connections"), Value: pulumi.String(strconv.Itoa(args.MaxConnections))},
+				// Slow queries (over 1 s) land in Cloud Logging.
+				sql.DatabaseInstanceSettingsDatabaseFlagArgs{Name: pulumi.String("log_min_duration_statement"), Value: pulumi.String("1000")},
+			},
+			UserLabels: pulumi.ToStringMap(args.Labels),
+		},
+	}
+}

@@ -1,0 +1,139 @@
+"""Reading settings from the environment (12-factor).
+
+Every helper raises ImproperlyConfigured with a message that names the
+variable, so a pod that lacks one fails at start-up with a clear error
+instead of somewhere later.
+"""
+
+import os
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+def missing(name, hint=""):
+    msg = f"Missing required environment variable {name}"
+    if hint:
+        msg += f" ({hint})"
+    return ImproperlyConfigured(msg)
+
+
+def get_str(name, default=None, *, required=False, hint="", environ=None):
+    environ = os.environ if environ is None else environ
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        if required:
+            raise missing(name, hint)
+        return default
+    return value.strip()
+
+
+def get_bool(name, default, *, environ=None):
+    environ = os.environ if environ is None else environ
+    value = environ.get(name)
+    if value is None:
+        return default
+    v = value.strip().lower()
+    if v in TRUE:
+        return True
+    if v in FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"Environment variable {name}={value!r} is not a boolean (use 1/0, true/false, yes/no, on/off)"
+    )
+
+
+def get_int(name, default, *, minimum=None, environ=None):
+    environ = os.environ if environ is None else environ
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        n = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"Environment variable {name}={value!r} is not an integer") from None
+    if minimum is not None and n < minimum:
+        raise ImproperlyConfigured(f"Environment variable {name}={n} must be >= {minimum}")
+    return n
+
+
+def get_list(name, default=(), *, required=False, hint="", environ=None):
+    raw = get_str(name, None, required=required, hint=hint, environ=environ)
+    if raw is None:
+        return list(default)
+    items = [p.strip() for p in raw.split(",") if p.strip()]
+    if required and not items:
+        raise missing(name, hint)
+    return items
+
+
+POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+
+
+def database_from_env(environ=None):
+    """Build Django's DATABASES['default'] from DATABASE_URL or DB_* variables.
+
+    DATABASE_URL  postgres://USER:PASSWORD@HOST:PORT/NAME?sslmode=disable&...
+                  (query parameters become libpq connection options)
+    DB_NAME, DB_USER (required without DATABASE_URL), DB_PASSWORD,
+    DB_HOST (default 127.0.0.1: the Cloud SQL Auth Proxy in the pod), DB_PORT (5432),
+    DB_SSLMODE (optional; the Auth Proxy already encrypts, so leave it unset there).
+    Common to both:
+    DB_CONNECT_TIMEOUT (seconds, default 3; libpq's minimum is 2),
+    DB_CONN_MAX_AGE (seconds a connection is reused, default 60; 0 = per request),
+    DB_CONN_HEALTH_CHECKS (default true: a reused connection is checked before a request uses it),
+    DB_STATEMENT_TIMEOUT_MS (default 0 = none; server-side limit for every statement).
+    """
+    environ = os.environ if environ is None else environ
+    options = {}
+    url = get_str("DATABASE_URL", environ=environ)
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in POSTGRES_SCHEMES:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL scheme {parts.scheme!r} is not supported (use postgres://)"
+            )
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured("DATABASE_URL has no database name (postgres://USER:PASSWORD@HOST:PORT/NAME)")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ImproperlyConfigured("DATABASE_URL has an invalid port") from None
+        db = {
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": unquote(parts.hostname or ""),
+            "PORT": str(port or ""),
+        }
+        options.update(dict(parse_qsl(parts.query)))
+    else:
+        hint = "or set DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/NAME"
+        db = {
+            "NAME": get_str("DB_NAME", required=True, hint=hint, environ=environ),
+            "USER": get_str("DB_USER", required=True, hint=hint, environ=environ),
+            "PASSWORD": get_str("DB_PASSWORD", "", environ=environ),
+            "HOST": get_str("DB_HOST", "127.0.0.1", environ=environ),
+            "PORT": str(get_int("DB_PORT", 5432, minimum=1, environ=environ)),
+        }
+        sslmode = get_str("DB_SSLMODE", environ=environ)
+        if sslmode:
+            options["sslmode"] = sslmode
+
+    options.setdefault("connect_timeout", get_int("DB_CONNECT_TIMEOUT", 3, minimum=1, environ=environ))
+    statement_timeout = get_int("DB_STATEMENT_TIMEOUT_MS", 0, minimum=0, environ=environ)
+    if statement_timeout:
+        options["options"] = f"-c statement_timeout={statement_timeout}"
+    db.update(
+        {
+            "ENGINE": "django.db.backends.postgresql",
+            "CONN_MAX_AGE": get_int("DB_CONN_MAX_AGE", 60, minimum=0, environ=environ),
+            "CONN_HEALTH_CHECKS": get_bool("DB_CONN_HEALTH_CHECKS", True, environ=environ),
+            "OPTIONS": options,
+        }
+    )
+    return db

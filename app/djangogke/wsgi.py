@@ -1,0 +1,22 @@
+"""WSGI entry point for gunicorn (see app/gunicorn.conf.py).
+
+A configuration error (a missing or bad environment variable) is reported as one
+CRITICAL JSON log line naming the variable, and the process exits 1: with
+preload_app the gunicorn master stops at once and the pod shows why.
+"""
+
+import json
+import os
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "djangogke.settings")
+
+try:
+    application = get_wsgi_application()
+except ImproperlyConfigured as exc:
+    sys.stderr.write(json.dumps({"severity": "CRITICAL", "message": f"configuration error: {exc}"}) + "\n")
+    sys.stderr.flush()
+    raise SystemExit(1) from None

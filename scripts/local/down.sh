@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Stop the local pod started by up.sh: nginx (graceful quit), gunicorn (graceful
+# TERM), Postgres (fast shutdown), each found through its pid file, then check
+# that nothing listens on the pod's ports any more. Safe to run twice.
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# stop_pid NAME PIDFILE WORD SIGNAL TIMEOUT_S
+stop_pid() {
+	local name="$1" file="$2" word="$3" sig="$4" timeout="$5" pid i
+	if ! pid_alive "$file" "$word"; then
+		rm -f "$file"
+		return 0
+	fi
+	pid="$(read_pid "$file")"
+	log "stopping $name (pid $pid, SIG$sig)"
+	kill "-$sig" "$pid" 2>/dev/null || true
+	for ((i = 0; i < timeout * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "$name did not stop within ${timeout}s: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		sleep 0.5
+	fi
+	rm -f "$file"
+}
+
+# nginx: QUIT is the graceful stop (`nginx -s quit`); TERM would drop requests.
+stop_pid nginx "$NGINX_PID" nginx QUIT 30
+# gunicorn: TERM is graceful (graceful_timeout 25 s).
+stop_pid gunicorn "$GUNICORN_PID" gunicorn TERM 35
+
+if [[ -s "$PGDATA_DIR/postmaster.pid" ]]; then
+	PG_BIN="$(pg_bin)"
+	if as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+		log "stopping postgres"
+		as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w -t 60 stop >/dev/null
+	fi
+fi
+
+busy=()
+for port in "$HTTP_PORT" "$APP_PORT" "$PG_PORT"; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		port_open "$port" || continue 2
+		sleep 0.3
+	done
+	busy+=("$port")
+done
+if [[ ${#busy[@]} -gt 0 ]]; then
+	die "still listening on 127.0.0.1 port(s) ${busy[*]} (not started by this pod, or failed to stop)"
+fi
+log "stopped; nothing listens on ports $HTTP_PORT, $APP_PORT, $PG_PORT"

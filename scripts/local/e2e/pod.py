@@ -1,0 +1,164 @@
+"""Helpers for the end-to-end tests: the local pod (Postgres + gunicorn + nginx) on 127.0.0.1.
+
+Only the standard library. All traffic goes to 127.0.0.1. The pod is the one
+scripts/local/up.sh starts, with the ports and state directory taken from the
+same LOCAL_* variables (scripts/local/test.sh sets ports that do not collide
+with a developer's `make local-up`).
+"""
+
+import http.client
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent.parent
+REPO = SCRIPTS.parent.parent
+STATE = Path(os.environ.get("LOCAL_STATE_DIR", REPO / "build" / "local"))
+HTTP_PORT = int(os.environ.get("LOCAL_HTTP_PORT", "8080"))
+APP_PORT = int(os.environ.get("LOCAL_APP_PORT", "8000"))
+PG_PORT = int(os.environ.get("LOCAL_PG_PORT", "54329"))
+HOST = "127.0.0.1"
+
+GUNICORN_PID = STATE / "gunicorn.pid"
+NGINX_PID = STATE / "nginx.pid"
+GUNICORN_LOG = STATE / "gunicorn.log"
+NGINX_LOG = STATE / "nginx.log"
+
+
+def script(name, *args, timeout=180):
+    """Run scripts/local/<name> and fail loudly with its output."""
+    r = subprocess.run(
+        ["bash", str(SCRIPTS / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if r.returncode != 0:
+        raise AssertionError(f"{name} {' '.join(args)} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}")
+    return r.stdout
+
+
+def request(method, path, body=None, headers=None, host="localhost", port=HTTP_PORT, timeout=10):
+    """One request on a fresh connection -> (status, headers dict (lower-case), body bytes, seconds)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    hdrs = {"Host": host}
+    if body is not None and not isinstance(body, (bytes, bytearray)):
+        body = json.dumps(body).encode()
+        hdrs["Content-Type"] = "application/json"
+    hdrs.update(headers or {})
+    started = time.monotonic()
+    try:
+        conn.request(method, path, body=body, headers=hdrs)
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data, time.monotonic() - started
+    finally:
+        conn.close()
+
+
+def status_of(path, host="localhost", timeout=10):
+    try:
+        return request("GET", path, host=host, timeout=timeout)[0]
+    except OSError:
+        return 0
+
+
+def read_pid(path):
+    try:
+        return int(Path(path).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def alive(pid):
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # a zombie is not alive
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def children(pid):
+    """Direct children of pid, from /proc (no procps needed)."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(entry.name))
+    return sorted(kids)
+
+
+def process_tree():
+    """{'gunicorn': [master, workers...], 'nginx': [master, workers...]}."""
+    tree = {}
+    for name, pidfile in (("gunicorn", GUNICORN_PID), ("nginx", NGINX_PID)):
+        master = read_pid(pidfile)
+        tree[name] = [master] + children(master) if alive(master) else []
+    return tree
+
+
+def is_up():
+    tree = process_tree()
+    return bool(tree["gunicorn"]) and bool(tree["nginx"]) and status_of("/readyz") == 200
+
+
+def ensure_up():
+    """Start (or complete) the local pod with up.sh unless it is already fully up."""
+    if not is_up():
+        script("up.sh")
+    if status_of("/readyz") != 200:
+        raise AssertionError("local pod is not ready after up.sh")
+
+
+def wait_until(predicate, timeout, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+def create_question(text="Which way?", choices=("left", "right")):
+    status, _, body, _ = request("POST", "/api/questions/", {"text": text, "choices": list(choices)})
+    if status != 201:
+        raise AssertionError(f"creating a question failed: {status} {body[:300]!r}")
+    return json.loads(body)
+
+
+def json_lines(path, since=0):
+    """JSON objects logged to a file after byte offset `since` (plain-text lines skipped)."""
+    out = []
+    with open(path, "rb") as f:
+        f.seek(since)
+        for raw in f:
+            line = raw.decode("utf-8", "replace").strip()
+            if line.startswith("{"):
+                try:
+                    out.append(json.loads(line))
+                except ValueError:
+                    out.append({"_unparsable": line})
+    return out
+
+
+def log_size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0

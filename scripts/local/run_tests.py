@@ -1,0 +1,84 @@
+#!/usr/bin/python3
+"""Run the app's tests against the running local pod and print one summary line.
+
+1. Django unit tests (models, API, validation, health, settings, serving config)
+   with `manage.py test`, against the pod's real Postgres (the runner creates
+   and drops its own test database).
+2. End-to-end tests in scripts/local/e2e/ through nginx -> gunicorn -> Django:
+   bad input, serving, DB outage, graceful shutdown under load.
+
+Called by scripts/local/test.sh after up.sh; exits non-zero on any failure.
+Uses only the standard library and Debian's python3 (/usr/bin/python3).
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+APP = REPO / "app"
+STATE = Path(os.environ.get("LOCAL_STATE_DIR", REPO / "build" / "local"))
+DJANGO_TIMEOUT_S = 600
+
+
+def pod_environ():
+    """The app's environment as up.sh wrote it (a bash file with `export K=V` lines)."""
+    out = subprocess.run(
+        ["bash", "-c", '. "$1" && env -0', "_", str(STATE / "env")],
+        capture_output=True, check=True, timeout=30,
+    ).stdout
+    env = dict(item.split("=", 1) for item in out.decode().split("\0") if "=" in item)
+    return env
+
+
+def django_tests():
+    env = pod_environ()
+    env["DJANGO_LOG_LEVEL"] = "CRITICAL"  # keep the test output readable
+    print("== Django unit tests (manage.py test, real Postgres)", flush=True)
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "test", "--noinput", "-v", "2"],
+        cwd=APP, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=DJANGO_TIMEOUT_S,
+    )
+    sys.stdout.write(proc.stdout)
+    ran = re.search(r"^Ran (\d+) tests?", proc.stdout, re.M)
+    if not ran:
+        print("Django test runner did not report a count", flush=True)
+        return 0, 1
+    total = int(ran.group(1))
+    failed = sum(int(n) for n in re.findall(r"(?:failures|errors|unexpected successes)=(\d+)", proc.stdout))
+    skipped = sum(int(n) for n in re.findall(r"skipped=(\d+)", proc.stdout))
+    if proc.returncode != 0 and failed == 0:
+        failed = 1
+    failed += skipped  # nothing here may be skipped
+    return total - failed, failed
+
+
+def e2e_tests():
+    print("\n== end-to-end tests through nginx on the local pod", flush=True)
+    sys.path.insert(0, str(HERE / "e2e"))
+    suite = unittest.defaultTestLoader.discover(str(HERE / "e2e"), pattern="test_*.py", top_level_dir=str(HERE / "e2e"))
+    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses) + len(result.skipped)
+    return result.testsRun - failed, failed
+
+
+def main():
+    started = time.monotonic()
+    d_pass, d_fail = django_tests()
+    e_pass, e_fail = e2e_tests()
+    print(
+        "\nDjango unit tests: %d passed, %d failed; end-to-end: %d passed, %d failed; %.0f s"
+        % (d_pass, d_fail, e_pass, e_fail, time.monotonic() - started)
+    )
+    print("app-tests: %d passed, %d failed" % (d_pass + e_pass, d_fail + e_fail), flush=True)
+    return 1 if (d_fail or e_fail or not d_pass or not e_pass) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

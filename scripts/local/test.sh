@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The app's test entry point (called by `make test`): installs missing Debian
+# packages, starts a separate local pod for the tests (build/test, ports 54339 /
+# 8001 / 8081, so a developer's `make local-up` on 54329 / 8000 / 8080 is left
+# alone), runs the Django unit tests and the end-to-end tests against it, and
+# always stops it again. Exits non-zero on any failure. Bounded: 20 minutes.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+
+export LOCAL_STATE_DIR="${TEST_STATE_DIR:-$REPO/build/test}"
+export LOCAL_PG_PORT="${TEST_PG_PORT:-54339}"
+export LOCAL_APP_PORT="${TEST_APP_PORT:-8001}"
+export LOCAL_HTTP_PORT="${TEST_HTTP_PORT:-8081}"
+
+bash "$HERE/deps.sh"
+
+cleanup() {
+	local rc=$?
+	trap - EXIT
+	echo "[test] stopping the test pod"
+	bash "$HERE/down.sh" || rc=1
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A clean slate every run (a previous run that was killed may have left processes).
+bash "$HERE/down.sh"
+rm -rf "${LOCAL_STATE_DIR:?}"
+
+started=$SECONDS
+bash "$HERE/up.sh"
+timeout 1200 /usr/bin/python3 "$HERE/run_tests.py"
+echo "[test] app tests finished in $((SECONDS - started)) s"

@@ -2,30 +2,96 @@ package components
 
 import (
 	"fmt"
+	"sort"
+	"strconv"
+	"strings"
 
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	autoscalingv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/autoscaling/v2"
+	batchv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/batch/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// WebappArgs configures the Django workload on the cluster.
-type WebappArgs struct {
-	// Namespace is the Kubernetes namespace the app lives in.
-	Namespace string
-	Labels    map[string]string
-	// DBPassword is the database user's password (secret).
-	DBPassword pulumi.StringInput
-}
+	"django-gke/infra/capacity"
+)
 
 // NginxPort is where nginx listens in the pod; the load balancer's NEGs target it.
 const NginxPort = 8080
 
-// Webapp is the Django workload: its namespace and its generated secrets.
+// WebName names the web workload's objects (Deployment, Service, HPA, PDB,
+// Ingress, BackendConfig) in the app's namespace.
+const WebName = "web"
+
+// WebappArgs configures the Django workload on the cluster.
+type WebappArgs struct {
+	Project   string
+	Namespace string
+	// ServiceAccount is the Kubernetes service account; GoogleServiceAccount the
+	// Google one it acts as through Workload Identity.
+	ServiceAccount       string
+	GoogleServiceAccount pulumi.StringInput
+	Labels               map[string]string
+
+	// Image is the app image by digest (repo@sha256:…).
+	Image             pulumi.StringInput
+	SQLConnectionName pulumi.StringInput
+	SQLPrivateIP      pulumi.StringInput
+	DBName, DBUser    string
+	DBPassword        pulumi.StringInput
+
+	// Gunicorn container requests and process model (from the capacity plan).
+	GunicornCPU, GunicornMemory      string
+	GunicornWorkers, GunicornThreads int
+	// HPA bounds and CPU target (percent of gunicorn's request).
+	MinReplicas, MaxReplicas int
+	TargetCPUPercent         int
+
+	// Hostname empty: serve plain HTTP on the load balancer's IP.
+	Hostname string
+	// Settings are extra, non-secret environment variables.
+	Settings map[string]string
+	// NginxConfTemplate is app/nginx/nginx.conf.
+	NginxConfTemplate string
+	// Load balancer options.
+	CDN            bool
+	SecurityPolicy string
+	LogSampleRate  float64
+}
+
+// Webapp is the Django workload and the load balancer in front of it.
 type Webapp struct {
 	pulumi.ResourceState
 
 	Namespace pulumi.StringOutput `pulumi:"namespace"`
+	Address   pulumi.StringOutput `pulumi:"address"`
+	URL       pulumi.StringOutput `pulumi:"url"`
+}
+
+// WebLabels select the web pods; MigrateLabels the migration Job's.
+func WebLabels() map[string]string {
+	return map[string]string{"app.kubernetes.io/name": "django", "app.kubernetes.io/component": WebName}
+}
+
+// MigrateLabels select the migration Job's pods.
+func MigrateLabels() map[string]string {
+	return map[string]string{"app.kubernetes.io/name": "django", "app.kubernetes.io/component": "migrate"}
+}
+
+func merge(maps ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // PodSecurityLabels enforce the restricted Pod Security Standard on a namespace.
@@ -37,45 +103,442 @@ func PodSecurityLabels() map[string]string {
 	}
 }
 
-// NewWebapp declares the workload; it must be given the cluster's Kubernetes provider.
+// AppSettings are the non-secret environment variables of the app (the ConfigMap).
+// host is the public host name, or the load balancer's IP when there is none.
+func AppSettings(args *WebappArgs, host string) map[string]string {
+	tls := args.Hostname != ""
+	scheme, hsts := "http", "0"
+	if tls {
+		scheme, hsts = "https", "31536000"
+	}
+	s := map[string]string{
+		"DJANGO_ALLOWED_HOSTS":        host,
+		"DJANGO_CSRF_TRUSTED_ORIGINS": scheme + "://" + host,
+		"DJANGO_DEBUG":                "false",
+		"DJANGO_SECURE_SSL_REDIRECT":  strconv.FormatBool(tls),
+		"DJANGO_SECURE_COOKIES":       strconv.FormatBool(tls),
+		"DJANGO_SECURE_HSTS_SECONDS":  hsts,
+		"DB_HOST":                     "127.0.0.1",
+		"DB_PORT":                     "5432",
+		"DB_NAME":                     args.DBName,
+		"DB_USER":                     args.DBUser,
+		"GOOGLE_CLOUD_PROJECT":        args.Project,
+		"GUNICORN_BIND":               fmt.Sprintf("0.0.0.0:%d", GunicornPort),
+		"GUNICORN_WORKERS":            strconv.Itoa(args.GunicornWorkers),
+		"GUNICORN_THREADS":            strconv.Itoa(args.GunicornThreads),
+		"GUNICORN_GRACEFUL_TIMEOUT":   strconv.Itoa(GunicornGracefulTimeout),
+	}
+	for k, v := range args.Settings {
+		s[k] = v
+	}
+	return s
+}
+
+// NginxValues are the pod's values for app/nginx/nginx.conf's placeholders.
+func NginxValues(project, loadBalancerIP string) map[string]string {
+	return map[string]string{
+		"LISTEN":       strconv.Itoa(NginxPort),
+		"UPSTREAM":     fmt.Sprintf("127.0.0.1:%d", GunicornPort),
+		"STATIC_ROOT":  "/static",
+		"TEMP_DIR":     "/tmp",
+		"PID_FILE":     "/tmp/nginx.pid",
+		"REAL_IP_FROM": loadBalancerIP + "/32",
+		"GCP_PROJECT":  project,
+	}
+}
+
+// MigrationJobName names the Job after the image digest, so each release migrates once.
+func MigrationJobName(imageRef string) string {
+	digest := imageRef
+	if i := strings.LastIndex(imageRef, "@sha256:"); i >= 0 {
+		digest = imageRef[i+len("@sha256:"):]
+	}
+	if len(digest) > 12 {
+		digest = digest[:12]
+	}
+	return "migrate-" + strings.ToLower(digest)
+}
+
+// NewWebapp declares the workload. It needs the cluster's Kubernetes provider
+// and the GCP provider (for the load balancer's address and SSL policy).
 func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulumi.ResourceOption) (*Webapp, error) {
 	w := &Webapp{}
 	if err := ctx.RegisterComponentResource("django-gke:components:Webapp", name, w, opts...); err != nil {
 		return nil, err
 	}
 	child := childOptions(w, opts)
-	nsLabels := pulumi.StringMap{}
-	for k, v := range args.Labels {
-		nsLabels[k] = pulumi.String(v)
+	labels := merge(args.Labels, map[string]string{"app.kubernetes.io/part-of": "django-gke", "app.kubernetes.io/managed-by": "pulumi"})
+	meta := func(objName string, extra map[string]string, annotations pulumi.StringMapInput) *metav1.ObjectMetaArgs {
+		m := &metav1.ObjectMetaArgs{Namespace: pulumi.String(args.Namespace), Labels: pulumi.ToStringMap(merge(labels, extra)), Annotations: annotations}
+		if objName != "" {
+			m.Name = pulumi.String(objName)
+		}
+		return m
 	}
-	for k, v := range PodSecurityLabels() {
-		nsLabels[k] = pulumi.String(v)
-	}
+
 	ns, err := corev1.NewNamespace(ctx, name+"-ns", &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Namespace), Labels: nsLabels},
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Namespace), Labels: pulumi.ToStringMap(merge(labels, PodSecurityLabels()))},
 	}, child()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating namespace: %w", err)
 	}
+	inNamespace := child(pulumi.DependsOn([]pulumi.Resource{ns}))
+
+	if _, err := corev1.NewServiceAccount(ctx, name+"-ksa", &corev1.ServiceAccountArgs{
+		Metadata:                     meta(args.ServiceAccount, nil, pulumi.StringMap{"iam.gke.io/gcp-service-account": args.GoogleServiceAccount}),
+		AutomountServiceAccountToken: pulumi.Bool(false),
+	}, inNamespace...); err != nil {
+		return nil, fmt.Errorf("creating service account: %w", err)
+	}
+
+	// The load balancer's global static IP, reserved so DNS can point at it.
+	address, err := compute.NewGlobalAddress(ctx, name+"-ip", &compute.GlobalAddressArgs{
+		Description: pulumi.String("Global load balancer of " + name),
+	}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("reserving the load balancer's address: %w", err)
+	}
+	host := pulumi.String(args.Hostname).ToStringOutput()
+	if args.Hostname == "" {
+		host = address.Address
+	}
+
+	// Settings: a ConfigMap (never a secret in it) and a Secret, both auto-named:
+	// pulumi-kubernetes replaces them on change, the pods' references move, the pods roll.
+	settings := host.ApplyT(func(h string) map[string]string { return AppSettings(args, h) }).(pulumi.StringMapOutput)
+	configMap, err := corev1.NewConfigMap(ctx, name+"-config", &corev1.ConfigMapArgs{
+		Metadata: meta("", nil, nil), Data: settings, Immutable: pulumi.Bool(true),
+	}, inNamespace...)
+	if err != nil {
+		return nil, fmt.Errorf("creating settings ConfigMap: %w", err)
+	}
+	nginxConf := address.Address.ApplyT(func(ip string) (map[string]string, error) {
+		text, err := RenderNginxConf(args.NginxConfTemplate, NginxValues(args.Project, ip))
+		return map[string]string{"nginx.conf": text}, err
+	}).(pulumi.StringMapOutput)
+	nginxMap, err := corev1.NewConfigMap(ctx, name+"-nginx", &corev1.ConfigMapArgs{
+		Metadata: meta("", nil, nil), Data: nginxConf, Immutable: pulumi.Bool(true),
+	}, inNamespace...)
+	if err != nil {
+		return nil, fmt.Errorf("creating nginx ConfigMap: %w", err)
+	}
 	// Django's SECRET_KEY signs sessions and tokens; generated once per stack, kept in state as a secret.
 	secretKey, err := random.NewRandomPassword(ctx, name+"-django-secret-key", &random.RandomPasswordArgs{
-		Length:  pulumi.Int(64),
-		Special: pulumi.Bool(false),
+		Length: pulumi.Int(64), Special: pulumi.Bool(false),
 	}, child()...)
 	if err != nil {
 		return nil, fmt.Errorf("generating Django secret key: %w", err)
 	}
-	_, err = corev1.NewSecret(ctx, name+"-django", &corev1.SecretArgs{
-		Metadata: &metav1.ObjectMetaArgs{
-			Namespace: ns.Metadata.Name(),
-			Labels:    pulumi.ToStringMap(args.Labels),
-		},
+	secret, err := corev1.NewSecret(ctx, name+"-django", &corev1.SecretArgs{
+		Metadata:   meta("", nil, nil),
 		Type:       pulumi.String("Opaque"),
+		Immutable:  pulumi.Bool(true),
 		StringData: pulumi.StringMap{"DJANGO_SECRET_KEY": secretKey.Result, "DB_PASSWORD": args.DBPassword},
-	}, child()...)
+	}, inNamespace...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Django secret: %w", err)
 	}
+
+	pod := PodParams{
+		Image:             args.Image,
+		SQLConnectionName: args.SQLConnectionName,
+		ServiceAccount:    args.ServiceAccount,
+		ConfigMapName:     configMap.Metadata.Name().Elem(),
+		SecretName:        secret.Metadata.Name().Elem(),
+		NginxConfigMap:    nginxMap.Metadata.Name().Elem(),
+		GunicornCPU:       args.GunicornCPU,
+		GunicornMemory:    args.GunicornMemory,
+	}
+
+	// Migrations: one Job per image digest, before the Deployment rolls. A failed
+	// migration fails the update and the old pods keep serving.
+	migratePod := pod
+	migratePod.Labels = merge(labels, MigrateLabels())
+	job, err := batchv1.NewJob(ctx, name+"-migrate", &batchv1.JobArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      args.Image.ToStringOutput().ApplyT(MigrationJobName).(pulumi.StringOutput),
+			Namespace: pulumi.String(args.Namespace),
+			Labels:    pulumi.ToStringMap(merge(labels, MigrateLabels())),
+			// A Job that failed is replaced on the next `pulumi up` instead of being kept as failed.
+			Annotations: pulumi.StringMap{"pulumi.com/replaceUnready": pulumi.String("true")},
+		},
+		Spec: &batchv1.JobSpecArgs{
+			BackoffLimit:            pulumi.Int(2),
+			ActiveDeadlineSeconds:   pulumi.Int(600),
+			TtlSecondsAfterFinished: pulumi.Int(7 * 24 * 3600),
+			Template:                MigratePodTemplate(migratePod),
+		},
+	}, inNamespace...)
+	if err != nil {
+		return nil, fmt.Errorf("creating migrations Job: %w", err)
+	}
+
+	webLabels := merge(labels, WebLabels())
+	webPod := pod
+	webPod.Labels = webLabels
+	webPod.Selector = WebLabels()
+	// The pod template changes whenever its configuration does (and so rolls the pods).
+	webPod.Annotations = pulumi.StringMap{
+		"checksum/config": settings.ApplyT(Checksum).(pulumi.StringOutput),
+		"checksum/nginx":  nginxConf.ApplyT(Checksum).(pulumi.StringOutput),
+	}
+	deployment, err := appsv1.NewDeployment(ctx, name+"-web", &appsv1.DeploymentArgs{
+		Metadata: meta(WebName, WebLabels(), nil),
+		Spec: &appsv1.DeploymentSpecArgs{
+			// No replicas: the HPA owns the count (server-side apply would fight it).
+			Selector:                &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(WebLabels())},
+			RevisionHistoryLimit:    pulumi.Int(5),
+			ProgressDeadlineSeconds: pulumi.Int(600),
+			MinReadySeconds:         pulumi.Int(5),
+			Strategy: &appsv1.DeploymentStrategyArgs{
+				Type: pulumi.String("RollingUpdate"),
+				RollingUpdate: &appsv1.RollingUpdateDeploymentArgs{
+					MaxUnavailable: pulumi.Int(0),
+					MaxSurge:       pulumi.String(fmt.Sprintf("%d%%", capacity.RollingSurgeRatio)),
+				},
+			},
+			Template: WebPodTemplate(webPod),
+		},
+	}, child(pulumi.DependsOn([]pulumi.Resource{ns, job}))...)
+	if err != nil {
+		return nil, fmt.Errorf("creating Deployment: %w", err)
+	}
+
+	if _, err := autoscalingv2.NewHorizontalPodAutoscaler(ctx, name+"-hpa", &autoscalingv2.HorizontalPodAutoscalerArgs{
+		Metadata: meta(WebName, WebLabels(), nil),
+		Spec: &autoscalingv2.HorizontalPodAutoscalerSpecArgs{
+			ScaleTargetRef: &autoscalingv2.CrossVersionObjectReferenceArgs{
+				ApiVersion: pulumi.String("apps/v1"), Kind: pulumi.String("Deployment"), Name: deployment.Metadata.Name().Elem(),
+			},
+			MinReplicas: pulumi.Int(args.MinReplicas),
+			MaxReplicas: pulumi.Int(args.MaxReplicas),
+			// gunicorn's CPU only: the capacity model's TPS is per gunicorn CPU.
+			Metrics: autoscalingv2.MetricSpecArray{autoscalingv2.MetricSpecArgs{
+				Type: pulumi.String("ContainerResource"),
+				ContainerResource: &autoscalingv2.ContainerResourceMetricSourceArgs{
+					Container: pulumi.String("gunicorn"), Name: pulumi.String("cpu"),
+					Target: &autoscalingv2.MetricTargetArgs{Type: pulumi.String("Utilization"), AverageUtilization: pulumi.Int(args.TargetCPUPercent)},
+				},
+			}},
+			Behavior: &autoscalingv2.HorizontalPodAutoscalerBehaviorArgs{
+				ScaleUp: &autoscalingv2.HPAScalingRulesArgs{
+					StabilizationWindowSeconds: pulumi.Int(0),
+					SelectPolicy:               pulumi.String("Max"),
+					Policies: autoscalingv2.HPAScalingPolicyArray{
+						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Percent"), Value: pulumi.Int(100), PeriodSeconds: pulumi.Int(15)},
+						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Pods"), Value: pulumi.Int(4), PeriodSeconds: pulumi.Int(15)},
+					},
+				},
+				// Scale down slowly: five quiet minutes, then at most half the pods a minute.
+				ScaleDown: &autoscalingv2.HPAScalingRulesArgs{
+					StabilizationWindowSeconds: pulumi.Int(300),
+					SelectPolicy:               pulumi.String("Max"),
+					Policies: autoscalingv2.HPAScalingPolicyArray{
+						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Percent"), Value: pulumi.Int(50), PeriodSeconds: pulumi.Int(60)},
+					},
+				},
+			},
+		},
+	}, inNamespace...); err != nil {
+		return nil, fmt.Errorf("creating HorizontalPodAutoscaler: %w", err)
+	}
+
+	// maxUnavailable 1 never blocks a node drain, even at one replica.
+	if _, err := policyv1.NewPodDisruptionBudget(ctx, name+"-pdb", &policyv1.PodDisruptionBudgetArgs{
+		Metadata: meta(WebName, WebLabels(), nil),
+		Spec: &policyv1.PodDisruptionBudgetSpecArgs{
+			MaxUnavailable:             pulumi.Int(1),
+			Selector:                   &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(WebLabels())},
+			UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow"),
+		},
+	}, inNamespace...); err != nil {
+		return nil, fmt.Errorf("creating PodDisruptionBudget: %w", err)
+	}
+
+	if err := declareLoadBalancer(ctx, name, args, address, meta, child, inNamespace); err != nil {
+		return nil, err
+	}
+	if err := declareNetworkPolicies(ctx, name, args, meta, inNamespace); err != nil {
+		return nil, err
+	}
+
 	w.Namespace = ns.Metadata.Name().Elem()
-	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"namespace": w.Namespace})
+	w.Address = address.Address
+	if args.Hostname != "" {
+		w.URL = pulumi.Sprintf("https://%s/", args.Hostname)
+	} else {
+		w.URL = pulumi.Sprintf("http://%s/", address.Address)
+	}
+	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"namespace": w.Namespace, "address": w.Address, "url": w.URL})
+}
+
+type metaFunc func(name string, extra map[string]string, annotations pulumi.StringMapInput) *metav1.ObjectMetaArgs
+
+// BackendConfigSpec is the load balancer's view of the backend: health check on
+// /readyz through nginx, connection draining longer than the pods' preStop
+// sleep, request logging, optional Cloud CDN and Cloud Armor.
+func BackendConfigSpec(args *WebappArgs) map[string]any {
+	spec := map[string]any{
+		"timeoutSec": 60,
+		"healthCheck": map[string]any{
+			"type": "HTTP", "requestPath": "/readyz", "port": NginxPort,
+			"checkIntervalSec": 10, "timeoutSec": 5, "healthyThreshold": 1, "unhealthyThreshold": 3,
+		},
+		"connectionDraining": map[string]any{"drainingTimeoutSec": 30},
+		"logging":            map[string]any{"enable": true, "sampleRate": args.LogSampleRate},
+	}
+	if args.CDN {
+		spec["cdn"] = map[string]any{"enabled": true, "cacheMode": "CACHE_ALL_STATIC"}
+	}
+	if args.SecurityPolicy != "" {
+		spec["securityPolicy"] = map[string]any{"name": args.SecurityPolicy}
+	}
+	return spec
+}
+
+func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, address *compute.GlobalAddress,
+	meta metaFunc, child childOpts, inNamespace []pulumi.ResourceOption) error {
+	if _, err := apiextensions.NewCustomResource(ctx, name+"-backendconfig", &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String("cloud.google.com/v1"),
+		Kind:        pulumi.String("BackendConfig"),
+		Metadata:    meta(WebName, WebLabels(), nil),
+		OtherFields: kubernetes.UntypedArgs{"spec": BackendConfigSpec(args)},
+	}, inNamespace...); err != nil {
+		return fmt.Errorf("creating BackendConfig: %w", err)
+	}
+	// Container-native load balancing: the LB targets pod IPs through NEGs.
+	if _, err := corev1.NewService(ctx, name+"-svc", &corev1.ServiceArgs{
+		Metadata: meta(WebName, WebLabels(), pulumi.StringMap{
+			"cloud.google.com/neg":            pulumi.String(`{"ingress": true}`),
+			"cloud.google.com/backend-config": pulumi.String(fmt.Sprintf(`{"default": "%s"}`, WebName)),
+		}),
+		Spec: &corev1.ServiceSpecArgs{
+			Type:     pulumi.String("ClusterIP"),
+			Selector: pulumi.ToStringMap(WebLabels()),
+			Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
+				Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
+			}},
+		},
+	}, inNamespace...); err != nil {
+		return fmt.Errorf("creating Service: %w", err)
+	}
+
+	annotations := pulumi.StringMap{
+		"kubernetes.io/ingress.class":                 pulumi.String("gce"),
+		"kubernetes.io/ingress.global-static-ip-name": address.Name,
+	}
+	backend := &networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
+		Name: pulumi.String(WebName), Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(80)},
+	}}
+	spec := &networkingv1.IngressSpecArgs{DefaultBackend: backend}
+	if args.Hostname != "" {
+		sslPolicy, err := compute.NewSSLPolicy(ctx, name+"-ssl", &compute.SSLPolicyArgs{
+			Profile: pulumi.String("MODERN"), MinTlsVersion: pulumi.String("TLS_1_2"),
+		}, child()...)
+		if err != nil {
+			return fmt.Errorf("creating SSL policy: %w", err)
+		}
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-cert", &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String("networking.gke.io/v1"),
+			Kind:        pulumi.String("ManagedCertificate"),
+			Metadata:    meta(WebName, WebLabels(), nil),
+			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{"domains": []string{args.Hostname}}},
+		}, inNamespace...); err != nil {
+			return fmt.Errorf("creating ManagedCertificate: %w", err)
+		}
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-frontendconfig", &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String("networking.gke.io/v1beta1"),
+			Kind:       pulumi.String("FrontendConfig"),
+			Metadata:   meta(WebName, WebLabels(), nil),
+			OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
+				"redirectToHttps": pulumi.Map{"enabled": pulumi.Bool(true), "responseCodeName": pulumi.String("MOVED_PERMANENTLY_DEFAULT")},
+				"sslPolicy":       sslPolicy.Name,
+			}},
+		}, inNamespace...); err != nil {
+			return fmt.Errorf("creating FrontendConfig: %w", err)
+		}
+		annotations["networking.gke.io/managed-certificates"] = pulumi.String(WebName)
+		annotations["networking.gke.io/v1beta1.FrontendConfig"] = pulumi.String(WebName)
+		spec.Rules = networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
+			Host: pulumi.String(args.Hostname),
+			Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
+				Path: pulumi.String("/"), PathType: pulumi.String("Prefix"), Backend: backend,
+			}}},
+		}}
+	}
+	if _, err := networkingv1.NewIngress(ctx, name+"-ingress", &networkingv1.IngressArgs{
+		Metadata: meta(WebName, WebLabels(), annotations),
+		Spec:     spec,
+	}, inNamespace...); err != nil {
+		return fmt.Errorf("creating Ingress: %w", err)
+	}
+	return nil
+}
+
+// GKE metadata server (Workload Identity tokens) and its ports on Dataplane V2.
+const metadataServer = "169.254.169.254/32"
+
+func declareNetworkPolicies(ctx *pulumi.Context, name string, args *WebappArgs, meta metaFunc, inNamespace []pulumi.ResourceOption) error {
+	port := func(protocol string, n int) networkingv1.NetworkPolicyPortArgs {
+		return networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String(protocol), Port: pulumi.Int(n)}
+	}
+	ipBlock := func(cidr pulumi.StringInput) networkingv1.NetworkPolicyPeerArgs {
+		return networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{Cidr: cidr}}
+	}
+	app := map[string]string{"app.kubernetes.io/name": "django"}
+	policies := []struct {
+		name string
+		spec *networkingv1.NetworkPolicySpecArgs
+	}{
+		{"default-deny", &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: &metav1.LabelSelectorArgs{},
+			PolicyTypes: pulumi.StringArray{pulumi.String("Ingress"), pulumi.String("Egress")},
+		}},
+		// Only Google's front ends and health checkers reach nginx; gunicorn's and the proxy's ports stay closed.
+		{"web-ingress-from-lb", &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(WebLabels())},
+			PolicyTypes: pulumi.StringArray{pulumi.String("Ingress")},
+			Ingress: networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{
+				From:  networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.String(GoogleLoadBalancerRanges[0])), ipBlock(pulumi.String(GoogleLoadBalancerRanges[1]))},
+				Ports: networkingv1.NetworkPolicyPortArray{port("TCP", NginxPort)},
+			}},
+		}},
+		// Out: DNS, the metadata server (Workload Identity), the database's private
+		// IP (the proxy speaks to port 3307) and Google APIs over TLS.
+		{"app-egress", &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(app)},
+			PolicyTypes: pulumi.StringArray{pulumi.String("Egress")},
+			Egress: networkingv1.NetworkPolicyEgressRuleArray{
+				networkingv1.NetworkPolicyEgressRuleArgs{
+					To: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
+						NamespaceSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String("kube-system")}},
+						PodSelector:       &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"k8s-app": pulumi.String("kube-dns")}},
+					}},
+					Ports: networkingv1.NetworkPolicyPortArray{port("UDP", 53), port("TCP", 53)},
+				},
+				networkingv1.NetworkPolicyEgressRuleArgs{
+					To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.String(metadataServer))},
+					Ports: networkingv1.NetworkPolicyPortArray{port("TCP", 80), port("TCP", 988)},
+				},
+				networkingv1.NetworkPolicyEgressRuleArgs{
+					To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.Sprintf("%s/32", args.SQLPrivateIP))},
+					Ports: networkingv1.NetworkPolicyPortArray{port("TCP", 3307)},
+				},
+				networkingv1.NetworkPolicyEgressRuleArgs{
+					To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.String("0.0.0.0/0"))},
+					Ports: networkingv1.NetworkPolicyPortArray{port("TCP", 443)},
+				},
+			},
+		}},
+	}
+	sort.SliceStable(policies, func(i, j int) bool { return policies[i].name < policies[j].name })
+	for _, p := range policies {
+		if _, err := networkingv1.NewNetworkPolicy(ctx, name+"-netpol-"+p.name, &networkingv1.NetworkPolicyArgs{
+			Metadata: meta(p.name, nil, nil),
+			Spec:     p.spec,
+		}, inNamespace...); err != nil {
+			return fmt.Errorf("creating NetworkPolicy %s: %w", p.name, err)
+		}
+	}
+	return nil
 }

@@ -51,3 +51,16 @@ func ManagedPrometheus(env config.Env) bool { return env != config.Dev }
 
 // AppRoles are the project roles of the app's Google service account.
 var AppRoles = []string{"roles/cloudsql.client"}
+
+// LoadBalancerLogSampleRate is the share of requests the load balancer logs.
+// Logging is billed per GiB and at 10,000 req/s every request would cost more
+// than the nodes; prd samples, dev and stg log everything they see.
+func LoadBalancerLogSampleRate(env config.Env) float64 {
+	switch env {
+	case config.Prd:
+		return 0.05
+	case config.Stg:
+		return 0.5
+	}
+	return 1
+}

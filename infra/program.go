@@ -5,6 +5,7 @@ package infra
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
@@ -31,9 +32,10 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	labels := Labels(cfg.Env, ctx.Stack())
+	root := ProjectRoot(ctx)
 	tag := ""
 	if cfg.Image.Build {
-		if tag, err = SourceTag(filepath.Join(ctx.RootDirectory(), cfg.Image.Context)); err != nil {
+		if tag, err = SourceTag(filepath.Join(root, cfg.Image.Context)); err != nil {
 			return err
 		}
 	}
@@ -152,11 +154,36 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
+	nginxConf, err := os.ReadFile(filepath.Join(root, cfg.Image.Context, "nginx", "nginx.conf"))
+	if err != nil {
+		return fmt.Errorf("reading the pod's nginx config: %w", err)
+	}
 	webapp, err := components.NewWebapp(ctx, base, &components.WebappArgs{
-		Namespace:  AppNamespace,
-		Labels:     labels,
-		DBPassword: database.Password,
-	}, pulumi.Providers(cluster.Provider), pulumi.DependsOn([]pulumi.Resource{cluster.NodePool}))
+		Project:              cfg.Project,
+		Namespace:            AppNamespace,
+		ServiceAccount:       AppServiceAccount,
+		GoogleServiceAccount: identity.Email,
+		Labels:               labels,
+		Image:                image.ImageRef,
+		SQLConnectionName:    database.ConnectionName,
+		SQLPrivateIP:         database.PrivateIP,
+		DBName:               DatabaseName,
+		DBUser:               DatabaseUser,
+		DBPassword:           database.Password,
+		GunicornCPU:          cfg.App.Cpu,
+		GunicornMemory:       cfg.App.Memory,
+		GunicornWorkers:      plan.GunicornWorkers,
+		GunicornThreads:      plan.GunicornThreads,
+		MinReplicas:          int(plan.HPAMinReplicas),
+		MaxReplicas:          int(plan.HPAMaxReplicas),
+		TargetCPUPercent:     plan.TargetCPUPercent(),
+		Hostname:             cfg.App.Hostname,
+		Settings:             cfg.App.Settings,
+		NginxConfTemplate:    string(nginxConf),
+		CDN:                  cfg.App.Cdn,
+		SecurityPolicy:       cfg.App.SecurityPolicy,
+		LogSampleRate:        LoadBalancerLogSampleRate(cfg.Env),
+	}, pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn([]pulumi.Resource{services, cluster.NodePool}))
 	if err != nil {
 		return err
 	}
@@ -173,6 +200,8 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("appServiceAccount", identity.Email)
 	ctx.Export("imageRef", image.ImageRef)
 	ctx.Export("namespace", webapp.Namespace)
+	ctx.Export("loadBalancerIp", webapp.Address)
+	ctx.Export("url", webapp.URL)
 	ctx.Export("capacityPlan", CapacityOutput(plan))
 	return nil
 }
@@ -198,4 +227,13 @@ func CapacityOutput(p *capacity.Plan) pulumi.Map {
 		"yearlyCostUsd":             usd(p.Autoscaled.YearlyUsd),
 		"costPerMillionRequestsUsd": pulumi.String(p.Autoscaled.CostPerMillion.FloatString(4)),
 	}
+}
+
+// ProjectRoot is the directory of Pulumi.yaml: the CLI says so, else the
+// working directory (where the CLI starts a program).
+func ProjectRoot(ctx *pulumi.Context) string {
+	if root := ctx.RootDirectory(); root != "" {
+		return root
+	}
+	return "."
 }

@@ -97,7 +97,8 @@ func TestPlanCommandForEveryStack(t *testing.T) {
 				assert.NotEmpty(t, obj["apiVersion"], f)
 				assert.NotEmpty(t, obj["kind"], f)
 				if obj["kind"] == "Secret" {
-					assert.Equal(t, "[secret]", obj["stringData"], "secret values never reach plan files")
+					assert.Equal(t, map[string]any{"DJANGO_SECRET_KEY": "[secret]", "DB_PASSWORD": "[secret]"}, obj["stringData"],
+						"secret values never reach plan files")
 				}
 			}
 			assert.Contains(t, r.stdout, filepath.Join(out, stack))

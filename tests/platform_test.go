@@ -74,7 +74,8 @@ func TestNetworkEgressPrivateServicesAndFirewall(t *testing.T) {
 			assert.Equal(t, "ALL_SUBNETWORKS_ALL_IP_RANGES", in(t, nat, "sourceSubnetworkIpRangesToNat"))
 			assert.Equal(t, map[string]any{"enable": true, "filter": "ERRORS_ONLY"}, in(t, nat, "logConfig"))
 
-			psaRange := one(t, res, "gcp:compute/globalAddress:GlobalAddress")
+			psaRange := res.Named("gcp:compute/globalAddress:GlobalAddress", "django-gke-"+stack+"-psa")
+			require.NotNil(t, psaRange)
 			assert.Equal(t, "VPC_PEERING", in(t, psaRange, "purpose"))
 			assert.Equal(t, "INTERNAL", in(t, psaRange, "addressType"))
 			assert.Equal(t, int64(20), in(t, psaRange, "prefixLength"))

@@ -21,8 +21,8 @@ var expect = map[string]struct {
 	hostname           string
 }{
 	"dev": {project: "acme-django-dev", location: "us-central1-b", deletionProtection: false},
-	"stg": {project: "acme-django-stg", location: "us-central1", deletionProtection: false},
-	"prd": {project: "acme-django-prd", location: "us-central1", deletionProtection: true},
+	"stg": {project: "acme-django-stg", location: "us-central1", deletionProtection: false, hostname: "stg.django-gke.example.com"},
+	"prd": {project: "acme-django-prd", location: "us-central1", deletionProtection: true, hostname: "django-gke.example.com"},
 }
 
 func TestGCPProviderIsExplicitWithLabels(t *testing.T) {

@@ -198,6 +198,12 @@ type Plan struct {
 	Autoscaled Estimate
 }
 
+// TargetCPUPercent is the HPA's CPU target, in percent of the request.
+func (p *Plan) TargetCPUPercent() int {
+	pct := new(big.Rat).Mul(p.Inputs.TargetUtilization, big.NewRat(100, 1))
+	return int(ceilRat(pct))
+}
+
 // Compute runs the model. Its error is config.Problems naming the keys to change.
 func Compute(in Inputs) (*Plan, error) {
 	var ps config.Problems

@@ -115,6 +115,10 @@ type App struct {
 	MinReplicas     int `json:"minReplicas"`
 	// Settings are extra, non-secret environment variables for Django.
 	Settings map[string]string `json:"settings"`
+	// Cdn turns on Cloud CDN on the load balancer's backend (static files cache at the edge).
+	Cdn bool `json:"cdn"`
+	// SecurityPolicy names an existing Cloud Armor policy to attach to the backend.
+	SecurityPolicy string `json:"securityPolicy"`
 }
 
 // Capacity is django-gke:capacity: the inputs of the capacity model.

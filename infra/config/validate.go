@@ -274,6 +274,10 @@ func (c *Config) validateApp(v *validator) {
 		v.check(app.MinReplicas >= c.Zones(), key, "minReplicas", app.MinReplicas,
 			"prd keeps at least one replica per zone (%d zones)", c.Zones())
 	}
+	if app.SecurityPolicy != "" {
+		v.check(repositorySyntax.MatchString(app.SecurityPolicy), key, "securityPolicy", app.SecurityPolicy,
+			"must be the name of a Cloud Armor security policy (lowercase letters, digits, hyphens)")
+	}
 	for _, name := range sortedKeys(app.Settings) {
 		field := "settings." + name
 		switch {

@@ -276,7 +276,8 @@ func (m *mock) compute(args pulumi.MockResourceArgs) (string, resource.PropertyM
 		if i := strings.LastIndex(imageName, ":"); i > strings.LastIndex(imageName, "/") {
 			repo = imageName[:i]
 		}
-		set("repoDigest", repo+"@sha256:"+m.hex(seed+"/digest", 64))
+		// The digest follows the image name, whose tag follows the sources.
+		set("repoDigest", repo+"@sha256:"+m.hex(seed+"/digest/"+imageName, 64))
 		set("baseImageName", imageName)
 		id = imageName
 

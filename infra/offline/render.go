@@ -22,6 +22,13 @@ const UnknownMarker = "[unknown]"
 // numbers, bools) with every secret replaced by SecretMarker.
 func Plain(v resource.PropertyValue) any {
 	switch {
+	case v.IsSecret() && v.SecretValue().Element.IsObject():
+		// Keys are not secret, values are: keep the shape (a Secret's data stays a map).
+		masked := map[string]any{}
+		for k := range v.SecretValue().Element.ObjectValue() {
+			masked[string(k)] = SecretMarker
+		}
+		return masked
 	case v.IsSecret():
 		return SecretMarker
 	case v.IsComputed(), v.IsOutput() && !v.OutputValue().Known:

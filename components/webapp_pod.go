@@ -1,0 +1,271 @@
+package components
+
+import (
+	"fmt"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"django-gke/infra/capacity"
+)
+
+// Images the pod runs besides the app. Pinned: an upgrade is a reviewed change.
+const (
+	NginxImage = "nginxinc/nginx-unprivileged:1.27.3-alpine"
+	ProxyImage = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3"
+)
+
+// Ports and users of the pod's containers (the images' own non-root users).
+const (
+	GunicornPort    = 8000
+	ProxyHealthPort = 9090
+	NginxUID        = 101
+	AppUID          = 10001
+	ProxyUID        = 65532
+)
+
+// Shutdown timing. The load balancer keeps sending for a few seconds after a
+// pod starts terminating (Google KB 000006416: without a preStop sleep, NEG
+// backends answer 502 during rollouts), so nginx sleeps, then quits
+// gracefully; gunicorn outlives nginx, then drains within its graceful timeout.
+const (
+	NginxPreStopSleep       = 10
+	GunicornPreStopSleep    = 12
+	GunicornGracefulTimeout = 25
+)
+
+// TerminationGracePeriod covers gunicorn's preStop sleep plus its graceful
+// timeout with a margin, and is never under 30 s.
+func TerminationGracePeriod() int {
+	return max(30, GunicornPreStopSleep+GunicornGracefulTimeout+8)
+}
+
+// PodParams is what the app's pods are made of.
+type PodParams struct {
+	Image             pulumi.StringInput
+	SQLConnectionName pulumi.StringInput
+	ServiceAccount    string
+	ConfigMapName     pulumi.StringInput
+	SecretName        pulumi.StringInput
+	NginxConfigMap    pulumi.StringInput
+	GunicornCPU       string
+	GunicornMemory    string
+	Labels            map[string]string
+	// Selector is the subset of Labels that identifies these pods.
+	Selector    map[string]string
+	Annotations pulumi.StringMapInput
+}
+
+// restrictedContext is the container security context the restricted Pod
+// Security Standard asks for, as the given image user.
+func restrictedContext(uid int) *corev1.SecurityContextArgs {
+	return &corev1.SecurityContextArgs{
+		RunAsNonRoot:             pulumi.Bool(true),
+		RunAsUser:                pulumi.Int(uid),
+		RunAsGroup:               pulumi.Int(uid),
+		AllowPrivilegeEscalation: pulumi.Bool(false),
+		ReadOnlyRootFilesystem:   pulumi.Bool(true),
+		Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.StringArray{pulumi.String("ALL")}},
+		SeccompProfile:           &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+	}
+}
+
+func podSecurityContext() *corev1.PodSecurityContextArgs {
+	return &corev1.PodSecurityContextArgs{
+		RunAsNonRoot:   pulumi.Bool(true),
+		SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+	}
+}
+
+func resources(cpu, memory, memoryLimit string) *corev1.ResourceRequirementsArgs {
+	// No CPU limit: throttling a WSGI worker mid-request only adds latency;
+	// the memory limit protects the node.
+	return &corev1.ResourceRequirementsArgs{
+		Requests: pulumi.StringMap{"cpu": pulumi.String(cpu), "memory": pulumi.String(memory)},
+		Limits:   pulumi.StringMap{"memory": pulumi.String(memoryLimit)},
+	}
+}
+
+func httpGet(path string, port any) *corev1.HTTPGetActionArgs {
+	return &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: portInput(port)}
+}
+
+func portInput(port any) pulumi.Input {
+	if s, ok := port.(string); ok {
+		return pulumi.String(s)
+	}
+	return pulumi.Int(port.(int))
+}
+
+// ProxyContainer is the Cloud SQL Auth Proxy as a native sidecar: an init
+// container with restartPolicy Always starts before the app, stays up beside
+// it, and stops after it, so a Job's pod can complete.
+func ProxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
+	return corev1.ContainerArgs{
+		Name:          pulumi.String("cloud-sql-proxy"),
+		Image:         pulumi.String(ProxyImage),
+		RestartPolicy: pulumi.String("Always"),
+		Args: pulumi.StringArray{
+			pulumi.String("--private-ip"),
+			pulumi.String("--port=5432"),
+			pulumi.String("--structured-logs"),
+			pulumi.String("--health-check"),
+			pulumi.String("--http-address=0.0.0.0"),
+			pulumi.Sprintf("--http-port=%d", ProxyHealthPort),
+			pulumi.String("--exit-zero-on-sigterm"),
+			connectionName,
+		},
+		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("proxy-health"), ContainerPort: pulumi.Int(ProxyHealthPort)}},
+		// The app starts only once the proxy has its certificates.
+		StartupProbe: &corev1.ProbeArgs{
+			HttpGet: httpGet("/startup", ProxyHealthPort), PeriodSeconds: pulumi.Int(1), FailureThreshold: pulumi.Int(60),
+		},
+		LivenessProbe: &corev1.ProbeArgs{
+			HttpGet: httpGet("/liveness", ProxyHealthPort), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(5), FailureThreshold: pulumi.Int(3),
+		},
+		Resources:       resources(fmt.Sprintf("%dm", capacity.ProxyCPUMilli), fmt.Sprintf("%dMi", capacity.ProxyMemoryMiB), fmt.Sprintf("%dMi", 2*capacity.ProxyMemoryMiB)),
+		SecurityContext: restrictedContext(ProxyUID),
+	}
+}
+
+// appEnv is how the gunicorn and migrate containers get their settings: the
+// ConfigMap and the Secret as environment, plus the container's CPU request.
+func appEnv(p PodParams, container string) (corev1.EnvFromSourceArray, corev1.EnvVarArray) {
+	from := corev1.EnvFromSourceArray{
+		corev1.EnvFromSourceArgs{ConfigMapRef: &corev1.ConfigMapEnvSourceArgs{Name: p.ConfigMapName}},
+		corev1.EnvFromSourceArgs{SecretRef: &corev1.SecretEnvSourceArgs{Name: p.SecretName}},
+	}
+	env := corev1.EnvVarArray{corev1.EnvVarArgs{
+		Name: pulumi.String("GUNICORN_CPU_MILLICORES"),
+		ValueFrom: &corev1.EnvVarSourceArgs{ResourceFieldRef: &corev1.ResourceFieldSelectorArgs{
+			ContainerName: pulumi.String(container), Resource: pulumi.String("requests.cpu"), Divisor: pulumi.String("1m"),
+		}},
+	}}
+	return from, env
+}
+
+// WebPodTemplate is the app pod: nginx in front of gunicorn, the Cloud SQL
+// proxy as a native sidecar, and an init container that copies the image's
+// collected static files to the volume nginx serves.
+func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
+	envFrom, env := appEnv(p, "gunicorn")
+	tmp := func(name string) corev1.VolumeArgs {
+		return corev1.VolumeArgs{Name: pulumi.String(name), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("256Mi")}}
+	}
+	mount := func(name, path string, readOnly bool) corev1.VolumeMountArgs {
+		return corev1.VolumeMountArgs{Name: pulumi.String(name), MountPath: pulumi.String(path), ReadOnly: pulumi.Bool(readOnly)}
+	}
+	nginx := corev1.ContainerArgs{
+		Name:  pulumi.String("nginx"),
+		Image: pulumi.String(NginxImage),
+		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(NginxPort)}},
+		// Readiness goes through nginx to Django and the database: can this pod serve?
+		ReadinessProbe: &corev1.ProbeArgs{
+			HttpGet: httpGet("/readyz", "http"), PeriodSeconds: pulumi.Int(5), TimeoutSeconds: pulumi.Int(4),
+			FailureThreshold: pulumi.Int(2), SuccessThreshold: pulumi.Int(1),
+		},
+		// Liveness is nginx's own: accepting connections. A database outage restarts nothing.
+		LivenessProbe: &corev1.ProbeArgs{
+			TcpSocket: &corev1.TCPSocketActionArgs{Port: pulumi.String("http")}, PeriodSeconds: pulumi.Int(10),
+			TimeoutSeconds: pulumi.Int(2), FailureThreshold: pulumi.Int(3),
+		},
+		Lifecycle: &corev1.LifecycleArgs{PreStop: &corev1.LifecycleHandlerArgs{Exec: &corev1.ExecActionArgs{Command: pulumi.StringArray{
+			pulumi.String("/bin/sh"), pulumi.String("-c"),
+			pulumi.Sprintf("sleep %d; nginx -s quit; while [ -e /tmp/nginx.pid ]; do sleep 1; done", NginxPreStopSleep),
+		}}}},
+		Resources:       resources(fmt.Sprintf("%dm", capacity.NginxCPUMilli), fmt.Sprintf("%dMi", capacity.NginxMemoryMiB), fmt.Sprintf("%dMi", 2*capacity.NginxMemoryMiB)),
+		SecurityContext: restrictedContext(NginxUID),
+		VolumeMounts: corev1.VolumeMountArray{
+			corev1.VolumeMountArgs{Name: pulumi.String("nginx-conf"), MountPath: pulumi.String("/etc/nginx/nginx.conf"), SubPath: pulumi.String("nginx.conf"), ReadOnly: pulumi.Bool(true)},
+			mount("static", "/static", true),
+			mount("nginx-tmp", "/tmp", false),
+		},
+	}
+	gunicorn := corev1.ContainerArgs{
+		Name:    pulumi.String("gunicorn"),
+		Image:   p.Image,
+		EnvFrom: envFrom,
+		Env:     env,
+		Ports:   corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("gunicorn"), ContainerPort: pulumi.Int(GunicornPort)}},
+		// Slow starts (imports, first connection) get up to a minute before liveness counts.
+		StartupProbe: &corev1.ProbeArgs{
+			HttpGet: httpGet("/healthz", "gunicorn"), PeriodSeconds: pulumi.Int(2), TimeoutSeconds: pulumi.Int(2), FailureThreshold: pulumi.Int(30),
+		},
+		// Process-only: /healthz never touches the database.
+		LivenessProbe: &corev1.ProbeArgs{
+			HttpGet: httpGet("/healthz", "gunicorn"), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(3), FailureThreshold: pulumi.Int(3),
+		},
+		Lifecycle: &corev1.LifecycleArgs{PreStop: &corev1.LifecycleHandlerArgs{Exec: &corev1.ExecActionArgs{Command: pulumi.StringArray{
+			pulumi.String("sleep"), pulumi.Sprintf("%d", GunicornPreStopSleep),
+		}}}},
+		Resources:       resources(p.GunicornCPU, p.GunicornMemory, p.GunicornMemory),
+		SecurityContext: restrictedContext(AppUID),
+		VolumeMounts:    corev1.VolumeMountArray{mount("gunicorn-tmp", "/tmp", false)},
+	}
+	static := corev1.ContainerArgs{
+		Name:            pulumi.String("static"),
+		Image:           p.Image,
+		Command:         pulumi.StringArray{pulumi.String("cp"), pulumi.String("-R"), pulumi.String("/app/staticfiles/."), pulumi.String("/static/")},
+		Resources:       resources("50m", "64Mi", "128Mi"),
+		SecurityContext: restrictedContext(AppUID),
+		VolumeMounts:    corev1.VolumeMountArray{mount("static", "/static", false)},
+	}
+	spread := func(key string) corev1.TopologySpreadConstraintArgs {
+		return corev1.TopologySpreadConstraintArgs{
+			MaxSkew:     pulumi.Int(1),
+			TopologyKey: pulumi.String(key),
+			// ScheduleAnyway: when a zone is down, pods must still land in the others.
+			WhenUnsatisfiable: pulumi.String("ScheduleAnyway"),
+			LabelSelector:     &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(p.Selector)},
+			MatchLabelKeys:    pulumi.StringArray{pulumi.String("pod-template-hash")},
+		}
+	}
+	return &corev1.PodTemplateSpecArgs{
+		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(p.Labels), Annotations: p.Annotations},
+		Spec: &corev1.PodSpecArgs{
+			ServiceAccountName: pulumi.String(p.ServiceAccount),
+			// Workload Identity needs no Kubernetes token; the app never calls the API server.
+			AutomountServiceAccountToken:  pulumi.Bool(false),
+			EnableServiceLinks:            pulumi.Bool(false),
+			TerminationGracePeriodSeconds: pulumi.Int(TerminationGracePeriod()),
+			SecurityContext:               podSecurityContext(),
+			InitContainers:                corev1.ContainerArray{static, ProxyContainer(p.SQLConnectionName)},
+			Containers:                    corev1.ContainerArray{nginx, gunicorn},
+			TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{
+				spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname"),
+			},
+			Volumes: corev1.VolumeArray{
+				corev1.VolumeArgs{Name: pulumi.String("nginx-conf"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: p.NginxConfigMap}},
+				tmp("static"), tmp("nginx-tmp"), tmp("gunicorn-tmp"),
+			},
+		},
+	}
+}
+
+// MigratePodTemplate runs `manage.py migrate` once, with the proxy beside it.
+func MigratePodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
+	envFrom, env := appEnv(p, "migrate")
+	return &corev1.PodTemplateSpecArgs{
+		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(p.Labels)},
+		Spec: &corev1.PodSpecArgs{
+			ServiceAccountName:           pulumi.String(p.ServiceAccount),
+			AutomountServiceAccountToken: pulumi.Bool(false),
+			EnableServiceLinks:           pulumi.Bool(false),
+			RestartPolicy:                pulumi.String("Never"),
+			SecurityContext:              podSecurityContext(),
+			InitContainers:               corev1.ContainerArray{ProxyContainer(p.SQLConnectionName)},
+			Containers: corev1.ContainerArray{corev1.ContainerArgs{
+				Name:            pulumi.String("migrate"),
+				Image:           p.Image,
+				Command:         pulumi.StringArray{pulumi.String("python"), pulumi.String("manage.py"), pulumi.String("migrate"), pulumi.String("--noinput")},
+				EnvFrom:         envFrom,
+				Env:             env,
+				Resources:       resources(p.GunicornCPU, p.GunicornMemory, p.GunicornMemory),
+				SecurityContext: restrictedContext(AppUID),
+				VolumeMounts:    corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
+			}},
+			Volumes: corev1.VolumeArray{corev1.VolumeArgs{Name: pulumi.String("tmp"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("64Mi")}}},
+		},
+	}
+}

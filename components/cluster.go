@@ -165,7 +165,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			EnableComponents: pulumi.ToStringArray([]string{"SYSTEM_COMPONENTS", "WORKLOADS"}),
 		},
 		MonitoringConfig: &container.ClusterMonitoringConfigArgs{
-			EnableComponents:  pulumi.ToStringArray([]string{"SYSTEM_COMPONENTS"}),
+			EnableComponents:  pulumi.ToStringArray(MonitoringComponents(args.ManagedPrometheus)),
 			ManagedPrometheus: &container.ClusterMonitoringConfigManagedPrometheusArgs{Enabled: pulumi.Bool(args.ManagedPrometheus)},
 		},
 		AddonsConfig: &container.ClusterAddonsConfigArgs{
@@ -276,4 +276,14 @@ func shortRole(role string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// MonitoringComponents are the cluster's metric packages: system metrics
+// always; with managed Prometheus also kube-state metrics for HPAs, Deployments
+// and pods (the "HPA at maxReplicas" alert and the dashboard read them).
+func MonitoringComponents(managedPrometheus bool) []string {
+	if managedPrometheus {
+		return []string{"SYSTEM_COMPONENTS", "HPA", "DEPLOYMENT", "POD"}
+	}
+	return []string{"SYSTEM_COMPONENTS"}
 }

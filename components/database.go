@@ -41,6 +41,7 @@ type Database struct {
 	pulumi.ResourceState
 
 	ConnectionName pulumi.StringOutput `pulumi:"connectionName"`
+	InstanceName   pulumi.StringOutput `pulumi:"instanceName"`
 	PrivateIP      pulumi.StringOutput `pulumi:"privateIp"`
 	DatabaseName   pulumi.StringOutput `pulumi:"databaseName"`
 	UserName       pulumi.StringOutput `pulumi:"userName"`
@@ -85,12 +86,14 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, fmt.Errorf("creating database user: %w", err)
 	}
 	d.ConnectionName = inst.ConnectionName
+	d.InstanceName = inst.Name
 	d.PrivateIP = inst.PrivateIpAddress
 	d.DatabaseName = db.Name
 	d.UserName = user.Name
 	d.Password = pulumi.ToSecret(password.Result).(pulumi.StringOutput)
 	return d, ctx.RegisterResourceOutputs(d, pulumi.Map{
 		"connectionName": d.ConnectionName,
+		"instanceName":   d.InstanceName,
 		"privateIp":      d.PrivateIP,
 		"databaseName":   d.DatabaseName,
 		"userName":       d.UserName,

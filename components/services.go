@@ -26,6 +26,10 @@ var RequiredServices = []string{
 // leaves them enabled: other things in the project may use them.
 type ProjectServices struct {
 	pulumi.ResourceState
+
+	// Enabled are the API resources: depend on these, not on the component,
+	// whose children may not all be registered yet when a dependant registers.
+	Enabled []pulumi.Resource
 }
 
 // NewProjectServices enables every API in services.
@@ -37,13 +41,15 @@ func NewProjectServices(ctx *pulumi.Context, name string, services []string, opt
 	child := childOptions(s, opts)
 	for _, api := range services {
 		short := strings.TrimSuffix(api, ".googleapis.com")
-		if _, err := projects.NewService(ctx, name+"-"+short, &projects.ServiceArgs{
+		svc, err := projects.NewService(ctx, name+"-"+short, &projects.ServiceArgs{
 			Service:                  pulumi.String(api),
 			DisableOnDestroy:         pulumi.Bool(false),
 			DisableDependentServices: pulumi.Bool(false),
-		}, child()...); err != nil {
+		}, child()...)
+		if err != nil {
 			return nil, fmt.Errorf("enabling %s: %w", api, err)
 		}
+		s.Enabled = append(s.Enabled, svc)
 	}
 	return s, ctx.RegisterResourceOutputs(s, pulumi.Map{})
 }

@@ -64,3 +64,7 @@ func LoadBalancerLogSampleRate(env config.Env) float64 {
 	}
 	return 1
 }
+
+// Pages: stg and prd declare a notification channel, an uptime check, the SLO
+// and alert policies; dev declares none of the paging alerts.
+func Pages(env config.Env) bool { return env != config.Dev }

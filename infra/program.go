@@ -54,7 +54,7 @@ func Program(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
-	afterAPIs := pulumi.DependsOn([]pulumi.Resource{services})
+	afterAPIs := pulumi.DependsOn(services.Enabled)
 
 	nodeTag := base + "-node"
 	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
@@ -183,8 +183,42 @@ func Program(ctx *pulumi.Context) error {
 		CDN:                  cfg.App.Cdn,
 		SecurityPolicy:       cfg.App.SecurityPolicy,
 		LogSampleRate:        LoadBalancerLogSampleRate(cfg.Env),
-	}, pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn([]pulumi.Resource{services, cluster.NodePool}))
+	}, pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn(append([]pulumi.Resource{cluster.NodePool}, services.Enabled...)))
 	if err != nil {
+		return err
+	}
+
+	publicHost := pulumi.String(cfg.App.Hostname).ToStringOutput()
+	if cfg.App.Hostname == "" {
+		publicHost = webapp.Address
+	}
+	mon := cfg.Monitoring
+	if _, err := components.NewMonitoring(ctx, base, &components.MonitoringArgs{
+		Project:           cfg.Project,
+		ClusterName:       base,
+		Namespace:         AppNamespace,
+		SQLInstanceName:   database.InstanceName,
+		PublicHost:        publicHost,
+		UseSSL:            cfg.App.Hostname != "",
+		UptimePath:        mon.UptimePath,
+		Paging:            Pages(cfg.Env),
+		AlertEmail:        mon.AlertEmail,
+		ManagedPrometheus: ManagedPrometheus(cfg.Env),
+		Thresholds: components.Thresholds{
+			SloTarget: mon.SloTarget.Float64(), ErrorRatio: mon.ErrorRatio.Float64(),
+			LatencyP95Ms: mon.LatencyP95Ms, LatencyP99Ms: mon.LatencyP99Ms,
+			RestartsPerHour: mon.RestartsPerHour, HpaAtMaxMinutes: mon.HpaAtMaxMinutes,
+			SqlCpuRatio: mon.SqlCpuRatio.Float64(), SqlDiskRatio: mon.SqlDiskRatio.Float64(),
+			SqlConnectionsRatio: mon.SqlConnectionsRatio.Float64(), AppErrorsPerMinute: mon.AppErrorsPerMinute,
+		},
+		HPAName:          components.WebName,
+		HPAMaxReplicas:   int(plan.HPAMaxReplicas),
+		NodesAtPeak:      int(plan.NodesAtPeak),
+		NodePoolMaxNodes: int(plan.NodePoolMaxNodes),
+		DBMaxConnections: plan.DBMaxConnections,
+		LogRetentionDays: mon.LogRetentionDays,
+		Labels:           labels,
+	}, onGCP, afterAPIs); err != nil {
 		return err
 	}
 

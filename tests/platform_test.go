@@ -1,6 +1,8 @@
 package tests
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -103,7 +105,12 @@ func TestClusterOperations(t *testing.T) {
 			res := plan(t, stack)
 			c := one(t, res, "gcp:container/cluster:Cluster")
 			assert.Equal(t, []any{"SYSTEM_COMPONENTS", "WORKLOADS"}, in(t, c, "loggingConfig.enableComponents"))
-			assert.Equal(t, []any{"SYSTEM_COMPONENTS"}, in(t, c, "monitoringConfig.enableComponents"))
+			if stack == "dev" {
+				assert.Equal(t, []any{"SYSTEM_COMPONENTS"}, in(t, c, "monitoringConfig.enableComponents"))
+			} else {
+				// kube-state metrics for the "HPA at maxReplicas" alert and the dashboard.
+				assert.Equal(t, []any{"SYSTEM_COMPONENTS", "HPA", "DEPLOYMENT", "POD"}, in(t, c, "monitoringConfig.enableComponents"))
+			}
 			assert.Equal(t, stack != "dev", in(t, c, "monitoringConfig.managedPrometheus.enabled"))
 			assert.Equal(t, false, in(t, c, "addonsConfig.httpLoadBalancing.disabled"), "GKE Ingress needs it")
 			assert.Equal(t, false, in(t, c, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled"))
@@ -444,4 +451,14 @@ func TestPlanShowsThePlatformTree(t *testing.T) {
 	} {
 		assert.Contains(t, r.stdout, want)
 	}
+}
+
+// TestReadmeCapacityTableIsCurrent: the README shows what `make capacity STACK=prd FORMAT=markdown` prints now.
+func TestReadmeCapacityTableIsCurrent(t *testing.T) {
+	var out strings.Builder
+	require.NoError(t, capacity.Write(&out, "prd", "prd", stackPlan(t, "prd"), capacity.FormatMarkdown))
+	readme, err := os.ReadFile(filepath.Join(repoRoot(), "README.md"))
+	require.NoError(t, err)
+	want := strings.Replace(strings.TrimSpace(out.String()), "### Capacity plan", "#### Capacity plan", 1)
+	assert.Contains(t, string(readme), want, "regenerate the README's table with make capacity STACK=prd FORMAT=markdown")
 }

@@ -29,7 +29,7 @@ func inputs() Inputs {
 		Zones: 3, MachineType: "n2-standard-4", NodeDiskGb: 100, MinNodes: 3,
 		GunicornCPUMilli: 1000, GunicornMemoryMiB: 1024, GunicornThreads: 2, MinReplicas: 3,
 		SQLTier: "db-custom-4-16384", SQLRegional: true, SQLDiskGb: 100,
-		AvgResponseKb: r("16"), AvgLogKb: r("1"), PeakHoursPerDay: r("6"), OffPeakFraction: r("0.3"),
+		AvgResponseKb: r("16"), AvgLogKb: r("1"), StaticShare: r("0.3"), PeakHoursPerDay: r("6"), OffPeakFraction: r("0.3"),
 		HasDomain: true,
 	}
 }
@@ -124,6 +124,13 @@ func TestPlanForPrd(t *testing.T) {
 	// The autoscaled estimate costs less than running at peak all year.
 	assert.Equal(t, -1, p.Autoscaled.YearlyUsd.Cmp(p.AtPeak.YearlyUsd))
 	assert.Equal(t, "egress", p.Autoscaled.Dominant().Key, "egress dominates at 10k req/s")
+	// The log exclusion saves the static share of request logs plus the probes' lines.
+	assert.Equal(t, 1, p.Autoscaled.LoggingSavingUsd.Sign())
+	noStatic := inputs()
+	noStatic.StaticShare = r("0")
+	q := compute(t, noStatic)
+	assert.Equal(t, 1, p.Autoscaled.LoggingSavingUsd.Cmp(q.Autoscaled.LoggingSavingUsd), "excluding static lines saves more")
+	assert.Equal(t, 1, q.Autoscaled.LoggingSavingUsd.Sign(), "health-check lines alone are worth excluding")
 }
 
 func TestZonalStackHasNoSpareZone(t *testing.T) {

@@ -5,6 +5,11 @@ import (
 	"math/big"
 )
 
+// ProbeRpsPerPod is the health traffic one pod gets: nginx's readiness probe
+// every 5 s, gunicorn's liveness every 10 s, and the load balancer's health
+// checkers (several probers, every 10 s) — about 0.6 requests a second.
+var ProbeRpsPerPod = big.NewRat(3, 5)
+
 // Units: sizes in KiB per request, prices per GiB; a month is 730 hours (8760 / 12).
 const (
 	hoursPerYear  = 365 * 24
@@ -135,12 +140,13 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	offHours := new(big.Rat)
 	offRps := new(big.Rat)
 	offNodes := p.NodesAtPeak
+	offPods := p.PodsAtPeak
 	if autoscaled {
 		peakHours = mul(in.PeakHoursPerDay, rat(365))
 		offHours = sub(rat(hoursPerYear), peakHours)
 		offRps = mul(in.TargetRps, in.OffPeakFraction)
 		perPod := new(big.Rat).Quo(in.PodTps, in.Complexity)
-		offPods := max(ceilRat(new(big.Rat).Quo(offRps, mul(perPod, in.TargetUtilization))), p.HPAMinReplicas)
+		offPods = max(ceilRat(new(big.Rat).Quo(offRps, mul(perPod, in.TargetUtilization))), p.HPAMinReplicas)
 		offNodes = max(p.NodesAtFloor, NodesSpread(offPods, int64(p.Zones), int64(p.PodsPerNode)))
 	}
 	requests := add(mul(in.TargetRps, peakHours, rat(3600)), mul(offRps, offHours, rat(3600)))
@@ -156,13 +162,20 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 		return mul(rat(nodes), Prices.NATPerVM.Usd)
 	}
 	egressGib := seconds(egressGibPerSec(in, in.TargetRps), egressGibPerSec(in, offRps))
-	logGib := seconds(logGibPerSec(in, in.TargetRps), logGibPerSec(in, offRps))
+	// Logs: every request's lines, minus what the exclusion drops (static files and
+	// health checks); the probes' lines are what the exclusion saves on top.
+	allRequestLogGib := seconds(logGibPerSec(in, in.TargetRps), logGibPerSec(in, offRps))
+	logGib := mul(allRequestLogGib, sub(rat(1), in.StaticShare))
+	probeLogGib := seconds(logGibPerSec(in, mul(rat(p.PodsAtPeak), ProbeRpsPerPod)), logGibPerSec(in, mul(rat(offPods), ProbeRpsPerPod)))
 	interZoneGib := seconds(interZoneGibPerSec(in, in.TargetRps, p.Zones), interZoneGibPerSec(in, offRps, p.Zones))
-	freeLogGib := mul(Prices.LoggingFreeGiB.Usd, rat(12))
-	billedLogGib := sub(logGib, freeLogGib)
-	if billedLogGib.Sign() < 0 {
-		billedLogGib = new(big.Rat)
+	loggingCost := func(ingested *big.Rat) *big.Rat {
+		billed := sub(ingested, mul(Prices.LoggingFreeGiB.Usd, rat(12)))
+		if billed.Sign() < 0 {
+			return new(big.Rat)
+		}
+		return mul(billed, pr.loggingPerGib)
 	}
+	withoutExclusion := loggingCost(add(allRequestLogGib, probeLogGib))
 
 	nodeDetail := fmt.Sprintf("%d nodes all year × %s USD/h%s", p.NodesAtPeak, usd4(pr.nodeHourly), pr.spotDiscountNote)
 	if autoscaled {
@@ -179,7 +192,7 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 		{"lbData", "load balancer data", mul(egressGib, Prices.LBDataProcessed.Usd), fmt.Sprintf("%s GiB × %s USD/GiB", gib(egressGib), usd4(Prices.LBDataProcessed.Usd))},
 		{"egress", "egress", egressCost(egressGib, pr), fmt.Sprintf("%s GiB/year, %s", gib(egressGib), egressNote(pr))},
 		{"internal", "inter-zone traffic", mul(interZoneGib, pr.interZonePerGib), fmt.Sprintf("%s GiB × %s USD/GiB", gib(interZoneGib), usd4(pr.interZonePerGib))},
-		{"logging", "logging", mul(billedLogGib, pr.loggingPerGib), fmt.Sprintf("%s GiB/year, 600 free × %s USD/GiB", gib(logGib), usd4(pr.loggingPerGib))},
+		{"logging", "logging", loggingCost(logGib), fmt.Sprintf("%s GiB/year after the exclusion, 600 free × %s USD/GiB", gib(logGib), usd4(pr.loggingPerGib))},
 		{"domain", "domain", new(big.Rat).Set(pr.domainPerYear), "per year"},
 	}
 	total := sum(lines)
@@ -187,7 +200,8 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	if requests.Sign() > 0 {
 		perMillion = new(big.Rat).Quo(total, new(big.Rat).Quo(requests, rat(1_000_000)))
 	}
-	return Estimate{Lines: lines, YearlyUsd: total, RequestsPerYr: requests, CostPerMillion: perMillion}
+	return Estimate{Lines: lines, YearlyUsd: total, RequestsPerYr: requests, CostPerMillion: perMillion,
+		LoggingSavingUsd: sub(withoutExclusion, loggingCost(logGib))}
 }
 
 // egressCost bills a year's egress month by month through the volume tiers.

@@ -53,6 +53,7 @@ type Inputs struct {
 	SQLMaxConnections int
 	AvgResponseKb     *big.Rat
 	AvgLogKb          *big.Rat
+	StaticShare       *big.Rat
 	PeakHoursPerDay   *big.Rat
 	OffPeakFraction   *big.Rat
 	// HasDomain adds the domain's yearly price (a stack with app.hostname).
@@ -93,6 +94,7 @@ func InputsFrom(c *config.Config) Inputs {
 		SQLMaxConnections: c.Database.MaxConnections,
 		AvgResponseKb:     cp.AvgResponseKb.Rat(),
 		AvgLogKb:          cp.AvgLogKb.Rat(),
+		StaticShare:       cp.StaticShare.Rat(),
 		PeakHoursPerDay:   cp.PeakHoursPerDay.Rat(),
 		OffPeakFraction:   cp.OffPeakFraction.Rat(),
 		HasDomain:         c.App.Hostname != "",
@@ -157,6 +159,8 @@ type Estimate struct {
 	YearlyUsd      *big.Rat
 	RequestsPerYr  *big.Rat
 	CostPerMillion *big.Rat
+	// LoggingSavingUsd is what the log exclusion (static files, health checks) saves a year.
+	LoggingSavingUsd *big.Rat
 }
 
 // Plan is what the program deploys, and what it costs.

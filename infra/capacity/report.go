@@ -61,6 +61,7 @@ func (p *Plan) JSON(stack, env string) map[string]any {
 			"costPerMillionRequestsUsd": json.Number(p.Autoscaled.CostPerMillion.FloatString(4)),
 			"requestsPerYear":           json.Number(p.Autoscaled.RequestsPerYr.FloatString(0)),
 			"dominantCost":              p.Autoscaled.Dominant().Key,
+			"loggingExclusionSavingUsd": money(p.Autoscaled.LoggingSavingUsd),
 			"lines":                     p.Autoscaled.Lines, "atPeakLines": p.AtPeak.Lines,
 		},
 	}
@@ -169,6 +170,8 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 	dom := p.Autoscaled.Dominant()
 	share := new(big.Rat).Quo(mul(dom.YearlyUsd, rat(100)), p.Autoscaled.YearlyUsd)
 	fmt.Fprintf(w, "\nDominant term: %s, %s%% of the autoscaled estimate.\n", dom.Name, share.FloatString(0))
+	fmt.Fprintf(w, "The log exclusion (static files: %s%% of requests, and health checks) saves %s USD a year (autoscaled; %s at peak).\n",
+		decimal(mul(in.StaticShare, rat(100))), dollars(p.Autoscaled.LoggingSavingUsd), dollars(p.AtPeak.LoggingSavingUsd))
 }
 
 func survive(zones int) string {

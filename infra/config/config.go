@@ -139,6 +139,9 @@ type Capacity struct {
 	AvgResponseKb Decimal `json:"avgResponseKb"`
 	// AvgLogKb is what one request writes to Cloud Logging (access logs of nginx and gunicorn).
 	AvgLogKb Decimal `json:"avgLogKb"`
+	// StaticShare is the fraction of requests for static files (served by nginx;
+	// their log lines are excluded from Cloud Logging, like health checks').
+	StaticShare Decimal `json:"staticShare"`
 	// PeakHoursPerDay at targetRps; the rest of the day runs at OffPeakFraction of it.
 	PeakHoursPerDay Decimal `json:"peakHoursPerDay"`
 	OffPeakFraction Decimal `json:"offPeakFraction"`
@@ -156,10 +159,31 @@ type Cost struct {
 	DomainUsdPerYear       Decimal `json:"domainUsdPerYear"`
 }
 
-// Monitoring is django-gke:monitoring.
+// Monitoring is django-gke:monitoring: who is paged, and when.
 type Monitoring struct {
+	// AlertEmail receives the alerts of stg and prd (dev pages nobody).
 	AlertEmail string `json:"alertEmail"`
+	// UptimePath is what the uptime check requests on the public endpoint.
 	UptimePath string `json:"uptimePath"`
+	// SloTarget is the availability objective over 28 days (0.999 = 99.9 %).
+	SloTarget Decimal `json:"sloTarget"`
+	// ErrorRatio of 5xx responses at the load balancer that alerts.
+	ErrorRatio Decimal `json:"errorRatio"`
+	// LatencyP95Ms and LatencyP99Ms alert on the load balancer's total latency.
+	LatencyP95Ms int `json:"latencyP95Ms"`
+	LatencyP99Ms int `json:"latencyP99Ms"`
+	// RestartsPerHour of one pod's containers that alerts (crash loops).
+	RestartsPerHour int `json:"restartsPerHour"`
+	// HpaAtMaxMinutes: the HPA at maxReplicas this long means the plan is too small.
+	HpaAtMaxMinutes int `json:"hpaAtMaxMinutes"`
+	// SqlCpuRatio, SqlDiskRatio and SqlConnectionsRatio (of max_connections) alert on Cloud SQL.
+	SqlCpuRatio         Decimal `json:"sqlCpuRatio"`
+	SqlDiskRatio        Decimal `json:"sqlDiskRatio"`
+	SqlConnectionsRatio Decimal `json:"sqlConnectionsRatio"`
+	// AppErrorsPerMinute of ERROR log lines from Django that alerts.
+	AppErrorsPerMinute int `json:"appErrorsPerMinute"`
+	// LogRetentionDays of the project's _Default log bucket (beyond 30 days is billed).
+	LogRetentionDays int `json:"logRetentionDays"`
 }
 
 // Release is django-gke:release: how a new image reaches users.

@@ -66,11 +66,25 @@ func Defaults(env Env, region string) Config {
 			Zones:             0,
 			AvgResponseKb:     MustDecimal("20"),
 			AvgLogKb:          MustDecimal("1"),
+			StaticShare:       MustDecimal("0.3"),
 			PeakHoursPerDay:   MustDecimal("6"),
 			OffPeakFraction:   MustDecimal("0.3"),
 		},
-		Monitoring: Monitoring{UptimePath: "/healthz"},
-		Release:    Release{Strategy: Rolling, ActiveColor: Blue},
+		Monitoring: Monitoring{
+			UptimePath:          "/healthz",
+			SloTarget:           MustDecimal("0.995"),
+			ErrorRatio:          MustDecimal("0.05"),
+			LatencyP95Ms:        1500,
+			LatencyP99Ms:        3000,
+			RestartsPerHour:     5,
+			HpaAtMaxMinutes:     30,
+			SqlCpuRatio:         MustDecimal("0.9"),
+			SqlDiskRatio:        MustDecimal("0.9"),
+			SqlConnectionsRatio: MustDecimal("0.9"),
+			AppErrorsPerMinute:  30,
+			LogRetentionDays:    30,
+		},
+		Release: Release{Strategy: Rolling, ActiveColor: Blue},
 	}
 	switch env {
 	case Dev:
@@ -87,6 +101,7 @@ func Defaults(env Env, region string) Config {
 		c.App.Cpu = "250m"
 		c.App.MinReplicas = 1
 		c.Capacity.TargetRps = MustDecimal("20")
+		c.Monitoring.LogRetentionDays = 7
 	case Stg:
 		c.Image.PromoteFrom = "organization/django-gke/dev"
 	case Prd:
@@ -102,6 +117,18 @@ func Defaults(env Env, region string) Config {
 		c.App.Memory = "1Gi"
 		c.App.MinReplicas = 3
 		c.Capacity.TargetRps = MustDecimal("10000")
+		// prd pages on tighter thresholds than stg.
+		c.Monitoring.SloTarget = MustDecimal("0.999")
+		c.Monitoring.ErrorRatio = MustDecimal("0.02")
+		c.Monitoring.LatencyP95Ms = 800
+		c.Monitoring.LatencyP99Ms = 1500
+		c.Monitoring.RestartsPerHour = 3
+		c.Monitoring.HpaAtMaxMinutes = 15
+		c.Monitoring.SqlCpuRatio = MustDecimal("0.8")
+		c.Monitoring.SqlDiskRatio = MustDecimal("0.85")
+		c.Monitoring.SqlConnectionsRatio = MustDecimal("0.8")
+		c.Monitoring.AppErrorsPerMinute = 10
+		c.Monitoring.LogRetentionDays = 90
 	}
 	return c
 }

@@ -306,6 +306,7 @@ func (c *Config) validateCapacity(v *validator) {
 		"targetUtilization", cp.TargetUtilization, "must be in (0, 1]")
 	nonNegative("avgResponseKb", cp.AvgResponseKb)
 	nonNegative("avgLogKb", cp.AvgLogKb)
+	v.check(cp.StaticShare.Sign() >= 0 && cp.StaticShare.Cmp(DecimalFromInt(1)) < 0, key, "staticShare", cp.StaticShare, "must be in [0, 1)")
 	v.check(cp.PeakHoursPerDay.Sign() > 0 && cp.PeakHoursPerDay.Cmp(DecimalFromInt(24)) <= 0, key, "peakHoursPerDay",
 		cp.PeakHoursPerDay, "must be in (0, 24]")
 	v.check(cp.OffPeakFraction.Sign() >= 0 && cp.OffPeakFraction.Cmp(DecimalFromInt(1)) <= 0, key, "offPeakFraction",
@@ -344,6 +345,22 @@ func (c *Config) validateMonitoring(v *validator) {
 		v.ps.add(key, "alertEmail", m.AlertEmail, "stg and prd page someone: set the address alerts go to")
 	}
 	v.check(pathSyntax.MatchString(m.UptimePath), key, "uptimePath", m.UptimePath, "must be a URL path such as /healthz")
+	v.check(m.SloTarget.Cmp(MustDecimal("0.9")) >= 0 && m.SloTarget.Cmp(MustDecimal("0.99999")) <= 0, key, "sloTarget",
+		m.SloTarget, "must be between 0.9 and 0.99999 (e.g. 0.999 for 99.9 %)")
+	for _, r := range []struct {
+		field string
+		value Decimal
+	}{{"errorRatio", m.ErrorRatio}, {"sqlCpuRatio", m.SqlCpuRatio}, {"sqlDiskRatio", m.SqlDiskRatio}, {"sqlConnectionsRatio", m.SqlConnectionsRatio}} {
+		v.check(r.value.Sign() > 0 && r.value.Cmp(DecimalFromInt(1)) < 0, key, r.field, r.value, "must be in (0, 1)")
+	}
+	v.check(m.LatencyP95Ms > 0 && m.LatencyP95Ms <= 60000, key, "latencyP95Ms", m.LatencyP95Ms, "must be between 1 and 60000")
+	v.check(m.LatencyP99Ms >= m.LatencyP95Ms && m.LatencyP99Ms <= 60000, key, "latencyP99Ms", m.LatencyP99Ms,
+		"must be between latencyP95Ms (%d) and 60000", m.LatencyP95Ms)
+	v.check(m.RestartsPerHour >= 1 && m.RestartsPerHour <= 1000, key, "restartsPerHour", m.RestartsPerHour, "must be between 1 and 1000")
+	v.check(m.HpaAtMaxMinutes >= 1 && m.HpaAtMaxMinutes <= 1440, key, "hpaAtMaxMinutes", m.HpaAtMaxMinutes, "must be between 1 and 1440")
+	v.check(m.AppErrorsPerMinute >= 1 && m.AppErrorsPerMinute <= 100000, key, "appErrorsPerMinute", m.AppErrorsPerMinute,
+		"must be between 1 and 100000")
+	v.check(m.LogRetentionDays >= 1 && m.LogRetentionDays <= 3650, key, "logRetentionDays", m.LogRetentionDays, "must be between 1 and 3650")
 }
 
 func (c *Config) validateRelease(v *validator) {

@@ -303,6 +303,31 @@ func (m *mock) compute(args pulumi.MockResourceArgs) (string, resource.PropertyM
 		set("dec", new(big.Int).SetBytes(b).String())
 		id = base64.RawURLEncoding.EncodeToString(b)
 
+	case tok == "gcp:monitoring/uptimeCheckConfig:UptimeCheckConfig":
+		checkID := name
+		set("uptimeCheckId", checkID)
+		set("name", fmt.Sprintf("projects/%s/uptimeCheckConfigs/%s", project, checkID))
+		id = fmt.Sprintf("projects/%s/uptimeCheckConfigs/%s", project, checkID)
+
+	case tok == "gcp:monitoring/notificationChannel:NotificationChannel":
+		id = fmt.Sprintf("projects/%s/notificationChannels/%s", project, m.digits(seed, 19))
+		set("name", id)
+
+	case tok == "gcp:monitoring/customService:CustomService":
+		set("name", fmt.Sprintf("projects/%s/services/%s", project, str("serviceId")))
+		id = fmt.Sprintf("projects/%s/services/%s", project, str("serviceId"))
+
+	case tok == "gcp:monitoring/slo:Slo":
+		id = fmt.Sprintf("projects/%s/services/%s/serviceLevelObjectives/%s", project, str("service"), str("sloId"))
+		set("name", id)
+
+	case tok == "gcp:monitoring/alertPolicy:AlertPolicy":
+		id = fmt.Sprintf("projects/%s/alertPolicies/%s", project, m.digits(seed, 19))
+		set("name", id)
+
+	case tok == "gcp:monitoring/dashboard:Dashboard":
+		id = fmt.Sprintf("projects/%s/dashboards/%s", project, m.hex(seed, 32))
+
 	case strings.HasPrefix(tok, "kubernetes:"):
 		// pulumi-kubernetes auto-names objects without metadata.name: <logical>-<8 random>.
 		if meta, ok := out["metadata"]; ok && meta.IsObject() {

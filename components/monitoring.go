@@ -1,0 +1,337 @@
+package components
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/logging"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/monitoring"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// HealthAndStaticURL matches the request URLs whose log lines are not worth
+// their price: health checks and static files (RE2, as Cloud Logging's =~).
+const HealthAndStaticURL = `/(healthz|readyz)([?]|$)|/static/`
+
+// AppErrorsMetric is the log-based metric counting Django's ERROR lines.
+const AppErrorsMetric = "django_app_errors"
+
+// Thresholds are when stg and prd page.
+type Thresholds struct {
+	SloTarget                                      float64
+	ErrorRatio                                     float64
+	LatencyP95Ms, LatencyP99Ms                     int
+	RestartsPerHour, HpaAtMaxMinutes               int
+	SqlCpuRatio, SqlDiskRatio, SqlConnectionsRatio float64
+	AppErrorsPerMinute                             int
+}
+
+// MonitoringArgs is what the observability of one stack needs to know.
+type MonitoringArgs struct {
+	Project, ClusterName, Namespace string
+	// SQLInstanceName is the Cloud SQL instance's name (database_id is project:name).
+	SQLInstanceName pulumi.StringInput
+	// PublicHost is app.hostname, or the load balancer's IP.
+	PublicHost pulumi.StringInput
+	UseSSL     bool
+	UptimePath string
+	// Paging declares the notification channel, uptime check, SLO and alert policies.
+	Paging            bool
+	AlertEmail        string
+	ManagedPrometheus bool
+	Thresholds        Thresholds
+	// Facts from the capacity plan the alerts and the dashboard compare against.
+	HPAName                                                         string
+	HPAMaxReplicas, NodesAtPeak, NodePoolMaxNodes, DBMaxConnections int
+	LogRetentionDays                                                int
+	Labels                                                          map[string]string
+}
+
+// Monitoring is the stack's logs, dashboard, uptime check, SLO and alerts.
+type Monitoring struct {
+	pulumi.ResourceState
+
+	DashboardID pulumi.StringOutput `pulumi:"dashboardId"`
+}
+
+// Alert is one alert policy's documentation: what it means, what to do first.
+type Alert struct {
+	Key, Title, Meaning, FirstSteps string
+	Severity                        string
+}
+
+// Alerts lists the alert policies of a paging stack, in order. The README's
+// "Operating it" section repeats them (a test keeps the two in step).
+var Alerts = []Alert{
+	{"uptime", "Uptime check failing", "The public endpoint's health path fails from more than one region: users cannot reach the site.",
+		"Open the load balancer's backend service health in the console; `kubectl -n django get pods,ingress`; check the managed certificate's status and DNS.", "CRITICAL"},
+	{"slo-fast-burn", "SLO fast burn (2 % of the monthly error budget in an hour)", "5xx responses are consuming the availability SLO's error budget 14.4 times faster than sustainable.",
+		"Check the 5xx ratio chart and the latest rollout (`kubectl -n django rollout history deployment/web`); roll back with the previous image ref if it started with a release.", "CRITICAL"},
+	{"slo-slow-burn", "SLO slow burn (5 % of the monthly error budget in six hours)", "A steady trickle of 5xx responses will exhaust the error budget before the 28 days are over.",
+		"Find the failing requests in Logs Explorer (severity>=ERROR, namespace django); open an incident if the source is not obvious.", "WARNING"},
+	{"lb-5xx", "Load balancer 5xx ratio high", "A share of all responses above the threshold are server errors.",
+		"Split by backend: 502s during a rollout mean draining/preStop problems; 503s mean no ready pods (`/readyz` failing: database?); 500s are application errors (see the app errors alert).", "CRITICAL"},
+	{"latency", "Latency high (p95/p99)", "The load balancer's total latency percentiles are above the threshold for five minutes.",
+		"Compare with CPU and the HPA: at maxReplicas the plan is too small; otherwise check Cloud SQL CPU and Query Insights for slow queries.", "WARNING"},
+	{"restarts", "Pods restarting (crash loop)", "Containers of the app's pods restart more often than the threshold per hour.",
+		"`kubectl -n django get pods`; `kubectl -n django logs <pod> -c <container> --previous`; an OOMKilled gunicorn needs more app.memory or fewer workers.", "WARNING"},
+	{"hpa-at-max", "HPA at maxReplicas", "The HPA has wanted more pods than the capacity plan allows for a sustained period: capacity is exhausted.",
+		"Raise capacity.targetRps or lower capacity.podTps in the stack file (make capacity shows the new plan), then `pulumi up`; check nodes are not also at max.", "CRITICAL"},
+	{"nodes-at-max", "Node pool at its maximum", "The cluster autoscaler cannot add nodes: new pods will stay Pending.",
+		"`kubectl get nodes`; `kubectl -n django get pods --field-selector status.phase=Pending`; the plan's node maximum comes from make capacity: raise targetRps or cluster.maxNodes.", "CRITICAL"},
+	{"sql-cpu", "Cloud SQL CPU high", "The database's CPU utilization stays above the threshold.",
+		"Query Insights for the top queries; a missing index or an N+1 query; consider a bigger database.tier (make capacity shows its cost).", "WARNING"},
+	{"sql-disk", "Cloud SQL disk nearly full", "Disk utilization is above the threshold (auto-resize is on, but has a cost and limits).",
+		"Check what grows (tables, WAL during PITR); raise database.diskGb deliberately.", "WARNING"},
+	{"sql-connections", "Cloud SQL connections near max_connections", "Open connections approach the max_connections the capacity plan set: new connections will be refused.",
+		"Compare pods × workers × threads with the plan (make capacity); look for leaked connections (CONN_MAX_AGE) or a runaway HPA; consider a pooler.", "CRITICAL"},
+	{"app-errors", "Application errors", "Django logs ERROR lines faster than the threshold.",
+		"Logs Explorer: resource.labels.namespace_name=\"django\" severity>=ERROR, grouped by message; correlate with the latest release.", "WARNING"},
+}
+
+func policyDocumentation(a Alert) *monitoring.AlertPolicyDocumentationArgs {
+	return &monitoring.AlertPolicyDocumentationArgs{
+		Subject:  pulumi.String(a.Title),
+		MimeType: pulumi.String("text/markdown"),
+		Content:  pulumi.String("**What it means**: " + a.Meaning + "\n\n**First steps**: " + a.FirstSteps + "\n\nRunbook: README.md, \"Operating it\"."),
+	}
+}
+
+// LoadBalancerFilter selects this app's Ingress at the load balancer: GKE names
+// its URL map k8s2-um-<id>-<namespace>-<ingress>-<hash>.
+func LoadBalancerFilter(metric, namespace, ingress string) string {
+	return fmt.Sprintf(`metric.type="loadbalancing.googleapis.com/https/%s" resource.type="https_lb_rule" resource.label."url_map_name"=monitoring.regex.full_match("k8s2-um-.*-%s-%s-.*")`,
+		metric, namespace, ingress)
+}
+
+// LogExclusionFilter drops health-check and static-file request lines (not
+// errors) from the app's containers and the load balancer's request logs.
+func LogExclusionFilter(namespace string) string {
+	return fmt.Sprintf(`severity<ERROR AND httpRequest.requestUrl=~"%s" AND ((resource.type="k8s_container" AND resource.labels.namespace_name="%s") OR resource.type="http_load_balancer")`,
+		HealthAndStaticURL, namespace)
+}
+
+// NewMonitoring declares logging, the dashboard, and (Paging) the uptime check, SLO and alerts.
+func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts ...pulumi.ResourceOption) (*Monitoring, error) {
+	m := &Monitoring{}
+	if err := ctx.RegisterComponentResource("django-gke:components:Monitoring", name, m, opts...); err != nil {
+		return nil, err
+	}
+	child := childOptions(m, opts)
+
+	// Logs: retention per environment, an exclusion where logging cost dominates, an error metric.
+	if _, err := logging.NewProjectBucketConfig(ctx, name+"-log-retention", &logging.ProjectBucketConfigArgs{
+		Project: pulumi.String(args.Project), Location: pulumi.String("global"), BucketId: pulumi.String("_Default"),
+		RetentionDays: pulumi.Int(args.LogRetentionDays),
+	}, child()...); err != nil {
+		return nil, fmt.Errorf("setting log retention: %w", err)
+	}
+	if _, err := logging.NewProjectExclusion(ctx, name+"-exclude-health-static", &logging.ProjectExclusionArgs{
+		Description: pulumi.String("Health checks and static files: high volume, no information (errors are kept)"),
+		Filter:      pulumi.String(LogExclusionFilter(args.Namespace)),
+	}, child()...); err != nil {
+		return nil, fmt.Errorf("creating log exclusion: %w", err)
+	}
+	if _, err := logging.NewMetric(ctx, name+"-app-errors", &logging.MetricArgs{
+		Name:        pulumi.String(AppErrorsMetric),
+		Description: pulumi.String("ERROR lines logged by Django (gunicorn container)"),
+		Filter: pulumi.String(fmt.Sprintf(`resource.type="k8s_container" AND resource.labels.namespace_name="%s" AND resource.labels.container_name="gunicorn" AND severity>=ERROR`,
+			args.Namespace)),
+		MetricDescriptor: &logging.MetricMetricDescriptorArgs{MetricKind: pulumi.String("DELTA"), ValueType: pulumi.String("INT64"), Unit: pulumi.String("1")},
+	}, child()...); err != nil {
+		return nil, fmt.Errorf("creating app errors metric: %w", err)
+	}
+
+	requests := LoadBalancerFilter("request_count", args.Namespace, WebName)
+	latency := LoadBalancerFilter("total_latencies", args.Namespace, WebName)
+	sqlID := pulumi.Sprintf("%s:%s", args.Project, args.SQLInstanceName)
+	dashboardJSON := sqlID.ApplyT(func(id string) (string, error) {
+		return AppDashboard(DashboardParams{
+			Title: "django-gke " + name, LBFilter: requests, LatencyFilter: latency, ClusterName: args.ClusterName,
+			Namespace: args.Namespace, SQLDatabaseID: id, HPAMaxReplicas: args.HPAMaxReplicas, NodesAtPeak: args.NodesAtPeak,
+			NodePoolMaxNodes: args.NodePoolMaxNodes, DBMaxConnections: args.DBMaxConnections,
+			ManagedPrometheus: args.ManagedPrometheus, HPAName: args.HPAName,
+		}).JSON()
+	}).(pulumi.StringOutput)
+	dashboard, err := monitoring.NewDashboard(ctx, name+"-dashboard", &monitoring.DashboardArgs{DashboardJson: dashboardJSON}, child()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating dashboard: %w", err)
+	}
+	m.DashboardID = dashboard.ID().ToStringOutput()
+	if args.Paging {
+		if err := declarePaging(ctx, name, args, child, requests, latency, sqlID); err != nil {
+			return nil, err
+		}
+	}
+	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"dashboardId": m.DashboardID})
+}
+
+func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child childOpts, requests, latency string, sqlID pulumi.StringOutput) error {
+	t := args.Thresholds
+	channel, err := monitoring.NewNotificationChannel(ctx, name+"-email", &monitoring.NotificationChannelArgs{
+		DisplayName: pulumi.String("django-gke " + name + " on-call"),
+		Type:        pulumi.String("email"),
+		Labels:      pulumi.StringMap{"email_address": pulumi.String(args.AlertEmail)},
+	}, child()...)
+	if err != nil {
+		return fmt.Errorf("creating notification channel: %w", err)
+	}
+	port := 80
+	if args.UseSSL {
+		port = 443
+	}
+	uptime, err := monitoring.NewUptimeCheckConfig(ctx, name+"-uptime", &monitoring.UptimeCheckConfigArgs{
+		DisplayName: pulumi.String("django-gke " + name + " " + args.UptimePath),
+		Timeout:     pulumi.String("10s"),
+		Period:      pulumi.String("60s"),
+		HttpCheck: &monitoring.UptimeCheckConfigHttpCheckArgs{
+			Path: pulumi.String(args.UptimePath), Port: pulumi.Int(port), UseSsl: pulumi.Bool(args.UseSSL), ValidateSsl: pulumi.Bool(args.UseSSL),
+			AcceptedResponseStatusCodes: monitoring.UptimeCheckConfigHttpCheckAcceptedResponseStatusCodeArray{
+				monitoring.UptimeCheckConfigHttpCheckAcceptedResponseStatusCodeArgs{StatusClass: pulumi.String("STATUS_CLASS_2XX")},
+			},
+		},
+		MonitoredResource: &monitoring.UptimeCheckConfigMonitoredResourceArgs{
+			Type:   pulumi.String("uptime_url"),
+			Labels: pulumi.StringMap{"project_id": pulumi.String(args.Project), "host": args.PublicHost},
+		},
+		SelectedRegions: pulumi.ToStringArray([]string{"USA", "EUROPE", "ASIA_PACIFIC"}),
+	}, child()...)
+	if err != nil {
+		return fmt.Errorf("creating uptime check: %w", err)
+	}
+
+	// The availability SLO: requests the load balancer answered without a 5xx.
+	service, err := monitoring.NewCustomService(ctx, name+"-service", &monitoring.CustomServiceArgs{
+		ServiceId: pulumi.String(name + "-web"), DisplayName: pulumi.String("django-gke " + name),
+	}, child()...)
+	if err != nil {
+		return fmt.Errorf("creating SLO service: %w", err)
+	}
+	slo, err := monitoring.NewSlo(ctx, name+"-availability", &monitoring.SloArgs{
+		Service:           service.ServiceId,
+		SloId:             pulumi.String("availability"),
+		DisplayName:       pulumi.String(fmt.Sprintf("%.3g%% of requests without a 5xx, 28 days", 100*t.SloTarget)),
+		Goal:              pulumi.Float64(t.SloTarget),
+		RollingPeriodDays: pulumi.Int(28),
+		RequestBasedSli: &monitoring.SloRequestBasedSliArgs{GoodTotalRatio: &monitoring.SloRequestBasedSliGoodTotalRatioArgs{
+			BadServiceFilter:   pulumi.String(requests + ` metric.label."response_code_class"=500`),
+			TotalServiceFilter: pulumi.String(requests),
+		}},
+	}, child()...)
+	if err != nil {
+		return fmt.Errorf("creating SLO: %w", err)
+	}
+
+	threshold := func(display string, filter pulumi.StringInput, aligner, reducer, period string, value float64, duration string, groupBy ...string) monitoring.AlertPolicyConditionArgs {
+		return monitoring.AlertPolicyConditionArgs{
+			DisplayName: pulumi.String(display),
+			ConditionThreshold: &monitoring.AlertPolicyConditionConditionThresholdArgs{
+				Filter:     filter,
+				Comparison: pulumi.String("COMPARISON_GT"), ThresholdValue: pulumi.Float64(value), Duration: pulumi.String(duration),
+				Aggregations: monitoring.AlertPolicyConditionConditionThresholdAggregationArray{monitoring.AlertPolicyConditionConditionThresholdAggregationArgs{
+					AlignmentPeriod: pulumi.String(period), PerSeriesAligner: pulumi.String(aligner),
+					CrossSeriesReducer: optional(reducer), GroupByFields: pulumi.ToStringArray(groupBy),
+				}},
+				Trigger: &monitoring.AlertPolicyConditionConditionThresholdTriggerArgs{Count: pulumi.Int(1)},
+			},
+		}
+	}
+	burn := func(window string, rate float64) monitoring.AlertPolicyConditionArgs {
+		return monitoring.AlertPolicyConditionArgs{
+			DisplayName: pulumi.Sprintf("burn rate over %s > %g", window, rate),
+			ConditionThreshold: &monitoring.AlertPolicyConditionConditionThresholdArgs{
+				Filter:     pulumi.Sprintf(`select_slo_burn_rate("%s", "%s")`, slo.Name, window),
+				Comparison: pulumi.String("COMPARISON_GT"), ThresholdValue: pulumi.Float64(rate), Duration: pulumi.String("0s"),
+			},
+		}
+	}
+	sql := func(metric string) pulumi.StringOutput {
+		return pulumi.Sprintf(`metric.type="cloudsql.googleapis.com/database/%s" AND resource.type="cloudsql_database" AND resource.label."database_id"="%s"`, metric, sqlID)
+	}
+	containers := fmt.Sprintf(`metric.type="kubernetes.io/container/restart_count" AND resource.type="k8s_container" AND resource.label."cluster_name"="%s" AND resource.label."namespace_name"="%s"`,
+		args.ClusterName, args.Namespace)
+	nodes := fmt.Sprintf(`metric.type="kubernetes.io/node/cpu/allocatable_cores" AND resource.type="k8s_node" AND resource.label."cluster_name"="%s"`, args.ClusterName)
+
+	conditions := map[string]struct {
+		combiner string
+		list     monitoring.AlertPolicyConditionArray
+	}{
+		"uptime": {"OR", monitoring.AlertPolicyConditionArray{threshold("check fails in more than one region",
+			pulumi.Sprintf(`metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label."check_id"="%s"`, uptime.UptimeCheckId),
+			"ALIGN_NEXT_OLDER", "REDUCE_COUNT_FALSE", "1200s", 1, "60s", "resource.label.*")}},
+		// Multi-window, multi-burn-rate (Google SRE workbook): a long window to be sure, a short one to reset fast.
+		"slo-fast-burn": {"AND", monitoring.AlertPolicyConditionArray{burn("3600s", 14.4), burn("300s", 14.4)}},
+		"slo-slow-burn": {"AND", monitoring.AlertPolicyConditionArray{burn("21600s", 6), burn("1800s", 6)}},
+		"lb-5xx": {"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
+			DisplayName: pulumi.Sprintf("5xx ratio > %g", t.ErrorRatio),
+			ConditionThreshold: &monitoring.AlertPolicyConditionConditionThresholdArgs{
+				Filter:            pulumi.String(requests + ` metric.label."response_code_class"=500`),
+				DenominatorFilter: pulumi.String(requests),
+				Aggregations: monitoring.AlertPolicyConditionConditionThresholdAggregationArray{monitoring.AlertPolicyConditionConditionThresholdAggregationArgs{
+					AlignmentPeriod: pulumi.String("300s"), PerSeriesAligner: pulumi.String("ALIGN_RATE"), CrossSeriesReducer: pulumi.String("REDUCE_SUM"),
+				}},
+				DenominatorAggregations: monitoring.AlertPolicyConditionConditionThresholdDenominatorAggregationArray{monitoring.AlertPolicyConditionConditionThresholdDenominatorAggregationArgs{
+					AlignmentPeriod: pulumi.String("300s"), PerSeriesAligner: pulumi.String("ALIGN_RATE"), CrossSeriesReducer: pulumi.String("REDUCE_SUM"),
+				}},
+				Comparison: pulumi.String("COMPARISON_GT"), ThresholdValue: pulumi.Float64(t.ErrorRatio), Duration: pulumi.String("300s"),
+			},
+		}}},
+		"latency": {"OR", monitoring.AlertPolicyConditionArray{
+			threshold(fmt.Sprintf("p95 > %d ms", t.LatencyP95Ms), pulumi.String(latency), "ALIGN_PERCENTILE_95", "REDUCE_MAX", "300s", float64(t.LatencyP95Ms), "300s"),
+			threshold(fmt.Sprintf("p99 > %d ms", t.LatencyP99Ms), pulumi.String(latency), "ALIGN_PERCENTILE_99", "REDUCE_MAX", "300s", float64(t.LatencyP99Ms), "300s"),
+		}},
+		"restarts": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("> %d restarts an hour in a pod", t.RestartsPerHour),
+			pulumi.String(containers), "ALIGN_DELTA", "REDUCE_SUM", "3600s", float64(t.RestartsPerHour), "0s", `resource.label."pod_name"`)}},
+		"nodes-at-max": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("%d nodes (the pool's maximum) for 15 minutes", args.NodePoolMaxNodes),
+			pulumi.String(nodes), "ALIGN_MEAN", "REDUCE_COUNT", "300s", float64(args.NodePoolMaxNodes)-0.5, "900s")}},
+		"sql-cpu": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("CPU > %g", t.SqlCpuRatio),
+			sql("cpu/utilization"), "ALIGN_MEAN", "", "300s", t.SqlCpuRatio, "900s")}},
+		"sql-disk": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("disk > %g", t.SqlDiskRatio),
+			sql("disk/utilization"), "ALIGN_MEAN", "", "300s", t.SqlDiskRatio, "300s")}},
+		"sql-connections": {"OR", monitoring.AlertPolicyConditionArray{threshold(
+			fmt.Sprintf("connections > %g × max_connections (%d)", t.SqlConnectionsRatio, args.DBMaxConnections),
+			sql("postgresql/num_backends"), "ALIGN_MEAN", "REDUCE_SUM", "60s", t.SqlConnectionsRatio*float64(args.DBMaxConnections), "300s")}},
+		"app-errors": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("> %d errors a minute", t.AppErrorsPerMinute),
+			pulumi.String(fmt.Sprintf(`metric.type="logging.googleapis.com/user/%s" AND resource.type="k8s_container"`, AppErrorsMetric)),
+			"ALIGN_RATE", "REDUCE_SUM", "60s", float64(t.AppErrorsPerMinute)/60, "300s")}},
+	}
+	if args.ManagedPrometheus {
+		conditions["hpa-at-max"] = struct {
+			combiner string
+			list     monitoring.AlertPolicyConditionArray
+		}{"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
+			DisplayName: pulumi.Sprintf("replicas at maxReplicas (%d) for %d minutes", args.HPAMaxReplicas, t.HpaAtMaxMinutes),
+			ConditionPrometheusQueryLanguage: &monitoring.AlertPolicyConditionConditionPrometheusQueryLanguageArgs{
+				Query: pulumi.String(fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{cluster="%s",namespace="%s",horizontalpodautoscaler="%s"}) >= %d`,
+					args.ClusterName, args.Namespace, args.HPAName, args.HPAMaxReplicas)),
+				Duration: pulumi.String(strconv.Itoa(60*t.HpaAtMaxMinutes) + "s"),
+			},
+		}}}
+	}
+	for _, a := range Alerts {
+		c, ok := conditions[a.Key]
+		if !ok {
+			continue
+		}
+		if _, err := monitoring.NewAlertPolicy(ctx, name+"-alert-"+a.Key, &monitoring.AlertPolicyArgs{
+			DisplayName:          pulumi.Sprintf("%s (%s)", a.Title, name),
+			Combiner:             pulumi.String(c.combiner),
+			Conditions:           c.list,
+			Documentation:        policyDocumentation(a),
+			NotificationChannels: pulumi.StringArray{channel.Name},
+			Severity:             pulumi.String(a.Severity),
+			AlertStrategy:        &monitoring.AlertPolicyAlertStrategyArgs{AutoClose: pulumi.String("1800s")},
+			UserLabels:           pulumi.ToStringMap(args.Labels),
+		}, child()...); err != nil {
+			return fmt.Errorf("creating alert policy %s: %w", a.Key, err)
+		}
+	}
+	return nil
+}
+
+func optional(s string) pulumi.StringPtrInput {
+	if s == "" {
+		return nil
+	}
+	return pulumi.String(s)
+}

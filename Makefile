@@ -10,7 +10,7 @@ BIN         := build/bin
 GO_SOURCES  := $(shell find . -name '*.go' -not -path './build/*') go.mod go.sum
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-go test-app fuzz lint vet fmt-check plan capacity deps local-up local-down preview up destroy clean
+.PHONY: help test test-go test-app fuzz lint vet fmt-check plan plan-diff capacity deps local-up local-down preview up destroy clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z -]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +47,10 @@ $(BIN)/capacity: $(GO_SOURCES)
 FORMAT ?= table
 capacity: $(BIN)/capacity ## Capacity plan and yearly cost of STACK (FORMAT=table|markdown|json)
 	$(BIN)/capacity -stack $(STACK) -format $(FORMAT)
+
+BASE ?= HEAD
+plan-diff: ## Offline plan of STACK in the working tree against BASE (a git ref): changes by path, cost delta (FORMAT=text|markdown)
+	$(GO) run ./cmd/plandiff -stack $(STACK) -base $(BASE) -format $(if $(filter markdown,$(FORMAT)),markdown,text)
 
 deps: ## Install the Debian packages the app and its tests need (root), or say which
 	scripts/local/deps.sh

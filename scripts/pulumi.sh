@@ -8,7 +8,11 @@ cd "$(dirname "$0")/.."
 
 missing=()
 if [[ ! -f "Pulumi.${stack}.yaml" ]]; then
-  missing+=("Pulumi.${stack}.yaml: no such stack file (stacks: $(ls Pulumi.*.yaml | sed 's/Pulumi\.\(.*\)\.yaml/\1/' | grep -v '^yaml$' | tr '\n' ' '))")
+  stacks=()
+  for f in Pulumi.*.yaml; do
+    stacks+=("${f#Pulumi.}")
+  done
+  missing+=("Pulumi.${stack}.yaml: no such stack file (stacks: ${stacks[*]%.yaml})")
 fi
 if ! command -v pulumi >/dev/null 2>&1; then
   missing+=("the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh (https://www.pulumi.com/docs/install/)")

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
@@ -65,16 +64,6 @@ func in(t *testing.T, r *offline.Resource, path string) any {
 	v, ok := r.Input(path)
 	require.True(t, ok, "%s %s has no input %s; inputs: %v", r.Type, r.Name, path, offline.PlainMap(r.Inputs))
 	return v
-}
-
-// hasPrefix reports whether s starts with any prefix.
-func hasPrefix(s string, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -57,7 +57,7 @@ func TestStackConfigRejectsWhatTheCLIRejects(t *testing.T) {
 	dir := stackDir(t, "qa", "config:\n  gcp:project: acme-django-qa\n  django-gke:capacity: big\n")
 	_, err := stackfile.Load(dir, "qa")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "Stack 'qa' with configuration key 'capacity' must be of type 'object'")
+	assert.Contains(t, err.Error(), "stack 'qa': configuration key 'capacity' must be of type 'object'")
 
 	_, err = stackfile.Load(dir, "nope")
 	require.ErrorIs(t, err, stackfile.ErrNoStack)

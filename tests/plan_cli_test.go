@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -32,8 +31,7 @@ func buildPlan(t *testing.T) string {
 			return
 		}
 		planBinary = filepath.Join(dir, "plan")
-		goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-		cmd := exec.Command(goTool, "build", "-o", planBinary, "./cmd/plan")
+		cmd := exec.Command("go", "build", "-o", planBinary, "./cmd/plan")
 		cmd.Dir = repoRoot()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			planBinaryErr = err

@@ -1,6 +1,9 @@
 package tests
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -421,4 +424,19 @@ func TestAppSettingsFollowTLS(t *testing.T) {
 	for k := range s {
 		assert.NotRegexp(t, `PASSWORD|SECRET_KEY`, k, "secrets stay in the Secret")
 	}
+}
+
+// TestRenderedNginxConfPassesNginxT runs the real nginx on exactly what the
+// prd pod gets (make lint runs it too). nginx comes from make deps.
+func TestRenderedNginxConfPassesNginxT(t *testing.T) {
+	text := in(t, nginxMap(t, plan(t, "prd")), `data["nginx.conf"]`).(string)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "nginx.conf")
+	require.NoError(t, os.WriteFile(conf, []byte(text), 0o644))
+	nginx, err := exec.LookPath("nginx")
+	if err != nil {
+		nginx = "/usr/sbin/nginx"
+	}
+	out, err := exec.Command(nginx, "-t", "-q", "-c", conf, "-p", dir).CombinedOutput()
+	require.NoError(t, err, "nginx -t:\n%s", out)
 }

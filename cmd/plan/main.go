@@ -5,6 +5,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -20,14 +21,15 @@ func main() {
 	stack := flag.String("stack", "", "stack name: any Pulumi.<stack>.yaml in -dir")
 	dir := flag.String("dir", ".", "directory holding Pulumi.yaml")
 	out := flag.String("out", "build/plan", "Kubernetes manifests go to <out>/<stack>/")
+	asJSON := flag.Bool("json", false, "print the plan as JSON (resources with inputs, outputs) for plan-diff")
 	flag.Parse()
-	if err := run(os.Stdout, *dir, *stack, *out); err != nil {
+	if err := run(os.Stdout, *dir, *stack, *out, *asJSON); err != nil {
 		fmt.Fprintf(os.Stderr, "plan: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(w io.Writer, dir, stack, out string) error {
+func run(w io.Writer, dir, stack, out string, asJSON bool) error {
 	if stack == "" {
 		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
 	}
@@ -40,6 +42,11 @@ func run(w io.Writer, dir, stack, out string) error {
 	files, err := res.WriteManifests(manifestDir)
 	if err != nil {
 		return fmt.Errorf("writing manifests: %w", err)
+	}
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		return enc.Encode(res.Snapshot())
 	}
 	offline.PrintPlan(w, res)
 	fmt.Fprintf(w, "\nKubernetes manifests: %d files in %s/\n", len(files), manifestDir)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"gopkg.in/yaml.v3"
+
+	"django-gke/infra/plandiff"
 )
 
 // SecretMarker replaces every secret value in anything the offline engine prints or writes.
@@ -221,4 +223,25 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Snapshot is the plan in plain values (secrets masked), for `plan -json` and plan-diff.
+// Kubernetes objects are shown as the API server would receive them.
+func (res *Result) Snapshot() plandiff.Snapshot {
+	snap := plandiff.Snapshot{Stack: res.Stack, Outputs: map[string]any{}}
+	for _, r := range res.Sorted() {
+		inputs := PlainMap(r.Inputs)
+		display := shortType(r.Type) + " " + r.Name
+		if isKubernetesObject(r) {
+			inputs = PlainMap(r.Outputs)
+			if name, ok := r.Output("metadata.name"); ok {
+				display = shortType(r.Type) + " " + fmt.Sprint(name)
+			}
+		}
+		snap.Resources = append(snap.Resources, plandiff.Resource{URN: r.URN, Type: r.Type, Name: r.Name, Display: display, Inputs: inputs})
+	}
+	for name, o := range res.Outputs {
+		snap.Outputs[name] = PlainOutput(o)
+	}
+	return snap
 }

@@ -135,7 +135,7 @@ func applyProjectConfig(stack string, project *workspace.Project, stackConfig pu
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("Stack '%s' is missing configuration values %s", stack, strings.Join(missing, ", "))
+		return fmt.Errorf("stack '%s' is missing configuration values %s", stack, strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -171,7 +171,7 @@ func checkDeclaredType(stack, name string, declared workspace.ProjectConfigType,
 		}
 	}
 	if !workspace.ValidateConfigValue(declared.TypeName(), declared.Items, content) {
-		return fmt.Errorf("Stack '%s' with configuration key '%s' must be of type '%s'", stack, name,
+		return fmt.Errorf("stack '%s': configuration key '%s' must be of type '%s' (as the Pulumi CLI requires)", stack, name,
 			workspace.InferFullTypeName(declared.TypeName(), declared.Items))
 	}
 	return nil

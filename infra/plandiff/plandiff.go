@@ -1,0 +1,269 @@
+// Package plandiff compares two offline plans of a stack: resources added,
+// removed and changed (with the changed properties by path), and the
+// capacity/cost delta. Pure Go over plain values, so it is cheap to test.
+package plandiff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Snapshot is a plan in plain values: what `plan -json` prints.
+type Snapshot struct {
+	Stack     string         `json:"stack"`
+	Resources []Resource     `json:"resources"`
+	Outputs   map[string]any `json:"outputs"`
+}
+
+// Resource is one resource of a plan; secrets are already "[secret]".
+type Resource struct {
+	URN     string         `json:"urn"`
+	Type    string         `json:"type"`
+	Name    string         `json:"name"`
+	Display string         `json:"display"`
+	Inputs  map[string]any `json:"inputs"`
+}
+
+// Change is one changed property of a resource.
+type Change struct {
+	Path     string
+	Old, New any
+	// Added/Removed: the property exists on one side only.
+	Added, Removed bool
+}
+
+// ResourceDiff is a changed resource.
+type ResourceDiff struct {
+	Resource Resource
+	Changes  []Change
+}
+
+// Diff is the difference between a base plan and the current one.
+type Diff struct {
+	Stack   string
+	Added   []Resource
+	Removed []Resource
+	Changed []ResourceDiff
+	// Capacity compares the capacityPlan outputs: key → [old, new].
+	Capacity map[string][2]any
+}
+
+// Empty reports whether nothing differs.
+func (d Diff) Empty() bool {
+	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 && len(d.Capacity) == 0
+}
+
+// Compare diffs base against head.
+func Compare(base, head Snapshot) Diff {
+	d := Diff{Stack: head.Stack, Capacity: map[string][2]any{}}
+	old := map[string]Resource{}
+	for _, r := range base.Resources {
+		old[r.URN] = r
+	}
+	seen := map[string]bool{}
+	for _, r := range head.Resources {
+		seen[r.URN] = true
+		o, ok := old[r.URN]
+		if !ok {
+			d.Added = append(d.Added, r)
+			continue
+		}
+		if changes := compareValues("", o.Inputs, r.Inputs); len(changes) > 0 {
+			d.Changed = append(d.Changed, ResourceDiff{Resource: r, Changes: changes})
+		}
+	}
+	for _, r := range base.Resources {
+		if !seen[r.URN] {
+			d.Removed = append(d.Removed, r)
+		}
+	}
+	byDisplay := func(rs []Resource) {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].Display+rs[i].URN < rs[j].Display+rs[j].URN })
+	}
+	byDisplay(d.Added)
+	byDisplay(d.Removed)
+	sort.Slice(d.Changed, func(i, j int) bool { return d.Changed[i].Resource.Display < d.Changed[j].Resource.Display })
+
+	oc, _ := base.Outputs["capacityPlan"].(map[string]any)
+	nc, _ := head.Outputs["capacityPlan"].(map[string]any)
+	for k, nv := range nc {
+		if ov := oc[k]; !reflect.DeepEqual(ov, nv) {
+			d.Capacity[k] = [2]any{ov, nv}
+		}
+	}
+	for k, ov := range oc {
+		if _, ok := nc[k]; !ok {
+			d.Capacity[k] = [2]any{ov, nil}
+		}
+	}
+	return d
+}
+
+func compareValues(path string, a, b any) []Change {
+	am, aIsMap := a.(map[string]any)
+	bm, bIsMap := b.(map[string]any)
+	if aIsMap && bIsMap {
+		keys := map[string]bool{}
+		for k := range am {
+			keys[k] = true
+		}
+		for k := range bm {
+			keys[k] = true
+		}
+		sorted := make([]string, 0, len(keys))
+		for k := range keys {
+			sorted = append(sorted, k)
+		}
+		sort.Strings(sorted)
+		var out []Change
+		for _, k := range sorted {
+			p := join(path, k)
+			av, inA := am[k]
+			bv, inB := bm[k]
+			switch {
+			case !inA:
+				out = append(out, Change{Path: p, New: bv, Added: true})
+			case !inB:
+				out = append(out, Change{Path: p, Old: av, Removed: true})
+			default:
+				out = append(out, compareValues(p, av, bv)...)
+			}
+		}
+		return out
+	}
+	as, aIsSlice := a.([]any)
+	bs, bIsSlice := b.([]any)
+	if aIsSlice && bIsSlice && len(as) == len(bs) {
+		var out []Change
+		for i := range as {
+			out = append(out, compareValues(fmt.Sprintf("%s[%d]", path, i), as[i], bs[i])...)
+		}
+		return out
+	}
+	if reflect.DeepEqual(a, b) {
+		return nil
+	}
+	return []Change{{Path: path, Old: a, New: b}}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	if strings.ContainsAny(key, ".[]/") {
+		return fmt.Sprintf("%s[%q]", path, key)
+	}
+	return path + "." + key
+}
+
+// Write prints the diff as text or Markdown (for a pull request comment).
+func Write(w io.Writer, d Diff, markdown bool) {
+	bullet, code := "  ", func(s string) string { return s }
+	if markdown {
+		bullet, code = "- ", func(s string) string { return "`" + s + "`" }
+	}
+	if d.Empty() {
+		fmt.Fprintf(w, "No changes to stack %s.\n", d.Stack)
+		return
+	}
+	fmt.Fprintf(w, "Stack %s: %d to add, %d to change, %d to remove.\n", d.Stack, len(d.Added), len(d.Changed), len(d.Removed))
+	section := func(title string) {
+		if markdown {
+			fmt.Fprintf(w, "\n**%s**\n\n", title)
+		} else {
+			fmt.Fprintf(w, "\n%s:\n", title)
+		}
+	}
+	if len(d.Added) > 0 {
+		section("Added")
+		for _, r := range d.Added {
+			fmt.Fprintf(w, "%s+ %s\n", bullet, code(r.Display))
+		}
+	}
+	if len(d.Removed) > 0 {
+		section("Removed")
+		for _, r := range d.Removed {
+			fmt.Fprintf(w, "%s- %s\n", bullet, code(r.Display))
+		}
+	}
+	if len(d.Changed) > 0 {
+		section("Changed")
+		for _, c := range d.Changed {
+			for _, ch := range c.Changes {
+				var what string
+				switch {
+				case ch.Added:
+					what = fmt.Sprintf("%s added: %s", ch.Path, short(ch.New))
+				case ch.Removed:
+					what = fmt.Sprintf("%s removed (was %s)", ch.Path, short(ch.Old))
+				default:
+					what = fmt.Sprintf("%s %s → %s", ch.Path, short(ch.Old), short(ch.New))
+				}
+				fmt.Fprintf(w, "%s~ %s: %s\n", bullet, c.Resource.Display, code(what))
+			}
+		}
+	}
+	if len(d.Capacity) > 0 {
+		section("Capacity and cost")
+		keys := make([]string, 0, len(d.Capacity))
+		for k := range d.Capacity {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := d.Capacity[k]
+			line := fmt.Sprintf("%s: %s → %s", k, short(v[0]), short(v[1]))
+			if delta := usdDelta(v[0], v[1]); delta != "" && strings.HasSuffix(strings.ToLower(k), "yearlycostusd") {
+				line += " (" + delta + " a year)"
+			}
+			fmt.Fprintf(w, "%s%s\n", bullet, line)
+		}
+	}
+}
+
+// usdDelta prints new − old for the yearly cost figures ("+12,345.67 USD").
+func usdDelta(a, b any) string {
+	as, aok := a.(string)
+	bs, bok := b.(string)
+	if !aok || !bok {
+		return ""
+	}
+	x, ok1 := new(big.Rat).SetString(as)
+	y, ok2 := new(big.Rat).SetString(bs)
+	if !ok1 || !ok2 {
+		return ""
+	}
+	d := new(big.Rat).Sub(y, x)
+	sign := "+"
+	if d.Sign() < 0 {
+		sign, d = "-", d.Neg(d)
+	}
+	return sign + d.FloatString(2) + " USD"
+}
+
+func short(v any) string {
+	if v == nil {
+		return "(none)"
+	}
+	var s string
+	if str, ok := v.(string); ok {
+		s = str
+	} else {
+		b, err := json.Marshal(v)
+		if err != nil {
+			s = fmt.Sprint(v)
+		} else {
+			s = string(b)
+		}
+	}
+	s = strings.ReplaceAll(s, "\n", "⏎")
+	if len(s) > 80 {
+		s = s[:77] + "…"
+	}
+	return s
+}

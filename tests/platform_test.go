@@ -193,7 +193,7 @@ func TestNodeServiceAccountIsLeastPrivilege(t *testing.T) {
 func TestDatabase(t *testing.T) {
 	regional := map[string]string{"dev": "ZONAL", "stg": "ZONAL", "prd": "REGIONAL"}
 	pitr := map[string]bool{"dev": false, "stg": true, "prd": true}
-	tier := map[string]string{"dev": "db-custom-1-3840", "stg": "db-custom-2-7680", "prd": "db-custom-4-16384"}
+	tier := map[string]string{"dev": "db-custom-1-3840", "stg": "db-custom-2-7680", "prd": "db-custom-8-32768"}
 	for _, stack := range Stacks {
 		t.Run(stack, func(t *testing.T) {
 			res := plan(t, stack)

@@ -59,7 +59,7 @@ func TestDefaultsPerEnvironment(t *testing.T) {
 			machineType: "e2-standard-4", minNodes: 3},
 		{env: "prd", location: "europe-west1", regional: true, zones: 3, clusterProtection: true, dbProtection: true,
 			availability: "REGIONAL", pitr: true, promoteFrom: "organization/django-gke/stg", minReplicas: 3,
-			targetRps: "10000", tier: "db-custom-4-16384", machineType: "n2-standard-4", minNodes: 3},
+			targetRps: "10000", tier: "db-custom-8-32768", machineType: "n2-standard-4", minNodes: 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.env, func(t *testing.T) {

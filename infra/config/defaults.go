@@ -108,7 +108,8 @@ func Defaults(env Env, region string) Config {
 		c.Cluster.MachineType = "n2-standard-4"
 		c.Cluster.DeletionProtection = true
 		c.Cluster.DiskGb = 100
-		c.Database.Tier = "db-custom-4-16384"
+		// Room for the connections of a plan at half the measured TPS (see make capacity).
+		c.Database.Tier = "db-custom-8-32768"
 		c.Database.Availability = "REGIONAL"
 		c.Database.DiskGb = 100
 		c.Database.DeletionProtection = true

@@ -58,8 +58,10 @@ func (d Diff) Empty() bool {
 	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 && len(d.Capacity) == 0
 }
 
-// Compare diffs base against head.
+// Compare diffs base against head. Both are compared as JSON values, so a
+// plan read from `plan -json` and one built in memory agree on number types.
 func Compare(base, head Snapshot) Diff {
+	base, head = normalized(base), normalized(head)
 	d := Diff{Stack: head.Stack, Capacity: map[string][2]any{}}
 	old := map[string]Resource{}
 	for _, r := range base.Resources {
@@ -102,6 +104,18 @@ func Compare(base, head Snapshot) Diff {
 		}
 	}
 	return d
+}
+
+func normalized(s Snapshot) Snapshot {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return s
+	}
+	var out Snapshot
+	if err := json.Unmarshal(b, &out); err != nil {
+		return s
+	}
+	return out
 }
 
 func compareValues(path string, a, b any) []Change {

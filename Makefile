@@ -10,12 +10,12 @@ BIN         := build/bin
 GO_SOURCES  := $(shell find . -name '*.go' -not -path './build/*') go.mod go.sum
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-go test-app fuzz lint vet fmt-check plan plan-diff capacity deps local-up local-down preview up destroy clean
+.PHONY: help test test-go test-app fuzz lint lint-selftest plan plan-diff capacity readme deps bench bench-apply bench-smoke local-up local-down preview up destroy clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z -]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-test: deps lint test-go fuzz test-app ## Everything: lint, Go tests over dev/stg/prd, fuzzing, the app's real-process tests
+test: deps lint lint-selftest test-go fuzz test-app bench-smoke ## Everything: lint, Go tests over dev/stg/prd, fuzzing, the app's real-process tests, a benchmark smoke run
 
 test-go: ## Go unit and stack tests (Pulumi mocks, all stacks)
 	$(GO) test ./...
@@ -26,14 +26,12 @@ fuzz: ## Fuzz the config loader for FUZZTIME (default 15s)
 test-app: deps ## Django unit tests and end-to-end tests on real Postgres, gunicorn and nginx
 	scripts/local/test.sh
 
-lint: fmt-check vet ## gofmt and go vet
+lint: ## gofmt, go vet, staticcheck, pyflakes, Django checks, Dockerfile, nginx -t, shellcheck, actionlint
+	scripts/lint/deps.sh
+	scripts/lint/lint.sh
 
-fmt-check:
-	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './build/*')); \
-	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
-
-vet:
-	$(GO) vet ./...
+lint-selftest: ## Prove each lint check fails on a seeded defect
+	scripts/lint/selftest.sh
 
 $(BIN)/plan: $(GO_SOURCES)
 	$(GO) build -o $@ ./cmd/plan
@@ -52,8 +50,21 @@ BASE ?= HEAD
 plan-diff: ## Offline plan of STACK in the working tree against BASE (a git ref): changes by path, cost delta (FORMAT=text|markdown)
 	$(GO) run ./cmd/plandiff -stack $(STACK) -base $(BASE) -format $(if $(filter markdown,$(FORMAT)),markdown,text)
 
+readme: $(BIN)/capacity ## Rewrite the README's generated block (prd's capacity report)
+	$(BIN)/capacity -stack prd -readme README.md
+
 deps: ## Install the Debian packages the app and its tests need (root), or say which
 	scripts/local/deps.sh
+
+BENCH_SECONDS ?= 20
+bench: ## Serving benchmark on real processes: gunicorn sync/gthread, uWSGI, direct and via nginx (BENCH_SECONDS=20)
+	BENCH_SECONDS=$(BENCH_SECONDS) scripts/bench/run.sh
+
+bench-apply: ## Write the measured req/s per core into infra/config/podtps.json (the capacity model's TPS)
+	scripts/bench/apply.sh
+
+bench-smoke: ## The benchmark end to end in seconds, correctness only
+	scripts/bench/smoke.sh
 
 local-up: deps ## Run the pod for real on 127.0.0.1:8080 (Postgres, gunicorn, nginx)
 	scripts/local/up.sh

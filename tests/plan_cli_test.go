@@ -134,3 +134,37 @@ func TestPlanCommandRejectsBadInput(t *testing.T) {
 	assert.True(t, strings.Contains(r.stderr, "Pulumi.broken.yaml"), r.stderr)
 	assertNoPanic(t, r)
 }
+
+// TestPlanDiffShowsAPodTpsChange runs `plandiff` end to end in a clone of the
+// repository: after podTps changes in Pulumi.prd.yaml, the diff against HEAD
+// names the HPA's new maxReplicas and the yearly cost delta.
+func TestPlanDiffShowsAPodTpsChange(t *testing.T) {
+	clone := filepath.Join(t.TempDir(), "repo")
+	if out, err := exec.Command("git", "clone", "--quiet", repoRoot(), clone).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	prd := filepath.Join(clone, "Pulumi.prd.yaml")
+	text, err := os.ReadFile(prd)
+	require.NoError(t, err)
+	edited := strings.Replace(string(text), "    targetRps: 10000\n", "    targetRps: 10000\n    podTps: 200\n", 1)
+	require.NotEqual(t, string(text), edited)
+	require.NoError(t, os.WriteFile(prd, []byte(edited), 0o644))
+
+	cmd := exec.Command("go", "run", "./cmd/plandiff", "-stack", "prd", "-base", "HEAD")
+	cmd.Dir = clone
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	s := string(out)
+	assert.Contains(t, s, "HorizontalPodAutoscaler web: spec.maxReplicas 58 → 72")
+	assert.Contains(t, s, "NodePool django-gke-prd-pool: autoscaling.totalMaxNodeCount")
+	assert.Regexp(t, `yearlyCostUsd: [0-9.]+ → [0-9.]+ \(\+[0-9.]+ USD a year\)`, s)
+	assert.NotContains(t, s, "Added", "nothing is added or removed by a sizing change")
+
+	// The working tree equal to HEAD: no changes at all.
+	require.NoError(t, os.WriteFile(prd, text, 0o644))
+	cmd = exec.Command("go", "run", "./cmd/plandiff", "-stack", "prd", "-base", "HEAD")
+	cmd.Dir = clone
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "No changes to stack prd.")
+}

@@ -17,14 +17,15 @@ func main() {
 	stack := flag.String("stack", "", "stack name: any Pulumi.<stack>.yaml in -dir")
 	dir := flag.String("dir", ".", "directory holding Pulumi.yaml")
 	format := flag.String("format", capacity.FormatTable, "output: "+strings.Join(capacity.Formats, " | "))
+	readme := flag.String("readme", "", "rewrite this file's capacity:<stack> block with the markdown report instead of printing")
 	flag.Parse()
-	if err := run(*dir, *stack, *format); err != nil {
+	if err := run(*dir, *stack, *format, *readme); err != nil {
 		fmt.Fprintf(os.Stderr, "capacity: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, stack, format string) error {
+func run(dir, stack, format, readme string) error {
 	if stack == "" {
 		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
 	}
@@ -39,7 +40,34 @@ func run(dir, stack, format string) error {
 	if err != nil {
 		return fmt.Errorf("stack %s:\n%w", stack, err)
 	}
+	if readme != "" {
+		var out strings.Builder
+		if err := capacity.Write(&out, stack, string(cfg.Env), plan, capacity.FormatMarkdown); err != nil {
+			return err
+		}
+		return rewriteBlock(readme, stack, ReadmeBlock(out.String()))
+	}
 	return capacity.Write(os.Stdout, stack, string(cfg.Env), plan, format)
+}
+
+// ReadmeBlock is the report as the README embeds it (one heading level down).
+func ReadmeBlock(markdown string) string {
+	return strings.Replace(strings.TrimSpace(markdown), "### Capacity plan", "#### Capacity plan", 1)
+}
+
+func rewriteBlock(path, stack, block string) error {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	begin, end := "<!-- capacity:"+stack+":begin", "<!-- capacity:"+stack+":end -->"
+	s := string(text)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		return fmt.Errorf("%s has no %s … %s block", path, begin, end)
+	}
+	i += strings.Index(s[i:], "-->") + len("-->")
+	return os.WriteFile(path, []byte(s[:i]+"\n"+block+"\n"+s[j:]), 0o644)
 }
 
 func contains(list []string, s string) bool {

@@ -26,8 +26,12 @@ import (
 const NginxPort = 8080
 
 // WebName names the web workload's objects (Deployment, Service, HPA, PDB,
-// Ingress, BackendConfig) in the app's namespace.
-const WebName = "web"
+// Ingress, BackendConfig) in the app's namespace; PreviewName the blue/green
+// preview Service.
+const (
+	WebName     = "web"
+	PreviewName = "web-preview"
+)
 
 // WebappArgs configures the Django workload on the cluster.
 type WebappArgs struct {
@@ -63,6 +67,93 @@ type WebappArgs struct {
 	CDN            bool
 	SecurityPolicy string
 	LogSampleRate  float64
+	// Release is rolling (the zero value) or blue/green.
+	Release ReleaseArgs
+}
+
+// ReleaseArgs is the release strategy.
+type ReleaseArgs struct {
+	BlueGreen bool
+	// Active is the color the public Service selects (blue | green).
+	Active string
+	// Images are per-color image refs; a color without one runs WebappArgs.Image.
+	Images map[string]pulumi.StringInput
+	// PreviewHostname, when set, routes that host on the Ingress to the inactive color.
+	PreviewHostname string
+	// InactiveAtMinimum caps the inactive color's HPA at its minimum (cheaper; a flip
+	// then also resizes both HPAs, and the newly active color starts small).
+	InactiveAtMinimum bool
+}
+
+// Colors are the blue/green tracks.
+var Colors = []string{"blue", "green"}
+
+// ColorLabel is the pod label that tells the colors apart.
+const ColorLabel = "django-gke/color"
+
+// Track is one release track: the whole app for rolling, one color for blue/green.
+type Track struct {
+	// Color is "" for rolling.
+	Color                    string
+	Image                    pulumi.StringInput
+	MinReplicas, MaxReplicas int
+}
+
+func (t Track) suffix() string {
+	if t.Color == "" {
+		return ""
+	}
+	return "-" + t.Color
+}
+
+// objectName is the Deployment's, HPA's and PDB's name: "web", "web-blue", "web-green".
+func (t Track) objectName() string { return WebName + t.suffix() }
+
+func (t Track) colorLabel() map[string]string {
+	if t.Color == "" {
+		return nil
+	}
+	return map[string]string{ColorLabel: t.Color}
+}
+
+// Tracks lists the release tracks of the workload.
+func Tracks(args *WebappArgs) []Track {
+	if !args.Release.BlueGreen {
+		return []Track{{Image: args.Image, MinReplicas: args.MinReplicas, MaxReplicas: args.MaxReplicas}}
+	}
+	var tracks []Track
+	for _, color := range Colors {
+		image := args.Image
+		if img, ok := args.Release.Images[color]; ok && img != nil {
+			image = img
+		}
+		t := Track{Color: color, Image: image, MinReplicas: args.MinReplicas, MaxReplicas: args.MaxReplicas}
+		if args.Release.InactiveAtMinimum && color != args.Release.Active {
+			t.MaxReplicas = t.MinReplicas
+		}
+		tracks = append(tracks, t)
+	}
+	return tracks
+}
+
+// InactiveColor is the color the preview Service selects.
+func InactiveColor(active string) string {
+	if active == "green" {
+		return "blue"
+	}
+	return "green"
+}
+
+// ServiceSelector is what the public (preview false) or preview Service selects.
+func ServiceSelector(r ReleaseArgs, preview bool) map[string]string {
+	if !r.BlueGreen {
+		return WebLabels()
+	}
+	color := r.Active
+	if preview {
+		color = InactiveColor(r.Active)
+	}
+	return merge(WebLabels(), map[string]string{ColorLabel: color})
 }
 
 // Webapp is the Django workload and the load balancer in front of it.
@@ -147,14 +238,18 @@ func NginxValues(project, loadBalancerIP string) map[string]string {
 	}
 }
 
-// MigrationJobName names the Job after the image digest, so each release migrates once.
-func MigrationJobName(imageRef string) string {
+// MigrationJobName names the Job after the image digest (and the color being
+// released, under blue/green), so each release migrates once.
+func MigrationJobName(color, imageRef string) string {
 	digest := imageRef
 	if i := strings.LastIndex(imageRef, "@sha256:"); i >= 0 {
 		digest = imageRef[i+len("@sha256:"):]
 	}
 	if len(digest) > 12 {
 		digest = digest[:12]
+	}
+	if color != "" {
+		return "migrate-" + color + "-" + strings.ToLower(digest)
 	}
 	return "migrate-" + strings.ToLower(digest)
 }
@@ -250,109 +345,15 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 		GunicornMemory:    args.GunicornMemory,
 	}
 
-	// Migrations: one Job per image digest, before the Deployment rolls. A failed
-	// migration fails the update and the old pods keep serving.
-	migratePod := pod
-	migratePod.Labels = merge(labels, MigrateLabels())
-	job, err := batchv1.NewJob(ctx, name+"-migrate", &batchv1.JobArgs{
-		Metadata: &metav1.ObjectMetaArgs{
-			Name:      args.Image.ToStringOutput().ApplyT(MigrationJobName).(pulumi.StringOutput),
-			Namespace: pulumi.String(args.Namespace),
-			Labels:    pulumi.ToStringMap(merge(labels, MigrateLabels())),
-			// A Job that failed is replaced on the next `pulumi up` instead of being kept as failed.
-			Annotations: pulumi.StringMap{"pulumi.com/replaceUnready": pulumi.String("true")},
-		},
-		Spec: &batchv1.JobSpecArgs{
-			BackoffLimit:            pulumi.Int(2),
-			ActiveDeadlineSeconds:   pulumi.Int(600),
-			TtlSecondsAfterFinished: pulumi.Int(7 * 24 * 3600),
-			Template:                MigratePodTemplate(migratePod),
-		},
-	}, inNamespace...)
-	if err != nil {
-		return nil, fmt.Errorf("creating migrations Job: %w", err)
-	}
-
-	webLabels := merge(labels, WebLabels())
-	webPod := pod
-	webPod.Labels = webLabels
-	webPod.Selector = WebLabels()
 	// The pod template changes whenever its configuration does (and so rolls the pods).
-	webPod.Annotations = pulumi.StringMap{
+	pod.Annotations = pulumi.StringMap{
 		"checksum/config": settings.ApplyT(Checksum).(pulumi.StringOutput),
 		"checksum/nginx":  nginxConf.ApplyT(Checksum).(pulumi.StringOutput),
 	}
-	deployment, err := appsv1.NewDeployment(ctx, name+"-web", &appsv1.DeploymentArgs{
-		Metadata: meta(WebName, WebLabels(), nil),
-		Spec: &appsv1.DeploymentSpecArgs{
-			// No replicas: the HPA owns the count (server-side apply would fight it).
-			Selector:                &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(WebLabels())},
-			RevisionHistoryLimit:    pulumi.Int(5),
-			ProgressDeadlineSeconds: pulumi.Int(600),
-			MinReadySeconds:         pulumi.Int(5),
-			Strategy: &appsv1.DeploymentStrategyArgs{
-				Type: pulumi.String("RollingUpdate"),
-				RollingUpdate: &appsv1.RollingUpdateDeploymentArgs{
-					MaxUnavailable: pulumi.Int(0),
-					MaxSurge:       pulumi.String(fmt.Sprintf("%d%%", capacity.RollingSurgeRatio)),
-				},
-			},
-			Template: WebPodTemplate(webPod),
-		},
-	}, child(pulumi.DependsOn([]pulumi.Resource{ns, job}))...)
-	if err != nil {
-		return nil, fmt.Errorf("creating Deployment: %w", err)
-	}
-
-	if _, err := autoscalingv2.NewHorizontalPodAutoscaler(ctx, name+"-hpa", &autoscalingv2.HorizontalPodAutoscalerArgs{
-		Metadata: meta(WebName, WebLabels(), nil),
-		Spec: &autoscalingv2.HorizontalPodAutoscalerSpecArgs{
-			ScaleTargetRef: &autoscalingv2.CrossVersionObjectReferenceArgs{
-				ApiVersion: pulumi.String("apps/v1"), Kind: pulumi.String("Deployment"), Name: deployment.Metadata.Name().Elem(),
-			},
-			MinReplicas: pulumi.Int(args.MinReplicas),
-			MaxReplicas: pulumi.Int(args.MaxReplicas),
-			// gunicorn's CPU only: the capacity model's TPS is per gunicorn CPU.
-			Metrics: autoscalingv2.MetricSpecArray{autoscalingv2.MetricSpecArgs{
-				Type: pulumi.String("ContainerResource"),
-				ContainerResource: &autoscalingv2.ContainerResourceMetricSourceArgs{
-					Container: pulumi.String("gunicorn"), Name: pulumi.String("cpu"),
-					Target: &autoscalingv2.MetricTargetArgs{Type: pulumi.String("Utilization"), AverageUtilization: pulumi.Int(args.TargetCPUPercent)},
-				},
-			}},
-			Behavior: &autoscalingv2.HorizontalPodAutoscalerBehaviorArgs{
-				ScaleUp: &autoscalingv2.HPAScalingRulesArgs{
-					StabilizationWindowSeconds: pulumi.Int(0),
-					SelectPolicy:               pulumi.String("Max"),
-					Policies: autoscalingv2.HPAScalingPolicyArray{
-						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Percent"), Value: pulumi.Int(100), PeriodSeconds: pulumi.Int(15)},
-						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Pods"), Value: pulumi.Int(4), PeriodSeconds: pulumi.Int(15)},
-					},
-				},
-				// Scale down slowly: five quiet minutes, then at most half the pods a minute.
-				ScaleDown: &autoscalingv2.HPAScalingRulesArgs{
-					StabilizationWindowSeconds: pulumi.Int(300),
-					SelectPolicy:               pulumi.String("Max"),
-					Policies: autoscalingv2.HPAScalingPolicyArray{
-						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Percent"), Value: pulumi.Int(50), PeriodSeconds: pulumi.Int(60)},
-					},
-				},
-			},
-		},
-	}, inNamespace...); err != nil {
-		return nil, fmt.Errorf("creating HorizontalPodAutoscaler: %w", err)
-	}
-
-	// maxUnavailable 1 never blocks a node drain, even at one replica.
-	if _, err := policyv1.NewPodDisruptionBudget(ctx, name+"-pdb", &policyv1.PodDisruptionBudgetArgs{
-		Metadata: meta(WebName, WebLabels(), nil),
-		Spec: &policyv1.PodDisruptionBudgetSpecArgs{
-			MaxUnavailable:             pulumi.Int(1),
-			Selector:                   &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(WebLabels())},
-			UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow"),
-		},
-	}, inNamespace...); err != nil {
-		return nil, fmt.Errorf("creating PodDisruptionBudget: %w", err)
+	for _, tr := range Tracks(args) {
+		if err := declareTrack(ctx, name, args, tr, pod, labels, meta, child, []pulumi.Resource{ns}); err != nil {
+			return nil, err
+		}
 	}
 
 	if err := declareLoadBalancer(ctx, name, args, address, meta, child, inNamespace); err != nil {
@@ -406,21 +407,34 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 	}, inNamespace...); err != nil {
 		return fmt.Errorf("creating BackendConfig: %w", err)
 	}
-	// Container-native load balancing: the LB targets pod IPs through NEGs.
-	if _, err := corev1.NewService(ctx, name+"-svc", &corev1.ServiceArgs{
-		Metadata: meta(WebName, WebLabels(), pulumi.StringMap{
-			"cloud.google.com/neg":            pulumi.String(`{"ingress": true}`),
-			"cloud.google.com/backend-config": pulumi.String(fmt.Sprintf(`{"default": "%s"}`, WebName)),
-		}),
-		Spec: &corev1.ServiceSpecArgs{
-			Type:     pulumi.String("ClusterIP"),
-			Selector: pulumi.ToStringMap(WebLabels()),
-			Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
-				Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
-			}},
-		},
-	}, inNamespace...); err != nil {
-		return fmt.Errorf("creating Service: %w", err)
+	// Container-native load balancing: the LB targets pod IPs through NEGs. Under
+	// blue/green a preview Service selects the inactive color for smoke tests.
+	services := []struct {
+		logical, name string
+		preview       bool
+	}{{name + "-svc", WebName, false}}
+	if args.Release.BlueGreen {
+		services = append(services, struct {
+			logical, name string
+			preview       bool
+		}{name + "-svc-preview", PreviewName, true})
+	}
+	for _, svc := range services {
+		if _, err := corev1.NewService(ctx, svc.logical, &corev1.ServiceArgs{
+			Metadata: meta(svc.name, WebLabels(), pulumi.StringMap{
+				"cloud.google.com/neg":            pulumi.String(`{"ingress": true}`),
+				"cloud.google.com/backend-config": pulumi.String(fmt.Sprintf(`{"default": "%s"}`, WebName)),
+			}),
+			Spec: &corev1.ServiceSpecArgs{
+				Type:     pulumi.String("ClusterIP"),
+				Selector: pulumi.ToStringMap(ServiceSelector(args.Release, svc.preview)),
+				Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
+					Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
+				}},
+			},
+		}, inNamespace...); err != nil {
+			return fmt.Errorf("creating Service %s: %w", svc.name, err)
+		}
 	}
 
 	annotations := pulumi.StringMap{
@@ -442,7 +456,7 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 			ApiVersion:  pulumi.String("networking.gke.io/v1"),
 			Kind:        pulumi.String("ManagedCertificate"),
 			Metadata:    meta(WebName, WebLabels(), nil),
-			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{"domains": []string{args.Hostname}}},
+			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{"domains": certificateDomains(args)}},
 		}, inNamespace...); err != nil {
 			return fmt.Errorf("creating ManagedCertificate: %w", err)
 		}
@@ -459,12 +473,22 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 		}
 		annotations["networking.gke.io/managed-certificates"] = pulumi.String(WebName)
 		annotations["networking.gke.io/v1beta1.FrontendConfig"] = pulumi.String(WebName)
-		spec.Rules = networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
-			Host: pulumi.String(args.Hostname),
-			Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
-				Path: pulumi.String("/"), PathType: pulumi.String("Prefix"), Backend: backend,
-			}}},
-		}}
+		rule := func(host, service string) networkingv1.IngressRuleArgs {
+			return networkingv1.IngressRuleArgs{
+				Host: pulumi.String(host),
+				Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
+					Path: pulumi.String("/"), PathType: pulumi.String("Prefix"),
+					Backend: &networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
+						Name: pulumi.String(service), Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(80)},
+					}},
+				}}},
+			}
+		}
+		rules := networkingv1.IngressRuleArray{rule(args.Hostname, WebName)}
+		if args.Release.BlueGreen && args.Release.PreviewHostname != "" {
+			rules = append(rules, rule(args.Release.PreviewHostname, PreviewName))
+		}
+		spec.Rules = rules
 	}
 	if _, err := networkingv1.NewIngress(ctx, name+"-ingress", &networkingv1.IngressArgs{
 		Metadata: meta(WebName, WebLabels(), annotations),
@@ -541,4 +565,125 @@ func declareNetworkPolicies(ctx *pulumi.Context, name string, args *WebappArgs, 
 		}
 	}
 	return nil
+}
+
+// declareTrack declares one release track: its migrations Job, then its
+// Deployment, HPA and PDB. Rolling has one unnamed track ("web"); blue/green
+// has a track per color ("web-blue", "web-green").
+func declareTrack(ctx *pulumi.Context, name string, args *WebappArgs, tr Track, pod PodParams, labels map[string]string,
+	meta metaFunc, child childOpts, after []pulumi.Resource) error {
+	// Migrations: one Job per image digest, before the Deployment rolls. A failed
+	// migration fails the update and the old pods keep serving.
+	pod.Image = tr.Image
+	migratePod := pod
+	migratePod.Annotations = nil
+	migratePod.Labels = merge(labels, MigrateLabels(), tr.colorLabel())
+	job, err := batchv1.NewJob(ctx, name+"-migrate"+tr.suffix(), &batchv1.JobArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name: tr.Image.ToStringOutput().ApplyT(func(ref string) string {
+				return MigrationJobName(tr.Color, ref)
+			}).(pulumi.StringOutput),
+			Namespace: pulumi.String(args.Namespace),
+			Labels:    pulumi.ToStringMap(migratePod.Labels),
+			// A Job that failed is replaced on the next `pulumi up` instead of being kept as failed.
+			Annotations: pulumi.StringMap{"pulumi.com/replaceUnready": pulumi.String("true")},
+		},
+		Spec: &batchv1.JobSpecArgs{
+			BackoffLimit:            pulumi.Int(2),
+			ActiveDeadlineSeconds:   pulumi.Int(600),
+			TtlSecondsAfterFinished: pulumi.Int(7 * 24 * 3600),
+			Template:                MigratePodTemplate(migratePod),
+		},
+	}, child(pulumi.DependsOn(after))...)
+	if err != nil {
+		return fmt.Errorf("creating migrations Job: %w", err)
+	}
+
+	selector := merge(WebLabels(), tr.colorLabel())
+	webPod := pod
+	webPod.Labels = merge(labels, selector)
+	webPod.Selector = selector
+	deployment, err := appsv1.NewDeployment(ctx, name+"-web"+tr.suffix(), &appsv1.DeploymentArgs{
+		Metadata: meta(tr.objectName(), selector, nil),
+		Spec: &appsv1.DeploymentSpecArgs{
+			// No replicas: the HPA owns the count (server-side apply would fight it).
+			Selector:                &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(selector)},
+			RevisionHistoryLimit:    pulumi.Int(5),
+			ProgressDeadlineSeconds: pulumi.Int(600),
+			MinReadySeconds:         pulumi.Int(5),
+			Strategy: &appsv1.DeploymentStrategyArgs{
+				Type: pulumi.String("RollingUpdate"),
+				RollingUpdate: &appsv1.RollingUpdateDeploymentArgs{
+					MaxUnavailable: pulumi.Int(0),
+					MaxSurge:       pulumi.String(fmt.Sprintf("%d%%", capacity.RollingSurgeRatio)),
+				},
+			},
+			Template: WebPodTemplate(webPod),
+		},
+	}, child(pulumi.DependsOn(append(after, job)))...)
+	if err != nil {
+		return fmt.Errorf("creating Deployment: %w", err)
+	}
+
+	if _, err := autoscalingv2.NewHorizontalPodAutoscaler(ctx, name+"-hpa"+tr.suffix(), &autoscalingv2.HorizontalPodAutoscalerArgs{
+		Metadata: meta(tr.objectName(), selector, nil),
+		Spec: &autoscalingv2.HorizontalPodAutoscalerSpecArgs{
+			ScaleTargetRef: &autoscalingv2.CrossVersionObjectReferenceArgs{
+				ApiVersion: pulumi.String("apps/v1"), Kind: pulumi.String("Deployment"), Name: deployment.Metadata.Name().Elem(),
+			},
+			MinReplicas: pulumi.Int(tr.MinReplicas),
+			MaxReplicas: pulumi.Int(tr.MaxReplicas),
+			// gunicorn's CPU only: the capacity model's TPS is per gunicorn CPU.
+			Metrics: autoscalingv2.MetricSpecArray{autoscalingv2.MetricSpecArgs{
+				Type: pulumi.String("ContainerResource"),
+				ContainerResource: &autoscalingv2.ContainerResourceMetricSourceArgs{
+					Container: pulumi.String("gunicorn"), Name: pulumi.String("cpu"),
+					Target: &autoscalingv2.MetricTargetArgs{Type: pulumi.String("Utilization"), AverageUtilization: pulumi.Int(args.TargetCPUPercent)},
+				},
+			}},
+			Behavior: &autoscalingv2.HorizontalPodAutoscalerBehaviorArgs{
+				ScaleUp: &autoscalingv2.HPAScalingRulesArgs{
+					StabilizationWindowSeconds: pulumi.Int(0),
+					SelectPolicy:               pulumi.String("Max"),
+					Policies: autoscalingv2.HPAScalingPolicyArray{
+						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Percent"), Value: pulumi.Int(100), PeriodSeconds: pulumi.Int(15)},
+						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Pods"), Value: pulumi.Int(4), PeriodSeconds: pulumi.Int(15)},
+					},
+				},
+				// Scale down slowly: five quiet minutes, then at most half the pods a minute.
+				ScaleDown: &autoscalingv2.HPAScalingRulesArgs{
+					StabilizationWindowSeconds: pulumi.Int(300),
+					SelectPolicy:               pulumi.String("Max"),
+					Policies: autoscalingv2.HPAScalingPolicyArray{
+						autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String("Percent"), Value: pulumi.Int(50), PeriodSeconds: pulumi.Int(60)},
+					},
+				},
+			},
+		},
+	}, child(pulumi.DependsOn(after))...); err != nil {
+		return fmt.Errorf("creating HorizontalPodAutoscaler: %w", err)
+	}
+
+	// maxUnavailable 1 never blocks a node drain, even at one replica.
+	if _, err := policyv1.NewPodDisruptionBudget(ctx, name+"-pdb"+tr.suffix(), &policyv1.PodDisruptionBudgetArgs{
+		Metadata: meta(tr.objectName(), selector, nil),
+		Spec: &policyv1.PodDisruptionBudgetSpecArgs{
+			MaxUnavailable:             pulumi.Int(1),
+			Selector:                   &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(selector)},
+			UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow"),
+		},
+	}, child(pulumi.DependsOn(after))...); err != nil {
+		return fmt.Errorf("creating PodDisruptionBudget: %w", err)
+	}
+	return nil
+
+}
+
+// certificateDomains are the names the managed certificate covers.
+func certificateDomains(args *WebappArgs) []string {
+	domains := []string{args.Hostname}
+	if args.Release.BlueGreen && args.Release.PreviewHostname != "" {
+		domains = append(domains, args.Release.PreviewHostname)
+	}
+	return domains
 }

@@ -183,6 +183,7 @@ func Program(ctx *pulumi.Context) error {
 		CDN:                  cfg.App.Cdn,
 		SecurityPolicy:       cfg.App.SecurityPolicy,
 		LogSampleRate:        LoadBalancerLogSampleRate(cfg.Env),
+		Release:              ReleaseArgs(cfg.Release),
 	}, pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn(append([]pulumi.Resource{cluster.NodePool}, services.Enabled...)))
 	if err != nil {
 		return err
@@ -236,6 +237,10 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("namespace", webapp.Namespace)
 	ctx.Export("loadBalancerIp", webapp.Address)
 	ctx.Export("url", webapp.URL)
+	ctx.Export("releaseStrategy", pulumi.String(cfg.Release.Strategy))
+	if cfg.Release.Strategy == config.BlueGreen {
+		ctx.Export("activeColor", pulumi.String(cfg.Release.ActiveColor))
+	}
 	ctx.Export("capacityPlan", CapacityOutput(plan))
 	return nil
 }
@@ -270,4 +275,22 @@ func ProjectRoot(ctx *pulumi.Context) string {
 		return root
 	}
 	return "."
+}
+
+// ReleaseArgs maps django-gke:release to the workload's release strategy.
+func ReleaseArgs(r config.Release) components.ReleaseArgs {
+	images := map[string]pulumi.StringInput{}
+	if r.Blue.Image != "" {
+		images[config.Blue] = pulumi.String(r.Blue.Image)
+	}
+	if r.Green.Image != "" {
+		images[config.Green] = pulumi.String(r.Green.Image)
+	}
+	return components.ReleaseArgs{
+		BlueGreen:         r.Strategy == config.BlueGreen,
+		Active:            r.ActiveColor,
+		Images:            images,
+		PreviewHostname:   r.PreviewHostname,
+		InactiveAtMinimum: r.InactiveAtMinimum,
+	}
 }

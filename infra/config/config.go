@@ -188,8 +188,23 @@ type Monitoring struct {
 
 // Release is django-gke:release: how a new image reaches users.
 type Release struct {
-	Strategy    string `json:"strategy"`
+	// Strategy is rolling (one Deployment) or blueGreen (a Deployment per color).
+	Strategy string `json:"strategy"`
+	// ActiveColor is the color the public Service sends users to.
 	ActiveColor string `json:"activeColor"`
+	// Blue and Green pin a color's image; a color without one runs the stack's image.
+	Blue  ColorRelease `json:"blue"`
+	Green ColorRelease `json:"green"`
+	// PreviewHostname routes a second host on the Ingress to the inactive color.
+	PreviewHostname string `json:"previewHostname"`
+	// InactiveAtMinimum caps the inactive color at app.minReplicas to save cost.
+	InactiveAtMinimum bool `json:"inactiveAtMinimum"`
+}
+
+// ColorRelease is one color's image.
+type ColorRelease struct {
+	// Image is a full repo@sha256:… reference.
+	Image string `json:"image"`
 }
 
 // Release strategies and colors.

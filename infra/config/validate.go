@@ -367,6 +367,27 @@ func (c *Config) validateRelease(v *validator) {
 	key := Key("release")
 	v.oneOf(key, "strategy", c.Release.Strategy, Rolling, BlueGreen)
 	v.oneOf(key, "activeColor", c.Release.ActiveColor, Blue, Green)
+	for _, color := range []struct {
+		field string
+		image string
+	}{{"blue.image", c.Release.Blue.Image}, {"green.image", c.Release.Green.Image}} {
+		if color.image != "" {
+			v.check(imageRefSyntax.MatchString(color.image), key, color.field, color.image,
+				"must be a full image reference pinned by digest: <registry>/<path>@sha256:<64 hex digits>")
+		}
+	}
+	blueGreenOnly := func(field string, set bool, value any) {
+		v.check(!set || c.Release.Strategy == BlueGreen, key, field, value, "only means something with strategy blueGreen")
+	}
+	blueGreenOnly("blue.image", c.Release.Blue.Image != "", c.Release.Blue.Image)
+	blueGreenOnly("green.image", c.Release.Green.Image != "", c.Release.Green.Image)
+	blueGreenOnly("inactiveAtMinimum", c.Release.InactiveAtMinimum, c.Release.InactiveAtMinimum)
+	if h := c.Release.PreviewHostname; h != "" {
+		blueGreenOnly("previewHostname", true, h)
+		v.check(hostnameSyntax.MatchString(h), key, "previewHostname", h, "must be a lowercase DNS name such as preview.example.com")
+		v.check(c.App.Hostname != "" && h != c.App.Hostname, key, "previewHostname", h,
+			"needs app.hostname set (the certificate covers both) and must differ from it")
+	}
 }
 
 func contains(list []string, s string) bool {

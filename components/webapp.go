@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,6 +70,17 @@ type WebappArgs struct {
 	LogSampleRate  float64
 	// Release is rolling (the zero value) or blue/green.
 	Release ReleaseArgs
+	// Local, when set, deploys to a cluster without GCP (env local): no load
+	// balancer address, no Workload Identity, no Cloud SQL proxy. infra/local.go
+	// lists every stand-in.
+	Local *LocalArgs
+}
+
+// LocalArgs are the stand-ins of env local.
+type LocalArgs struct {
+	// DBHost and DBPort are the Postgres the pods connect to directly.
+	DBHost string
+	DBPort int
 }
 
 // ReleaseArgs is the release strategy.
@@ -209,7 +221,7 @@ func AppSettings(args *WebappArgs, host string) map[string]string {
 		"DJANGO_SECURE_SSL_REDIRECT":  strconv.FormatBool(tls),
 		"DJANGO_SECURE_COOKIES":       strconv.FormatBool(tls),
 		"DJANGO_SECURE_HSTS_SECONDS":  hsts,
-		"DB_HOST":                     "127.0.0.1",
+		"DB_HOST":                     "127.0.0.1", // the Cloud SQL proxy sidecar
 		"DB_PORT":                     "5432",
 		"DB_NAME":                     args.DBName,
 		"DB_USER":                     args.DBUser,
@@ -218,6 +230,9 @@ func AppSettings(args *WebappArgs, host string) map[string]string {
 		"GUNICORN_WORKERS":            strconv.Itoa(args.GunicornWorkers),
 		"GUNICORN_THREADS":            strconv.Itoa(args.GunicornThreads),
 		"GUNICORN_GRACEFUL_TIMEOUT":   strconv.Itoa(GunicornGracefulTimeout),
+	}
+	if args.Local != nil {
+		s["DB_HOST"], s["DB_PORT"] = args.Local.DBHost, strconv.Itoa(args.Local.DBPort)
 	}
 	for k, v := range args.Settings {
 		s[k] = v
@@ -279,23 +294,35 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 	}
 	inNamespace := child(pulumi.DependsOn([]pulumi.Resource{ns}))
 
+	var ksaAnnotations pulumi.StringMapInput
+	if args.Local == nil {
+		ksaAnnotations = pulumi.StringMap{"iam.gke.io/gcp-service-account": args.GoogleServiceAccount}
+	}
 	if _, err := corev1.NewServiceAccount(ctx, name+"-ksa", &corev1.ServiceAccountArgs{
-		Metadata:                     meta(args.ServiceAccount, nil, pulumi.StringMap{"iam.gke.io/gcp-service-account": args.GoogleServiceAccount}),
+		Metadata:                     meta(args.ServiceAccount, nil, ksaAnnotations),
 		AutomountServiceAccountToken: pulumi.Bool(false),
 	}, inNamespace...); err != nil {
 		return nil, fmt.Errorf("creating service account: %w", err)
 	}
 
 	// The load balancer's global static IP, reserved so DNS can point at it.
-	address, err := compute.NewGlobalAddress(ctx, name+"-ip", &compute.GlobalAddressArgs{
-		Description: pulumi.String("Global load balancer of " + name),
-	}, child()...)
-	if err != nil {
-		return nil, fmt.Errorf("reserving the load balancer's address: %w", err)
+	lb := loadBalancerAddress{ip: pulumi.String("127.0.0.1").ToStringOutput()}
+	if args.Local == nil {
+		address, err := compute.NewGlobalAddress(ctx, name+"-ip", &compute.GlobalAddressArgs{
+			Description: pulumi.String("Global load balancer of " + name),
+		}, child()...)
+		if err != nil {
+			return nil, fmt.Errorf("reserving the load balancer's address: %w", err)
+		}
+		lb = loadBalancerAddress{name: address.Name, ip: address.Address}
 	}
 	host := pulumi.String(args.Hostname).ToStringOutput()
-	if args.Hostname == "" {
-		host = address.Address
+	switch {
+	case args.Hostname != "":
+	case args.Local != nil:
+		host = pulumi.String("localhost").ToStringOutput()
+	default:
+		host = lb.ip
 	}
 
 	// Settings: a ConfigMap (never a secret in it) and a Secret, both auto-named:
@@ -307,7 +334,7 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 	if err != nil {
 		return nil, fmt.Errorf("creating settings ConfigMap: %w", err)
 	}
-	nginxConf := address.Address.ApplyT(func(ip string) (map[string]string, error) {
+	nginxConf := lb.ip.ApplyT(func(ip string) (map[string]string, error) {
 		text, err := RenderNginxConf(args.NginxConfTemplate, NginxValues(args.Project, ip))
 		return map[string]string{"nginx.conf": text}, err
 	}).(pulumi.StringMapOutput)
@@ -337,6 +364,7 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 	pod := PodParams{
 		Image:             args.Image,
 		SQLConnectionName: args.SQLConnectionName,
+		Proxy:             args.Local == nil,
 		ServiceAccount:    args.ServiceAccount,
 		ConfigMapName:     configMap.Metadata.Name().Elem(),
 		SecretName:        secret.Metadata.Name().Elem(),
@@ -356,7 +384,7 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 		}
 	}
 
-	if err := declareLoadBalancer(ctx, name, args, address, meta, child, inNamespace); err != nil {
+	if err := declareLoadBalancer(ctx, name, args, lb, meta, child, inNamespace); err != nil {
 		return nil, err
 	}
 	if err := declareNetworkPolicies(ctx, name, args, meta, inNamespace); err != nil {
@@ -364,11 +392,11 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 	}
 
 	w.Namespace = ns.Metadata.Name().Elem()
-	w.Address = address.Address
+	w.Address = lb.ip
 	if args.Hostname != "" {
 		w.URL = pulumi.Sprintf("https://%s/", args.Hostname)
 	} else {
-		w.URL = pulumi.Sprintf("http://%s/", address.Address)
+		w.URL = pulumi.Sprintf("http://%s/", host)
 	}
 	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"namespace": w.Namespace, "address": w.Address, "url": w.URL})
 }
@@ -397,7 +425,13 @@ func BackendConfigSpec(args *WebappArgs) map[string]any {
 	return spec
 }
 
-func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, address *compute.GlobalAddress,
+// loadBalancerAddress is the global address's name and IP (env local: no name, 127.0.0.1).
+type loadBalancerAddress struct {
+	name pulumi.StringOutput
+	ip   pulumi.StringOutput
+}
+
+func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, address loadBalancerAddress,
 	meta metaFunc, child childOpts, inNamespace []pulumi.ResourceOption) error {
 	if _, err := apiextensions.NewCustomResource(ctx, name+"-backendconfig", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String("cloud.google.com/v1"),
@@ -437,20 +471,29 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 		}
 	}
 
-	annotations := pulumi.StringMap{
-		"kubernetes.io/ingress.class":                 pulumi.String("gce"),
-		"kubernetes.io/ingress.global-static-ip-name": address.Name,
+	annotations := pulumi.StringMap{"kubernetes.io/ingress.class": pulumi.String("gce")}
+	if args.Local == nil {
+		annotations["kubernetes.io/ingress.global-static-ip-name"] = address.name
+	} else {
+		// No GKE Ingress controller will ever set a status to wait for.
+		annotations["pulumi.com/skipAwait"] = pulumi.String("true")
 	}
 	backend := &networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
 		Name: pulumi.String(WebName), Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(80)},
 	}}
 	spec := &networkingv1.IngressSpecArgs{DefaultBackend: backend}
 	if args.Hostname != "" {
-		sslPolicy, err := compute.NewSSLPolicy(ctx, name+"-ssl", &compute.SSLPolicyArgs{
-			Profile: pulumi.String("MODERN"), MinTlsVersion: pulumi.String("TLS_1_2"),
-		}, child()...)
-		if err != nil {
-			return fmt.Errorf("creating SSL policy: %w", err)
+		frontend := pulumi.Map{
+			"redirectToHttps": pulumi.Map{"enabled": pulumi.Bool(true), "responseCodeName": pulumi.String("MOVED_PERMANENTLY_DEFAULT")},
+		}
+		if args.Local == nil {
+			sslPolicy, err := compute.NewSSLPolicy(ctx, name+"-ssl", &compute.SSLPolicyArgs{
+				Profile: pulumi.String("MODERN"), MinTlsVersion: pulumi.String("TLS_1_2"),
+			}, child()...)
+			if err != nil {
+				return fmt.Errorf("creating SSL policy: %w", err)
+			}
+			frontend["sslPolicy"] = sslPolicy.Name
 		}
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-cert", &apiextensions.CustomResourceArgs{
 			ApiVersion:  pulumi.String("networking.gke.io/v1"),
@@ -461,13 +504,10 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 			return fmt.Errorf("creating ManagedCertificate: %w", err)
 		}
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-frontendconfig", &apiextensions.CustomResourceArgs{
-			ApiVersion: pulumi.String("networking.gke.io/v1beta1"),
-			Kind:       pulumi.String("FrontendConfig"),
-			Metadata:   meta(WebName, WebLabels(), nil),
-			OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
-				"redirectToHttps": pulumi.Map{"enabled": pulumi.Bool(true), "responseCodeName": pulumi.String("MOVED_PERMANENTLY_DEFAULT")},
-				"sslPolicy":       sslPolicy.Name,
-			}},
+			ApiVersion:  pulumi.String("networking.gke.io/v1beta1"),
+			Kind:        pulumi.String("FrontendConfig"),
+			Metadata:    meta(WebName, WebLabels(), nil),
+			OtherFields: kubernetes.UntypedArgs{"spec": frontend},
 		}, inNamespace...); err != nil {
 			return fmt.Errorf("creating FrontendConfig: %w", err)
 		}
@@ -544,10 +584,7 @@ func declareNetworkPolicies(ctx *pulumi.Context, name string, args *WebappArgs, 
 					To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.String(metadataServer))},
 					Ports: networkingv1.NetworkPolicyPortArray{port("TCP", 80), port("TCP", 988)},
 				},
-				networkingv1.NetworkPolicyEgressRuleArgs{
-					To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.Sprintf("%s/32", args.SQLPrivateIP))},
-					Ports: networkingv1.NetworkPolicyPortArray{port("TCP", 3307)},
-				},
+				databaseEgress(args, ipBlock, port),
 				networkingv1.NetworkPolicyEgressRuleArgs{
 					To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.String("0.0.0.0/0"))},
 					Ports: networkingv1.NetworkPolicyPortArray{port("TCP", 443)},
@@ -686,4 +723,24 @@ func certificateDomains(args *WebappArgs) []string {
 		domains = append(domains, args.Release.PreviewHostname)
 	}
 	return domains
+}
+
+// databaseEgress lets pods reach the database: Cloud SQL's private IP on the
+// proxy's port 3307, or (env local) the configured host's Postgres port.
+func databaseEgress(args *WebappArgs, ipBlock func(pulumi.StringInput) networkingv1.NetworkPolicyPeerArgs,
+	port func(string, int) networkingv1.NetworkPolicyPortArgs) networkingv1.NetworkPolicyEgressRuleArgs {
+	if args.Local == nil {
+		return networkingv1.NetworkPolicyEgressRuleArgs{
+			To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.Sprintf("%s/32", args.SQLPrivateIP))},
+			Ports: networkingv1.NetworkPolicyPortArray{port("TCP", 3307)},
+		}
+	}
+	cidr := "0.0.0.0/0" // a host name: the port is all a NetworkPolicy can pin
+	if ip, err := netip.ParseAddr(args.Local.DBHost); err == nil {
+		cidr = netip.PrefixFrom(ip, ip.BitLen()).String()
+	}
+	return networkingv1.NetworkPolicyEgressRuleArgs{
+		To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.String(cidr))},
+		Ports: networkingv1.NetworkPolicyPortArray{port("TCP", args.Local.DBPort)},
+	}
 }

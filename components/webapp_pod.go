@@ -45,13 +45,15 @@ func TerminationGracePeriod() int {
 type PodParams struct {
 	Image             pulumi.StringInput
 	SQLConnectionName pulumi.StringInput
-	ServiceAccount    string
-	ConfigMapName     pulumi.StringInput
-	SecretName        pulumi.StringInput
-	NginxConfigMap    pulumi.StringInput
-	GunicornCPU       string
-	GunicornMemory    string
-	Labels            map[string]string
+	// Proxy runs the Cloud SQL Auth Proxy beside the app (not in env local).
+	Proxy          bool
+	ServiceAccount string
+	ConfigMapName  pulumi.StringInput
+	SecretName     pulumi.StringInput
+	NginxConfigMap pulumi.StringInput
+	GunicornCPU    string
+	GunicornMemory string
+	Labels         map[string]string
 	// Selector is the subset of Labels that identifies these pods.
 	Selector    map[string]string
 	Annotations pulumi.StringMapInput
@@ -230,7 +232,7 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 			EnableServiceLinks:            pulumi.Bool(false),
 			TerminationGracePeriodSeconds: pulumi.Int(TerminationGracePeriod()),
 			SecurityContext:               podSecurityContext(),
-			InitContainers:                corev1.ContainerArray{static, ProxyContainer(p.SQLConnectionName)},
+			InitContainers:                p.initContainers(static),
 			Containers:                    corev1.ContainerArray{nginx, gunicorn},
 			TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{
 				spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname"),
@@ -254,7 +256,7 @@ func MigratePodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 			EnableServiceLinks:           pulumi.Bool(false),
 			RestartPolicy:                pulumi.String("Never"),
 			SecurityContext:              podSecurityContext(),
-			InitContainers:               corev1.ContainerArray{ProxyContainer(p.SQLConnectionName)},
+			InitContainers:               p.initContainers(),
 			Containers: corev1.ContainerArray{corev1.ContainerArgs{
 				Name:            pulumi.String("migrate"),
 				Image:           p.Image,
@@ -268,4 +270,16 @@ func MigratePodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 			Volumes: corev1.VolumeArray{corev1.VolumeArgs{Name: pulumi.String("tmp"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("64Mi")}}},
 		},
 	}
+}
+
+// initContainers are the given ones followed by the proxy sidecar, when there is one.
+func (p PodParams) initContainers(first ...corev1.ContainerArgs) corev1.ContainerArray {
+	out := corev1.ContainerArray{}
+	for _, c := range first {
+		out = append(out, c)
+	}
+	if p.Proxy {
+		out = append(out, ProxyContainer(p.SQLConnectionName))
+	}
+	return out
 }

@@ -32,6 +32,9 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 	labels := Labels(cfg.Env, ctx.Stack())
+	if cfg.Env == config.Local {
+		return localProgram(ctx, cfg, plan, base, labels)
+	}
 	root := ProjectRoot(ctx)
 	tag := ""
 	if cfg.Image.Build {
@@ -154,37 +157,17 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	nginxConf, err := os.ReadFile(filepath.Join(root, cfg.Image.Context, "nginx", "nginx.conf"))
+	args, err := webappArgs(ctx, cfg, plan, labels)
 	if err != nil {
-		return fmt.Errorf("reading the pod's nginx config: %w", err)
+		return err
 	}
-	webapp, err := components.NewWebapp(ctx, base, &components.WebappArgs{
-		Project:              cfg.Project,
-		Namespace:            AppNamespace,
-		ServiceAccount:       AppServiceAccount,
-		GoogleServiceAccount: identity.Email,
-		Labels:               labels,
-		Image:                image.ImageRef,
-		SQLConnectionName:    database.ConnectionName,
-		SQLPrivateIP:         database.PrivateIP,
-		DBName:               DatabaseName,
-		DBUser:               DatabaseUser,
-		DBPassword:           database.Password,
-		GunicornCPU:          cfg.App.Cpu,
-		GunicornMemory:       cfg.App.Memory,
-		GunicornWorkers:      plan.GunicornWorkers,
-		GunicornThreads:      plan.GunicornThreads,
-		MinReplicas:          int(plan.HPAMinReplicas),
-		MaxReplicas:          int(plan.HPAMaxReplicas),
-		TargetCPUPercent:     plan.TargetCPUPercent(),
-		Hostname:             cfg.App.Hostname,
-		Settings:             cfg.App.Settings,
-		NginxConfTemplate:    string(nginxConf),
-		CDN:                  cfg.App.Cdn,
-		SecurityPolicy:       cfg.App.SecurityPolicy,
-		LogSampleRate:        LoadBalancerLogSampleRate(cfg.Env),
-		Release:              ReleaseArgs(cfg.Release),
-	}, pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn(append([]pulumi.Resource{cluster.NodePool}, services.Enabled...)))
+	args.GoogleServiceAccount = identity.Email
+	args.Image = image.ImageRef
+	args.SQLConnectionName = database.ConnectionName
+	args.SQLPrivateIP = database.PrivateIP
+	args.DBPassword = database.Password
+	webapp, err := components.NewWebapp(ctx, base, args,
+		pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn(append([]pulumi.Resource{cluster.NodePool}, services.Enabled...)))
 	if err != nil {
 		return err
 	}
@@ -293,4 +276,34 @@ func ReleaseArgs(r config.Release) components.ReleaseArgs {
 		PreviewHostname:   r.PreviewHostname,
 		InactiveAtMinimum: r.InactiveAtMinimum,
 	}
+}
+
+// webappArgs is the workload's configuration common to every environment.
+func webappArgs(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, labels map[string]string) (*components.WebappArgs, error) {
+	nginxConf, err := os.ReadFile(filepath.Join(ProjectRoot(ctx), cfg.Image.Context, "nginx", "nginx.conf"))
+	if err != nil {
+		return nil, fmt.Errorf("reading the pod's nginx config: %w", err)
+	}
+	return &components.WebappArgs{
+		Project:           cfg.Project,
+		Namespace:         AppNamespace,
+		ServiceAccount:    AppServiceAccount,
+		Labels:            labels,
+		DBName:            DatabaseName,
+		DBUser:            DatabaseUser,
+		GunicornCPU:       cfg.App.Cpu,
+		GunicornMemory:    cfg.App.Memory,
+		GunicornWorkers:   plan.GunicornWorkers,
+		GunicornThreads:   plan.GunicornThreads,
+		MinReplicas:       int(plan.HPAMinReplicas),
+		MaxReplicas:       int(plan.HPAMaxReplicas),
+		TargetCPUPercent:  plan.TargetCPUPercent(),
+		Hostname:          cfg.App.Hostname,
+		Settings:          cfg.App.Settings,
+		NginxConfTemplate: string(nginxConf),
+		CDN:               cfg.App.Cdn,
+		SecurityPolicy:    cfg.App.SecurityPolicy,
+		LogSampleRate:     LoadBalancerLogSampleRate(cfg.Env),
+		Release:           ReleaseArgs(cfg.Release),
+	}, nil
 }

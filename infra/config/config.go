@@ -18,7 +18,11 @@ const (
 	Prd Env = "prd"
 )
 
-// Envs lists the environments in promotion order.
+// Local targets any Kubernetes cluster from a kubeconfig (a local control
+// plane, kind, minikube…) instead of creating GCP resources.
+const Local Env = "local"
+
+// Envs lists the GCP environments in promotion order.
 var Envs = []Env{Dev, Stg, Prd}
 
 // Config is the whole stack configuration after defaults and validation.
@@ -73,6 +77,9 @@ type Cluster struct {
 	// Spot runs the node pool on Spot VMs (cheap, preemptible: dev only).
 	Spot   bool `json:"spot"`
 	DiskGb int  `json:"diskGb"`
+	// Kubeconfig (env local only) is the cluster to deploy to, relative to the
+	// project; empty means $KUBECONFIG.
+	Kubeconfig string `json:"kubeconfig"`
 }
 
 // Database is django-gke:database: the Cloud SQL Postgres instance.
@@ -86,6 +93,9 @@ type Database struct {
 	DeletionProtection  bool   `json:"deletionProtection"`
 	// MaxConnections sets the max_connections flag; 0 means "from the plan".
 	MaxConnections int `json:"maxConnections"`
+	// Host and Port (env local only) are the Postgres the pods connect to directly.
+	Host string `json:"host"`
+	Port int    `json:"port"`
 }
 
 // Image is django-gke:image: where the app's container image comes from.

@@ -95,6 +95,32 @@ func TestDefaultsPerEnvironment(t *testing.T) {
 	}
 }
 
+func TestLocalNeedsAnImageAndADatabase(t *testing.T) {
+	values := map[string]string{Key("env"): "local"}
+	_, err := Load(values)
+	var ps Problems
+	require.ErrorAs(t, err, &ps)
+	assert.Equal(t, []string{"django-gke:database.host", "django-gke:image.ref"}, paths(ps))
+	values[Key("database")] = `{"host": "10.0.0.5"}`
+	values[Key("image")] = `{"ref": "django-gke:dev"}`
+	values[Key("cluster")] = `{"kubeconfig": "build/cluster/kubeconfig"}`
+	c, err := Load(values)
+	require.NoError(t, err, "no GCP project needed; a plain tag is fine for a local cluster")
+	assert.Equal(t, 5432, c.Database.Port)
+
+	_, err = Load(with(base("dev"), "database", `{"host": "10.0.0.5"}`))
+	require.ErrorAs(t, err, &ps)
+	assert.Equal(t, "django-gke:database.host", ps[0].Path(), "GCP stacks use Cloud SQL")
+}
+
+func paths(ps Problems) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Path())
+	}
+	return out
+}
+
 func TestMissingEnvMeansDev(t *testing.T) {
 	v := base("dev")
 	delete(v, Key("env"))
@@ -157,7 +183,7 @@ func TestRules(t *testing.T) {
 		{"null", "dev", "cluster", `{"spot": null}`, "",
 			"django-gke:cluster.spot: null is not allowed: must be true or false; leave the field out to use the default"},
 		{"not an object", "dev", "cluster", `not json`, "",
-			`django-gke:cluster: "not json" is not allowed: must be an object with the fields location, machineType, minNodes, maxNodes, releaseChannel, authorizedNetworks, deletionProtection, spot, diskGb`},
+			`django-gke:cluster: "not json" is not allowed: must be an object with the fields location, machineType, minNodes, maxNodes, releaseChannel, authorizedNetworks, deletionProtection, spot, diskGb, kubeconfig`},
 		{"array instead of object", "dev", "release", `[1]`, "",
 			`django-gke:release: [1] is not allowed: must be an object with the fields strategy, activeColor, blue, green, previewHostname, inactiveAtMinimum`},
 		{"location outside region", "dev", "cluster", `{"location": "us-east1-b"}`, "",
@@ -265,7 +291,7 @@ func TestRules(t *testing.T) {
 			`django-gke:release.blue.image: "europe-docker.pkg.dev/p/r/django@sha256:` + strings.Repeat("a", 64) + `" is not allowed: only means something with strategy blueGreen`},
 		{"preview host without hostname", "dev", "release", `{"strategy": "blueGreen", "previewHostname": "preview.example.com"}`, "",
 			`django-gke:release.previewHostname: "preview.example.com" is not allowed: needs app.hostname set (the certificate covers both) and must differ from it`},
-		{"env", "dev", "env", `qa`, "", `django-gke:env: "qa" is not allowed: must be one of dev, stg, prd`},
+		{"env", "dev", "env", `qa`, "", `django-gke:env: "qa" is not allowed: must be one of dev, stg, prd, local`},
 		{"unknown key", "dev", "capacty", `{}`, "",
 			`django-gke:capacty: "{}" is not allowed: unknown key; allowed keys: django-gke:env, django-gke:network, django-gke:cluster, django-gke:database, django-gke:image, django-gke:app, django-gke:capacity, django-gke:cost, django-gke:monitoring, django-gke:release`},
 		{"project id", "dev", "", "", "My_Project",

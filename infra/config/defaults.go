@@ -87,6 +87,17 @@ func Defaults(env Env, region string) Config {
 		Release: Release{Strategy: Rolling, ActiveColor: Blue},
 	}
 	switch env {
+	case Local:
+		// dev's sizes; no GCP: the image and the database come from the stack file.
+		c.Cluster.Location = region + "-b"
+		c.Cluster.MachineType = "e2-standard-2"
+		c.Cluster.MinNodes = 1
+		c.Database.Tier = "db-custom-1-3840"
+		c.Database.Port = 5432
+		c.App.Cpu = "250m"
+		c.App.MinReplicas = 2
+		c.Capacity.TargetRps = MustDecimal("20")
+		c.Monitoring.LogRetentionDays = 7
 	case Dev:
 		// A zonal cluster costs one control plane fee less and starts faster.
 		c.Cluster.Location = region + "-b"

@@ -46,7 +46,7 @@ func Load(values map[string]string) (*Config, error) {
 	if raw, ok := values[Key("env")]; ok {
 		env = Env(strings.TrimSpace(raw))
 		if !isEnv(env) {
-			ps.add(Key("env"), "", raw, "must be one of dev, stg, prd")
+			ps.add(Key("env"), "", raw, "must be one of dev, stg, prd, local")
 			env = Dev // keep going with some defaults so every other problem is reported too
 		}
 	}
@@ -102,7 +102,7 @@ func qualified(names []string) []string {
 }
 
 func isEnv(e Env) bool {
-	for _, known := range Envs {
+	for _, known := range append(Envs, Local) {
 		if e == known {
 			return true
 		}

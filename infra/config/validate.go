@@ -91,9 +91,32 @@ func (v *validator) oneOf(key, field, value string, allowed ...string) {
 }
 
 func (c *Config) validateProvider(v *validator) {
+	if c.Env == Local {
+		c.validateLocal(v)
+		return
+	}
 	v.check(projectIDSyntax.MatchString(c.Project), KeyProject, "", c.Project,
 		"must be a Google Cloud project id (6–30 lowercase letters, digits and hyphens; set it in Pulumi.<stack>.yaml)")
 	v.check(regionSyntax.MatchString(c.Region), KeyRegion, "", c.Region, "must be a Google Cloud region such as us-central1")
+}
+
+// localImageSyntax accepts any image reference (kind loads local tags).
+var localImageSyntax = regexp.MustCompile(`^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(@sha256:[a-f0-9]{64})?$`)
+
+// validateLocal checks what env local needs instead of a GCP project.
+func (c *Config) validateLocal(v *validator) {
+	v.check(c.Database.Host != "" && hostnameOrIP(c.Database.Host), Key("database"), "host", c.Database.Host,
+		"env local needs the Postgres the pods connect to (a host name or IP)")
+	v.check(c.Database.Port > 0 && c.Database.Port < 65536, Key("database"), "port", c.Database.Port, "must be a TCP port")
+	v.check(localImageSyntax.MatchString(c.Image.Ref), Key("image"), "ref", c.Image.Ref,
+		"env local deploys an image named in config: set image.ref (a tag or a digest)")
+}
+
+func hostnameOrIP(h string) bool {
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	return regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$`).MatchString(h)
 }
 
 func (c *Config) validateNetwork(v *validator) {
@@ -156,6 +179,7 @@ func (c *Config) validateCluster(v *validator) {
 	v.check(cl.MaxNodes == 0 || (cl.MaxNodes >= cl.MinNodes && cl.MaxNodes <= 1000), key, "maxNodes", cl.MaxNodes,
 		"must be 0 (from the capacity plan) or between minNodes (%d) and 1000", cl.MinNodes)
 	v.oneOf(key, "releaseChannel", cl.ReleaseChannel, "RAPID", "REGULAR", "STABLE", "EXTENDED")
+	v.check(cl.Kubeconfig == "" || c.Env == Local, key, "kubeconfig", cl.Kubeconfig, "only env local deploys to a kubeconfig's cluster")
 	v.check(cl.DiskGb >= 10 && cl.DiskGb <= 65536, key, "diskGb", cl.DiskGb, "must be between 10 and 65536")
 	v.check(!(cl.Spot && c.Env == Prd), key, "spot", cl.Spot,
 		"spot nodes can be preempted at any moment: not for prd")
@@ -190,6 +214,7 @@ func (c *Config) validateDatabase(v *validator) {
 		v.ps.add(key, "tier", db.Tier, "shared-core tiers have no SLA: not for prd")
 	}
 	v.oneOf(key, "availability", db.Availability, "ZONAL", "REGIONAL")
+	v.check(db.Host == "" || c.Env == Local, key, "host", db.Host, "only env local connects to a database by host (GCP stacks use Cloud SQL)")
 	v.check(db.DiskGb >= 10 && db.DiskGb <= 65536, key, "diskGb", db.DiskGb, "must be between 10 and 65536")
 	v.check(db.MaxConnections == 0 || (db.MaxConnections >= 14 && db.MaxConnections <= 262143), key,
 		"maxConnections", db.MaxConnections, "must be 0 (from the plan) or between 14 and 262143")
@@ -226,7 +251,7 @@ func (c *Config) validateImage(v *validator) {
 		"must be a relative path inside the repository, such as app")
 	v.check(repositorySyntax.MatchString(im.Repository), key, "repository", im.Repository,
 		"must be an Artifact Registry repository id (lowercase letters, digits, hyphens; at most 63)")
-	if im.Ref != "" {
+	if im.Ref != "" && c.Env != Local {
 		v.check(imageRefSyntax.MatchString(im.Ref), key, "ref", im.Ref,
 			"must be a full image reference pinned by digest: <registry>/<path>@sha256:<64 hex digits>")
 	}
@@ -235,6 +260,9 @@ func (c *Config) validateImage(v *validator) {
 			"must be a fully qualified stack name <org>/<project>/<stack>, e.g. organization/django-gke/dev")
 	}
 	switch {
+	case c.Env == Local:
+		v.check(!im.Build && im.PromoteFrom == "", key, "", map[string]any{"build": im.Build, "promoteFrom": im.PromoteFrom},
+			"env local deploys image.ref: it neither builds nor promotes")
 	case im.Build && c.Env != Dev:
 		v.ps.add(key, "build", im.Build,
 			"stg and prd never build: they deploy the digest of the stack in promoteFrom, or the pinned ref")
@@ -341,7 +369,7 @@ func (c *Config) validateMonitoring(v *validator) {
 	switch {
 	case m.AlertEmail != "":
 		v.check(emailSyntax.MatchString(m.AlertEmail), key, "alertEmail", m.AlertEmail, "must be an email address")
-	case c.Env != Dev:
+	case c.Env == Stg || c.Env == Prd:
 		v.ps.add(key, "alertEmail", m.AlertEmail, "stg and prd page someone: set the address alerts go to")
 	}
 	v.check(pathSyntax.MatchString(m.UptimePath), key, "uptimePath", m.UptimePath, "must be a URL path such as /healthz")

@@ -1,0 +1,92 @@
+package infra
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"django-gke/components"
+	"django-gke/infra/capacity"
+	"django-gke/infra/config"
+)
+
+// Env local deploys the same workload to any Kubernetes cluster named by a
+// kubeconfig (the local control plane of make cluster-up, kind, minikube…)
+// and declares nothing on GCP. Its stand-ins, all of them, are here:
+//
+//   - the cluster: a kubeconfig path (cluster.kubeconfig, else $KUBECONFIG)
+//     instead of a GKE cluster and its exec-credential kubeconfig;
+//   - the image: image.ref as given (a tag is fine) instead of a build or a promotion;
+//   - the database: database.host and database.port, connected to directly,
+//     instead of Cloud SQL and its Auth Proxy sidecar; the password is
+//     generated here and exported as the secret output localDatabasePassword
+//     (create the role with it);
+//   - no Workload Identity annotation, no global address or SSL policy: the
+//     Ingress is declared (class gce, BackendConfig and all) with
+//     pulumi.com/skipAwait, since no GKE controller will give it a status;
+//   - no monitoring (Cloud Monitoring and Logging are GCP services).
+func localProgram(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, base string, labels map[string]string) error {
+	kubeconfig, err := localKubeconfig(ProjectRoot(ctx), cfg.Cluster.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	provider, err := kubernetes.NewProvider(ctx, base+"-k8s", &kubernetes.ProviderArgs{
+		Kubeconfig:            pulumi.String(kubeconfig),
+		EnableServerSideApply: pulumi.Bool(true),
+	})
+	if err != nil {
+		return fmt.Errorf("creating Kubernetes provider: %w", err)
+	}
+	password, err := random.NewRandomPassword(ctx, base+"-db-password", &random.RandomPasswordArgs{
+		Length: pulumi.Int(32), Special: pulumi.Bool(false),
+	})
+	if err != nil {
+		return fmt.Errorf("generating database password: %w", err)
+	}
+	args, err := webappArgs(ctx, cfg, plan, labels)
+	if err != nil {
+		return err
+	}
+	args.Image = pulumi.String(cfg.Image.Ref)
+	args.DBPassword = password.Result
+	args.GoogleServiceAccount = pulumi.String("")
+	args.Local = &components.LocalArgs{DBHost: cfg.Database.Host, DBPort: cfg.Database.Port}
+	webapp, err := components.NewWebapp(ctx, base, args, pulumi.Providers(provider))
+	if err != nil {
+		return err
+	}
+	ctx.Export("env", pulumi.String(string(cfg.Env)))
+	ctx.Export("kubeconfig", pulumi.String(kubeconfig))
+	ctx.Export("imageRef", pulumi.String(cfg.Image.Ref))
+	ctx.Export("namespace", webapp.Namespace)
+	ctx.Export("url", webapp.URL)
+	ctx.Export("localDatabasePassword", pulumi.ToSecret(password.Result))
+	ctx.Export("releaseStrategy", pulumi.String(cfg.Release.Strategy))
+	ctx.Export("capacityPlan", CapacityOutput(plan))
+	return nil
+}
+
+// localKubeconfig resolves the kubeconfig path: cluster.kubeconfig (relative to
+// the project) or $KUBECONFIG. The path, not the file's content, goes to the
+// provider: new credentials after a cluster restart do not replace it.
+func localKubeconfig(root, configured string) (string, error) {
+	path := configured
+	if path == "" {
+		path = os.Getenv("KUBECONFIG")
+	}
+	if path == "" {
+		return "", fmt.Errorf("env local needs a cluster: set django-gke:cluster.kubeconfig or KUBECONFIG (make cluster-up writes build/cluster/kubeconfig)")
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	return abs, nil
+}

@@ -1,0 +1,376 @@
+"""Turn the benchmark's raw wrk runs into results.json and results.md (stdlib only).
+
+    /usr/bin/python3 scripts/bench/report.py --runs RAW/runs.jsonl --meta META.json --out DIR
+
+runs.jsonl has one line per measured run, written by run.sh:
+    {"server", "path", "endpoint", "run", "cores", "workers", "threads", "base"}
+where BASE.wrk is wrk's output (with wrk.lua's `BENCHJSON {...}` line) and
+BASE.stat0 / BASE.stat1 are /proc/stat before and after the run (CPU busy per CPU).
+The format of the outputs is described in scripts/bench/README.md.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+
+SHIPPED_SERVER = "gunicorn-gthread"  # app/gunicorn.conf.py's worker class
+ENDPOINT_ORDER = {"health": 0, "db": 1, "static": 2}
+PATH_ORDER = {"direct": 0, "nginx": 1}
+GOAL_DB_VS_HEALTH = 0.60
+GOAL_NGINX_OVERHEAD = 0.10
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.lower().startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def parse_wrk(path):
+    with open(path) as f:
+        for line in f:
+            if line.startswith("BENCHJSON "):
+                return json.loads(line[len("BENCHJSON "):])
+    raise SystemExit(f"report: no BENCHJSON line in {path} (wrk.lua not run?)")
+
+
+def read_stat(path):
+    cpus = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if parts and parts[0].startswith("cpu") and parts[0] != "cpu":
+                values = [int(v) for v in parts[1:]]
+                # user nice system idle iowait irq softirq steal (guest is inside user)
+                total = sum(values[:8])
+                idle = values[3] + (values[4] if len(values) > 4 else 0)
+                cpus[parts[0][3:]] = (total, idle)
+    return cpus
+
+
+def cpu_busy(base):
+    try:
+        before, after = read_stat(base + ".stat0"), read_stat(base + ".stat1")
+    except OSError:
+        return {}
+    busy = {}
+    for cpu, (total1, idle1) in after.items():
+        if cpu not in before:
+            continue
+        total0, idle0 = before[cpu]
+        dt_total = total1 - total0
+        if dt_total > 0:
+            busy[cpu] = round(100.0 * (dt_total - (idle1 - idle0)) / dt_total, 1)
+    return busy
+
+
+def median(values):
+    return statistics.median(values) if values else 0.0
+
+
+def load_runs(path, meta):
+    cap = meta["benchSeconds"] * meta.get("maxRps", 0)
+    groups = {}
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            r = json.loads(line)
+            w = parse_wrk(r["base"] + ".wrk")
+            seconds = w["durationUs"] / 1e6
+            if seconds <= 0:
+                raise SystemExit(f"report: zero duration in {r['base']}.wrk")
+            if cap and w["requests"] >= cap * 0.99:
+                raise SystemExit(
+                    f"report: {r['server']} {r['path']} {r['endpoint']} run {r['run']} hit the request "
+                    f"bound ({w['requests']} >= {cap}); raise BENCH_MAX_RPS"
+                )
+            key = (r["server"], r["path"], r["endpoint"])
+            g = groups.setdefault(
+                key,
+                {"cores": r["cores"], "workers": r["workers"], "threads": r["threads"], "runs": []},
+            )
+            g["runs"].append(
+                {
+                    "rps": w["requests"] / seconds,
+                    "p50Ms": w["latencyUs"]["p50"] / 1000.0,
+                    "p99Ms": w["latencyUs"]["p99"] / 1000.0,
+                    "errors": sum(w["errors"].values()),
+                    "errorsByKind": w["errors"],
+                    "requests": w["requests"],
+                    "cpuBusyPct": cpu_busy(r["base"]),
+                }
+            )
+    if not groups:
+        raise SystemExit(f"report: no runs in {path}")
+    return groups
+
+
+def build(groups, meta):
+    server_order = []
+    for server, _, _ in groups:
+        if server not in server_order:
+            server_order.append(server)
+    keys = sorted(
+        groups,
+        key=lambda k: (server_order.index(k[0]), ENDPOINT_ORDER.get(k[2], 9), PATH_ORDER.get(k[1], 9)),
+    )
+    rows, detail = [], []
+    for server, path, endpoint in keys:
+        g = groups[(server, path, endpoint)]
+        runs = g["runs"]
+        rows.append(
+            {
+                "server": server,
+                "path": path,
+                "endpoint": endpoint,
+                "rps": round(median([x["rps"] for x in runs]), 1),
+                "p50Ms": round(median([x["p50Ms"] for x in runs]), 2),
+                "p99Ms": round(median([x["p99Ms"] for x in runs]), 2),
+                "errors": sum(x["errors"] for x in runs),
+                "cores": g["cores"],
+                "workers": g["workers"],
+                "threads": g["threads"],
+            }
+        )
+        busy_cpus = sorted({c for x in runs for c in x["cpuBusyPct"]}, key=int)
+        detail.append(
+            {
+                "server": server,
+                "path": path,
+                "endpoint": endpoint,
+                "rpsRuns": [round(x["rps"], 1) for x in runs],
+                "p50MsRuns": [round(x["p50Ms"], 2) for x in runs],
+                "p99MsRuns": [round(x["p99Ms"], 2) for x in runs],
+                "requestsRuns": [x["requests"] for x in runs],
+                "errorsByKind": {
+                    k: sum(x["errorsByKind"].get(k, 0) for x in runs)
+                    for k in ("connect", "read", "write", "status", "timeout")
+                },
+                "cpuBusyPct": {
+                    c: round(median([x["cpuBusyPct"].get(c, 0.0) for x in runs]), 1) for c in busy_cpus
+                },
+            }
+        )
+    return rows, detail
+
+
+def analyse(rows):
+    by = {(r["server"], r["path"], r["endpoint"]): r for r in rows}
+    servers = [s for s in dict.fromkeys(r["server"] for r in rows) if s != "nginx"]
+    ratios = {"dbVsHealth": [], "nginxOverhead": [], "vsBest": []}
+    for s in servers:
+        for path in ("direct", "nginx"):
+            db, health = by.get((s, path, "db")), by.get((s, path, "health"))
+            if db and health and health["rps"] > 0:
+                ratios["dbVsHealth"].append(
+                    {"server": s, "path": path, "ratio": round(db["rps"] / health["rps"], 3)}
+                )
+        for endpoint in ("health", "db"):
+            direct, via = by.get((s, "direct", endpoint)), by.get((s, "nginx", endpoint))
+            if direct and via and direct["rps"] > 0:
+                ratios["nginxOverhead"].append(
+                    {"server": s, "endpoint": endpoint, "overhead": round(1 - via["rps"] / direct["rps"], 3)}
+                )
+    for endpoint in ("health", "db"):
+        for path in ("direct", "nginx"):
+            cands = [by[(s, path, endpoint)] for s in servers if (s, path, endpoint) in by]
+            if not cands:
+                continue
+            best = max(cands, key=lambda r: r["rps"])
+            for r in cands:
+                ratios["vsBest"].append(
+                    {
+                        "endpoint": endpoint,
+                        "path": path,
+                        "server": r["server"],
+                        "best": best["server"],
+                        "ratio": round(r["rps"] / best["rps"], 3) if best["rps"] > 0 else 0.0,
+                    }
+                )
+
+    goals = []
+    for x in ratios["dbVsHealth"]:
+        if x["path"] == "nginx":
+            goals.append(
+                {
+                    "goal": "db via nginx >= 60% of health via nginx",
+                    "server": x["server"],
+                    "value": x["ratio"],
+                    "met": x["ratio"] >= GOAL_DB_VS_HEALTH,
+                }
+            )
+    for x in ratios["nginxOverhead"]:
+        if x["endpoint"] == "db":
+            goals.append(
+                {
+                    "goal": "nginx overhead on db <= 10%",
+                    "server": x["server"],
+                    "value": x["overhead"],
+                    "met": x["overhead"] <= GOAL_NGINX_OVERHEAD,
+                }
+            )
+    for r in rows:
+        goals.append(
+            {
+                "goal": "0 errors",
+                "server": r["server"],
+                "path": r["path"],
+                "endpoint": r["endpoint"],
+                "value": r["errors"],
+                "met": r["errors"] == 0,
+            }
+        )
+
+    db_nginx = [by[(s, "nginx", "db")] for s in servers if (s, "nginx", "db") in by]
+    winner = max(db_nginx, key=lambda r: r["rps"])["server"] if db_nginx else None
+    return ratios, goals, winner
+
+
+def pct(x):
+    return f"{100 * x:.1f}%"
+
+
+def markdown(result, detail):
+    m = result["machine"]
+    out = [
+        "# Serving benchmark",
+        "",
+        f"- machine: **{m['cpuModel']}, {m['cores']} cores** (CPUs allowed: {result['cpuLayout']['allowed']})",
+        f"- date: {result['timestamp']}",
+        f"- command: `{result['command']}`",
+        f"- {result['benchSeconds']} s per run, {result['runs']} run(s) per row (median reported, errors summed),"
+        f" {result['warmupSeconds']} s warm-up per row, {result['connections']} connections for every row",
+        f"- pinning (taskset): WSGI server on CPU {result['cpuLayout']['app']}, wrk on CPU"
+        f" {result['cpuLayout']['loadGenerator']}, nginx + Postgres on CPU {result['cpuLayout']['nginxAndPostgres']}",
+        f"- endpoints: health `{result['endpoints']['health']}` (no DB), db `{result['endpoints']['db']}`"
+        f" ({result['seed']['questions']} questions x {result['seed']['choicesPerQuestion']} choices seeded,"
+        f" 20 per page), static `{result['endpoints']['static']}`",
+        "- software: " + "; ".join(f"{v}" for v in result["software"].values() if v),
+    ]
+    if result.get("appEnvOverrides"):
+        out.append(
+            "- app environment overrides: "
+            + ", ".join(f"`{k}={v}`" for k, v in result["appEnvOverrides"].items())
+        )
+    busy = {(d["server"], d["path"], d["endpoint"]): d["cpuBusyPct"] for d in detail}
+    app_cpus = result["cpuLayout"]["app"].split(",")
+    load_cpus = result["cpuLayout"]["loadGenerator"].split(",")
+
+    def busy_of(key, cpus):
+        vals = [busy.get(key, {}).get(c) for c in cpus]
+        vals = [v for v in vals if v is not None]
+        return f"{sum(vals) / len(vals):.0f}%" if vals else "-"
+
+    out += [
+        "",
+        "| server | path | endpoint | req/s | p50 ms | p99 ms | errors | cores | workers | threads | app CPU busy | wrk CPU busy |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in result["rows"]:
+        key = (r["server"], r["path"], r["endpoint"])
+        out.append(
+            f"| {r['server']} | {r['path']} | {r['endpoint']} | {r['rps']:.1f} | {r['p50Ms']:.2f} |"
+            f" {r['p99Ms']:.2f} | {r['errors']} | {r['cores']} | {r['workers']} | {r['threads']} |"
+            f" {busy_of(key, app_cpus) if r['server'] != 'nginx' else '-'} | {busy_of(key, load_cpus)} |"
+        )
+    ratios = result["ratios"]
+    out += ["", "## Ratios", "", "db vs health (req/s of `db` / req/s of `health`, same server and path):", ""]
+    out += ["| server | direct | via nginx |", "| --- | ---: | ---: |"]
+    for s in dict.fromkeys(x["server"] for x in ratios["dbVsHealth"]):
+        vals = {x["path"]: pct(x["ratio"]) for x in ratios["dbVsHealth"] if x["server"] == s}
+        out.append(f"| {s} | {vals.get('direct', '-')} | {vals.get('nginx', '-')} |")
+    out += ["", "nginx overhead (1 - via nginx / direct; negative: faster through nginx):", ""]
+    out += ["| server | health | db |", "| --- | ---: | ---: |"]
+    for s in dict.fromkeys(x["server"] for x in ratios["nginxOverhead"]):
+        vals = {x["endpoint"]: pct(x["overhead"]) for x in ratios["nginxOverhead"] if x["server"] == s}
+        out.append(f"| {s} | {vals.get('health', '-')} | {vals.get('db', '-')} |")
+    out += ["", "each server vs the best (req/s / the best server's, same endpoint and path):", ""]
+    combos = list(dict.fromkeys((x["endpoint"], x["path"]) for x in ratios["vsBest"]))
+    servers = list(dict.fromkeys(x["server"] for x in ratios["vsBest"]))
+    out += ["| server | " + " | ".join(f"{e} {p}" for e, p in combos) + " |"]
+    out += ["| --- |" + " ---: |" * len(combos)]
+    for s in servers:
+        cells = []
+        for e, p in combos:
+            x = next((x for x in ratios["vsBest"] if x["server"] == s and x["endpoint"] == e and x["path"] == p), None)
+            cells.append("-" if x is None else ("**best**" if x["server"] == x["best"] else pct(x["ratio"])))
+        out.append(f"| {s} | " + " | ".join(cells) + " |")
+
+    out += ["", "## Goals", ""]
+    for g in result["goals"]:
+        if g["goal"] == "0 errors":
+            continue
+        value = pct(g["value"])
+        out.append(f"- {g['goal']}: {g['server']} {value} — {'met' if g['met'] else '**missed**'}")
+    bad = [g for g in result["goals"] if g["goal"] == "0 errors" and not g["met"]]
+    if bad:
+        for g in bad:
+            out.append(f"- 0 errors: {g['server']} {g['path']} {g['endpoint']}: **{g['value']} errors**")
+    else:
+        out.append("- 0 errors in every row — met")
+    out += [
+        "",
+        "## Capacity input",
+        "",
+        f"- fastest server on db via nginx: **{result['winner']}**; the app ships `{SHIPPED_SERVER}`"
+        " (app/gunicorn.conf.py); `make bench-apply` (scripts/bench/apply.sh) writes the shipped"
+        " server's db-via-nginx req/s per core to infra/config/podtps.json.",
+    ]
+    sync_ = next((r for r in result["rows"] if (r["server"], r["path"], r["endpoint"]) == (result["winner"], "nginx", "db")), None)
+    ship = next((r for r in result["rows"] if (r["server"], r["path"], r["endpoint"]) == (SHIPPED_SERVER, "nginx", "db")), None)
+    if sync_ and ship and sync_["rps"] > 0:
+        out.append(
+            f"- {SHIPPED_SERVER} db via nginx: {ship['rps']:.1f} req/s on {ship['cores']} core(s)"
+            f" = {ship['rps'] / ship['cores']:.1f} req/s per core ({pct(ship['rps'] / sync_['rps'])} of the fastest)"
+        )
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", required=True)
+    ap.add_argument("--meta", required=True)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    with open(args.meta) as f:
+        meta = json.load(f)
+    groups = load_runs(args.runs, meta)
+    rows, detail = build(groups, meta)
+    ratios, goals, winner = analyse(rows)
+    now = dt.datetime.now(dt.timezone.utc)
+    result = {
+        "date": now.strftime("%Y-%m-%d"),
+        "timestamp": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": {"cpuModel": cpu_model(), "cores": os.cpu_count()},
+        **meta,
+        "rows": rows,
+        "ratios": ratios,
+        "goals": goals,
+        "winner": winner,
+        "shipped": SHIPPED_SERVER,
+        "detail": detail,
+    }
+    os.makedirs(args.out, exist_ok=True)
+    for name, text in (
+        ("results.json", json.dumps(result, indent=2) + "\n"),
+        ("results.md", markdown(result, detail)),
+    ):
+        tmp = os.path.join(args.out, name + ".tmp")
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, os.path.join(args.out, name))
+    print(markdown(result, detail), end="")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+package tests
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLocalEnvDeclaresOnlyKubernetes: env local targets a kubeconfig's cluster
+// with the stand-ins of infra/local.go and nothing on GCP.
+func TestLocalEnvDeclaresOnlyKubernetes(t *testing.T) {
+	res := plan(t, "local")
+	for _, r := range res.Resources {
+		assert.False(t, strings.HasPrefix(r.Type, "gcp:") || strings.HasPrefix(r.Type, "docker:") || r.Type == "pulumi:providers:gcp",
+			"local declares %s %s", r.Type, r.Name)
+	}
+	p := one(t, res, "pulumi:providers:kubernetes")
+	assert.True(t, strings.HasSuffix(in(t, p, "kubeconfig").(string), "/build/cluster/kubeconfig"), "a path, stable across cluster restarts")
+
+	d := obj(t, res, deploymentType, "web")
+	spec := asMap(in(t, d, "spec.template.spec"))
+	assert.NotContains(t, byName(asSlice(spec["initContainers"])), "cloud-sql-proxy", "no Cloud SQL: no proxy")
+	assert.Contains(t, byName(asSlice(spec["initContainers"])), "static")
+	assert.Equal(t, "registry.local/django-gke/django:dev", byName(asSlice(spec["containers"]))["gunicorn"]["image"])
+	settings := settingsMap(t, res)
+	assert.Equal(t, "10.96.100.10", in(t, settings, "data.DB_HOST"))
+	assert.Equal(t, "5432", in(t, settings, "data.DB_PORT"))
+
+	ksa := obj(t, res, "kubernetes:core/v1:ServiceAccount", "django")
+	_, annotated := ksa.Input(`metadata.annotations["iam.gke.io/gcp-service-account"]`)
+	assert.False(t, annotated, "no Workload Identity outside GKE")
+
+	ing := obj(t, res, "kubernetes:networking.k8s.io/v1:Ingress", "web")
+	ann := asMap(in(t, ing, "metadata.annotations"))
+	assert.Equal(t, "true", ann["pulumi.com/skipAwait"], "no controller will set the Ingress status")
+	assert.NotContains(t, ann, "kubernetes.io/ingress.global-static-ip-name")
+	obj(t, res, "kubernetes:cloud.google.com/v1:BackendConfig", "web")
+
+	egress := asSlice(in(t, obj(t, res, netpolType, "app-egress"), "spec.egress"))
+	found := false
+	for _, r := range egress {
+		for _, to := range asSlice(asMap(r)["to"]) {
+			if asMap(asMap(to)["ipBlock"])["cidr"] == "10.96.100.10/32" {
+				found = true
+				assert.Equal(t, []any{map[string]any{"protocol": "TCP", "port": int64(5432)}}, asMap(r)["ports"])
+			}
+		}
+	}
+	assert.True(t, found, "egress to the configured database")
+	require.True(t, res.Outputs["localDatabasePassword"].Secret)
+}

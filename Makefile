@@ -10,12 +10,12 @@ BIN         := build/bin
 GO_SOURCES  := $(shell find . -name '*.go' -not -path './build/*') go.mod go.sum
 
 .DEFAULT_GOAL := help
-.PHONY: help test test-go test-app fuzz lint lint-selftest plan plan-diff capacity readme deps bench bench-apply bench-smoke local-up local-down preview up destroy clean
+.PHONY: engine cluster-up cluster-down test-e2e help test test-go test-app fuzz lint lint-selftest plan plan-diff capacity readme deps bench bench-apply bench-smoke local-up local-down preview up destroy clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z -]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-test: deps lint lint-selftest test-go fuzz test-app bench-smoke ## Everything: lint, Go tests over dev/stg/prd, fuzzing, the app's real-process tests, a benchmark smoke run
+test: deps lint lint-selftest test-go fuzz test-app bench-smoke test-e2e ## Everything: lint, Go tests over dev/stg/prd, fuzzing, the app's real-process tests, a benchmark smoke run
 
 test-go: ## Go unit and stack tests (Pulumi mocks, all stacks)
 	$(GO) test ./...
@@ -72,8 +72,25 @@ local-up: deps ## Run the pod for real on 127.0.0.1:8080 (Postgres, gunicorn, ng
 local-down: ## Stop everything local-up started
 	scripts/local/down.sh
 
-preview up destroy: ## Pulumi CLI on STACK against GCP (needs the Pulumi CLI and GCP credentials)
-	scripts/pulumi.sh $@ $(STACK)
+engine: ## Build (once, cached in ~/.cache/django-gke) the Pulumi CLI and the kubernetes provider plugin from source
+	scripts/engine/build.sh
+
+cluster-up: ## Start a local control plane on 127.0.0.1 (etcd, apiserver, controller-manager, scheduler, kwok, 3 zones)
+	scripts/cluster/up.sh
+
+cluster-down: ## Stop everything cluster-up started
+	scripts/cluster/down.sh
+
+# STACK=local runs the real engine in-process (Automation API, file state in build/state);
+# dev/stg/prd go through the Pulumi CLI against GCP.
+preview up destroy: ## Pulumi on STACK: local → the real engine on the local cluster; dev/stg/prd → the CLI against GCP
+	@if [ "$(STACK)" = local ]; then scripts/engine/build.sh && $(GO) run ./cmd/engine -stack local -action $@; \
+	else scripts/pulumi.sh $@ $(STACK); fi
+
+test-e2e: ## The real engine on the local cluster: cluster-up, up, assertions, preview (no changes), change, destroy, cluster-down
+	scripts/engine/build.sh
+	scripts/cluster/build.sh
+	$(GO) test -count=1 -timeout 30m -tags e2e -run TestLocalEngineEndToEnd -v ./tests/e2e/
 
 clean: ## Remove build outputs
 	rm -rf build

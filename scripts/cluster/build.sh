@@ -65,7 +65,7 @@ build_kwok() {
 		return
 	fi
 	log "building kwok $KWOK_VERSION (~3.5 min the first time)"
-	GOBIN=$bin GOFLAGS= go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+	GOBIN=$bin GOFLAGS='' go install "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
 	echo "$KWOK_VERSION" >"$bin/.kwok-version"
 }
 

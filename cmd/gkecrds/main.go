@@ -1,0 +1,19 @@
+// Command gkecrds prints GKE's BackendConfig, FrontendConfig and
+// ManagedCertificate CustomResourceDefinitions (from infra/gkeapi) as a JSON
+// list, for clusters where GKE does not install them (make cluster-up).
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"django-gke/infra/gkeapi"
+)
+
+func main() {
+	if err := json.NewEncoder(os.Stdout).Encode(gkeapi.CRDs()); err != nil {
+		fmt.Fprintf(os.Stderr, "gkecrds: %v\n", err)
+		os.Exit(1)
+	}
+}

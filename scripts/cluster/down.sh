@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make cluster-down: stops every process make cluster-up started and removes
+# the cluster's state (etcd data); the PKI is kept for the next cluster-up.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+state=$root/build/cluster
+for name in kwok scheduler controller-manager apiserver etcd; do
+	pidfile=$state/$name.pid
+	[[ -f $pidfile ]] || continue
+	pid=$(cat "$pidfile")
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "[cluster] stopping $name (pid $pid)"
+		kill "$pid"
+		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$pid" 2>/dev/null || true
+	fi
+	rm -f "$pidfile"
+done
+rm -rf "$state/etcd"
+for port in 12379 12380 16443 20257 20259; do
+	if ss -ltn "sport = :$port" | grep -q LISTEN; then
+		echo "[cluster] something still listens on $port" >&2
+		exit 1
+	fi
+done
+echo "[cluster] stopped"

@@ -1,0 +1,294 @@
+//go:build e2e
+
+// Package e2e runs the program for real: the Pulumi engine (built from source
+// by make engine), the pulumi-kubernetes provider, and a real kube-apiserver
+// with admission (make cluster-up), all on 127.0.0.1. Run by make test-e2e.
+package e2e
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
+}
+
+// apiClient talks to the local kube-apiserver as the admin user.
+type apiClient struct {
+	base string
+	http *http.Client
+}
+
+func newAPIClient(t *testing.T) *apiClient {
+	pki := filepath.Join(repoRoot(), "build", "cluster", "pki")
+	ca, err := os.ReadFile(filepath.Join(pki, "ca.crt"))
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM(ca))
+	cert, err := tls.LoadX509KeyPair(filepath.Join(pki, "admin.crt"), filepath.Join(pki, "admin.key"))
+	require.NoError(t, err)
+	return &apiClient{base: "https://127.0.0.1:16443", http: &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}},
+	}}}
+}
+
+func (c *apiClient) do(method, path string, body any) (int, []byte, error) {
+	var reader io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return 0, nil, err
+		}
+		reader = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, c.base+path, reader)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+func (c *apiClient) get(t *testing.T, path string, into any) {
+	t.Helper()
+	code, body, err := c.do("GET", path, nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, code, "GET %s: %s", path, body)
+	require.NoError(t, json.Unmarshal(body, into), path)
+}
+
+func (c *apiClient) exists(path string) bool {
+	code, _, err := c.do("GET", path, nil)
+	return err == nil && code == 200
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t *testing.T, what string, timeout time.Duration, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	last := ""
+	for time.Now().Before(deadline) {
+		ok, detail := cond()
+		if ok {
+			return
+		}
+		last = detail
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatalf("%s did not happen within %s: %s", what, timeout, last)
+}
+
+func run(t *testing.T, dir string, env []string, name string, args ...string) (string, time.Duration) {
+	t.Helper()
+	start := time.Now()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s %s:\n%s", name, strings.Join(args, " "), out)
+	return string(out), time.Since(start)
+}
+
+// workdir is a project directory of its own (Pulumi.yaml, the local stack
+// file, the nginx template), so the test neither edits the repository's
+// files nor touches a developer's build/state.
+func workdir(t *testing.T, settings string) string {
+	dir := t.TempDir()
+	copyFile := func(rel string) {
+		b, err := os.ReadFile(filepath.Join(repoRoot(), rel))
+		require.NoError(t, err)
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, rel)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, rel), b, 0o644))
+	}
+	copyFile("Pulumi.yaml")
+	copyFile("app/nginx/nginx.conf")
+	writeStack(t, dir, settings)
+	return dir
+}
+
+func writeStack(t *testing.T, dir, settings string) {
+	b, err := os.ReadFile(filepath.Join(repoRoot(), "Pulumi.local.yaml"))
+	require.NoError(t, err)
+	text := strings.Replace(string(b), "kubeconfig: build/cluster/kubeconfig",
+		"kubeconfig: "+filepath.Join(repoRoot(), "build", "cluster", "kubeconfig"), 1)
+	if settings != "" {
+		text += "  django-gke:app:\n    settings:\n      " + settings + "\n"
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.local.yaml"), []byte(text), 0o644))
+}
+
+func TestLocalEngineEndToEnd(t *testing.T) {
+	root := repoRoot()
+	cluster := filepath.Join(root, "scripts", "cluster")
+	_, _ = run(t, root, nil, filepath.Join(cluster, "down.sh"))
+	_, upTime := run(t, root, nil, filepath.Join(cluster, "up.sh"))
+	t.Logf("cluster-up: %.1fs", upTime.Seconds())
+	t.Cleanup(func() {
+		out, err := exec.Command(filepath.Join(cluster, "down.sh")).CombinedOutput()
+		if err != nil {
+			t.Errorf("cluster-down: %v\n%s", err, out)
+		}
+	})
+	api := newAPIClient(t)
+
+	engine := filepath.Join(t.TempDir(), "engine")
+	_, buildTime := run(t, root, nil, "go", "build", "-o", engine, "./cmd/engine")
+	t.Logf("engine driver build: %.1fs", buildTime.Seconds())
+	dir := workdir(t, "")
+	env := []string{"PULUMI_BACKEND_URL=file://" + t.TempDir()}
+	engineRun := func(args ...string) (string, time.Duration) {
+		return run(t, dir, env, engine, append([]string{"-stack", "local", "-dir", dir}, args...)...)
+	}
+
+	// up
+	out, d := engineRun("-action", "up")
+	t.Logf("pulumi up (create): %.1fs", d.Seconds())
+	require.Contains(t, out, "Outputs:")
+
+	// The namespace enforces restricted, and the app's pods were admitted under it.
+	var ns corev1.Namespace
+	api.get(t, "/api/v1/namespaces/django", &ns)
+	assert.Equal(t, "restricted", ns.Labels["pod-security.kubernetes.io/enforce"])
+	privileged := map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "privileged"},
+		"spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "busybox",
+			"securityContext": map[string]any{"privileged": true}}}}}
+	code, body, err := api.do("POST", "/api/v1/namespaces/django/pods", privileged)
+	require.NoError(t, err)
+	assert.Equal(t, 403, code, "the API server refuses a privileged pod: %s", body)
+	assert.Contains(t, string(body), "violates PodSecurity")
+
+	// The migrations Job completed before the Deployment's ReplicaSet was created.
+	var jobs batchv1.JobList
+	api.get(t, "/apis/batch/v1/namespaces/django/jobs", &jobs)
+	require.Len(t, jobs.Items, 1)
+	job := jobs.Items[0]
+	require.Equal(t, int32(1), job.Status.Succeeded, "the migrations Job completed")
+	require.NotNil(t, job.Status.CompletionTime)
+	var rsList appsv1.ReplicaSetList
+	api.get(t, "/apis/apps/v1/namespaces/django/replicasets", &rsList)
+	require.Len(t, rsList.Items, 1)
+	assert.False(t, rsList.Items[0].CreationTimestamp.Time.Before(job.Status.CompletionTime.Time),
+		"the ReplicaSet (%s) was created before the Job completed (%s)", rsList.Items[0].CreationTimestamp, job.Status.CompletionTime)
+
+	// The Deployment is Available with the HPA's minimum.
+	var hpa autoscalingv2.HorizontalPodAutoscaler
+	api.get(t, "/apis/autoscaling/v2/namespaces/django/horizontalpodautoscalers/web", &hpa)
+	minReplicas := *hpa.Spec.MinReplicas
+	eventually(t, "Deployment web available with the HPA's minimum", 90*time.Second, func() (bool, string) {
+		var dep appsv1.Deployment
+		api.get(t, "/apis/apps/v1/namespaces/django/deployments/web", &dep)
+		return dep.Status.AvailableReplicas == minReplicas && dep.Status.Replicas == minReplicas,
+			fmt.Sprintf("replicas %d, available %d, want %d", dep.Status.Replicas, dep.Status.AvailableReplicas, minReplicas)
+	})
+	for _, path := range []string{
+		"/apis/policy/v1/namespaces/django/poddisruptionbudgets/web",
+		"/api/v1/namespaces/django/services/web",
+		"/apis/networking.k8s.io/v1/namespaces/django/ingresses/web",
+		"/apis/cloud.google.com/v1/namespaces/django/backendconfigs/web",
+		"/apis/networking.k8s.io/v1/namespaces/django/networkpolicies/default-deny",
+		"/apis/networking.k8s.io/v1/namespaces/django/networkpolicies/web-ingress-from-lb",
+		"/apis/networking.k8s.io/v1/namespaces/django/networkpolicies/app-egress",
+	} {
+		assert.True(t, api.exists(path), path)
+	}
+
+	// No perpetual diff: a preview right after up changes nothing.
+	out, d = engineRun("-action", "preview", "-expect-no-changes")
+	t.Logf("pulumi preview (no changes): %.1fs", d.Seconds())
+
+	// A changed setting: a new ReplicaSet rolls out, never below the minimum available.
+	writeStack(t, dir, `FEATURE_FLAGS: "e2e-rollout"`)
+	var (
+		mu           sync.Mutex
+		minAvailable = int32(1 << 30)
+		stop         = make(chan struct{})
+		watched      sync.WaitGroup
+	)
+	watched.Add(1)
+	go func() {
+		defer watched.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			code, body, err := api.do("GET", "/apis/apps/v1/namespaces/django/deployments/web", nil)
+			var dep appsv1.Deployment
+			if err == nil && code == 200 && json.Unmarshal(body, &dep) == nil {
+				mu.Lock()
+				minAvailable = min(minAvailable, dep.Status.AvailableReplicas)
+				mu.Unlock()
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	out, d = engineRun("-action", "up")
+	close(stop)
+	watched.Wait()
+	t.Logf("pulumi up (config change): %.1fs; fewest available pods during the rollout: %d", d.Seconds(), minAvailable)
+	assert.GreaterOrEqual(t, minAvailable, minReplicas, "maxUnavailable 0: the rollout never went below the minimum")
+	api.get(t, "/apis/apps/v1/namespaces/django/replicasets", &rsList)
+	require.Len(t, rsList.Items, 2, "a new ReplicaSet")
+	sort.Slice(rsList.Items, func(i, j int) bool {
+		return rsList.Items[i].CreationTimestamp.Before(&rsList.Items[j].CreationTimestamp)
+	})
+	eventually(t, "the old ReplicaSet scaled down, the new one serving", 60*time.Second, func() (bool, string) {
+		var old, cur appsv1.ReplicaSet
+		api.get(t, "/apis/apps/v1/namespaces/django/replicasets/"+rsList.Items[0].Name, &old)
+		api.get(t, "/apis/apps/v1/namespaces/django/replicasets/"+rsList.Items[1].Name, &cur)
+		return old.Status.Replicas == 0 && cur.Status.AvailableReplicas == minReplicas,
+			fmt.Sprintf("old %d, new available %d", old.Status.Replicas, cur.Status.AvailableReplicas)
+	})
+	var cm corev1.ConfigMapList
+	api.get(t, "/api/v1/namespaces/django/configmaps", &cm)
+	found := false
+	for _, c := range cm.Items {
+		found = found || c.Data["FEATURE_FLAGS"] == "e2e-rollout"
+	}
+	assert.True(t, found, "the new setting is in a ConfigMap")
+
+	// destroy leaves nothing but the default namespaces.
+	out, d = engineRun("-action", "destroy")
+	t.Logf("pulumi destroy: %.1fs", d.Seconds())
+	eventually(t, "only the default namespaces left", 90*time.Second, func() (bool, string) {
+		var list corev1.NamespaceList
+		api.get(t, "/api/v1/namespaces", &list)
+		var names []string
+		for _, n := range list.Items {
+			names = append(names, n.Name)
+		}
+		sort.Strings(names)
+		return strings.Join(names, ",") == "default,kube-node-lease,kube-public,kube-system", strings.Join(names, ",")
+	})
+	_ = out
+}

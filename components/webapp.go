@@ -50,6 +50,8 @@ type WebappArgs struct {
 	SQLPrivateIP      pulumi.StringInput
 	DBName, DBUser    string
 	DBPassword        pulumi.StringInput
+	// DjangoSecretKey is generated with pulumi-random when nil.
+	DjangoSecretKey pulumi.StringInput
 
 	// Gunicorn container requests and process model (from the capacity plan).
 	GunicornCPU, GunicornMemory      string
@@ -345,17 +347,21 @@ func NewWebapp(ctx *pulumi.Context, name string, args *WebappArgs, opts ...pulum
 		return nil, fmt.Errorf("creating nginx ConfigMap: %w", err)
 	}
 	// Django's SECRET_KEY signs sessions and tokens; generated once per stack, kept in state as a secret.
-	secretKey, err := random.NewRandomPassword(ctx, name+"-django-secret-key", &random.RandomPasswordArgs{
-		Length: pulumi.Int(64), Special: pulumi.Bool(false),
-	}, child()...)
-	if err != nil {
-		return nil, fmt.Errorf("generating Django secret key: %w", err)
+	djangoKey := args.DjangoSecretKey
+	if djangoKey == nil {
+		secretKey, err := random.NewRandomPassword(ctx, name+"-django-secret-key", &random.RandomPasswordArgs{
+			Length: pulumi.Int(64), Special: pulumi.Bool(false),
+		}, child()...)
+		if err != nil {
+			return nil, fmt.Errorf("generating Django secret key: %w", err)
+		}
+		djangoKey = secretKey.Result
 	}
 	secret, err := corev1.NewSecret(ctx, name+"-django", &corev1.SecretArgs{
 		Metadata:   meta("", nil, nil),
 		Type:       pulumi.String("Opaque"),
 		Immutable:  pulumi.Bool(true),
-		StringData: pulumi.StringMap{"DJANGO_SECRET_KEY": secretKey.Result, "DB_PASSWORD": args.DBPassword},
+		StringData: pulumi.StringMap{"DJANGO_SECRET_KEY": djangoKey, "DB_PASSWORD": args.DBPassword},
 	}, inNamespace...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Django secret: %w", err)

@@ -1,12 +1,14 @@
 package infra
 
 import (
+	"crypto/rand"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"django-gke/components"
@@ -22,9 +24,12 @@ import (
 //     instead of a GKE cluster and its exec-credential kubeconfig;
 //   - the image: image.ref as given (a tag is fine) instead of a build or a promotion;
 //   - the database: database.host and database.port, connected to directly,
-//     instead of Cloud SQL and its Auth Proxy sidecar; the password is
-//     generated here and exported as the secret output localDatabasePassword
-//     (create the role with it);
+//     instead of Cloud SQL and its Auth Proxy sidecar; its password is exported
+//     as the secret output localDatabasePassword (create the role with it);
+//   - the generated secrets (Django's key, the database password): created once
+//     in build/local-secrets.json (mode 0600, never committed) instead of by
+//     pulumi-random, whose provider plugin cannot be built from the module proxy;
+//     in Pulumi they are secrets like any other;
 //   - no Workload Identity annotation, no global address or SSL policy: the
 //     Ingress is declared (class gce, BackendConfig and all) with
 //     pulumi.com/skipAwait, since no GKE controller will give it a status;
@@ -41,18 +46,18 @@ func localProgram(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, 
 	if err != nil {
 		return fmt.Errorf("creating Kubernetes provider: %w", err)
 	}
-	password, err := random.NewRandomPassword(ctx, base+"-db-password", &random.RandomPasswordArgs{
-		Length: pulumi.Int(32), Special: pulumi.Bool(false),
-	})
+	secrets, err := localSecrets(filepath.Join(ProjectRoot(ctx), "build", "local-secrets.json"))
 	if err != nil {
-		return fmt.Errorf("generating database password: %w", err)
+		return err
 	}
+	password := pulumi.ToSecret(pulumi.String(secrets.DBPassword)).(pulumi.StringOutput)
 	args, err := webappArgs(ctx, cfg, plan, labels)
 	if err != nil {
 		return err
 	}
 	args.Image = pulumi.String(cfg.Image.Ref)
-	args.DBPassword = password.Result
+	args.DBPassword = password
+	args.DjangoSecretKey = pulumi.ToSecret(pulumi.String(secrets.DjangoSecretKey)).(pulumi.StringOutput)
 	args.GoogleServiceAccount = pulumi.String("")
 	args.Local = &components.LocalArgs{DBHost: cfg.Database.Host, DBPort: cfg.Database.Port}
 	webapp, err := components.NewWebapp(ctx, base, args, pulumi.Providers(provider))
@@ -64,7 +69,7 @@ func localProgram(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, 
 	ctx.Export("imageRef", pulumi.String(cfg.Image.Ref))
 	ctx.Export("namespace", webapp.Namespace)
 	ctx.Export("url", webapp.URL)
-	ctx.Export("localDatabasePassword", pulumi.ToSecret(password.Result))
+	ctx.Export("localDatabasePassword", password)
 	ctx.Export("releaseStrategy", pulumi.String(cfg.Release.Strategy))
 	ctx.Export("capacityPlan", CapacityOutput(plan))
 	return nil
@@ -89,4 +94,33 @@ func localKubeconfig(root, configured string) (string, error) {
 		return "", err
 	}
 	return abs, nil
+}
+
+// LocalSecrets are env local's generated secrets.
+type LocalSecrets struct {
+	DjangoSecretKey string `json:"djangoSecretKey"`
+	DBPassword      string `json:"dbPassword"`
+}
+
+// localSecrets reads the stack's generated secrets, creating them on first use.
+func localSecrets(path string) (LocalSecrets, error) {
+	var s LocalSecrets
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if err := json.Unmarshal(b, &s); err != nil || s.DjangoSecretKey == "" || s.DBPassword == "" {
+			return s, fmt.Errorf("%s is damaged (delete it to generate new secrets): %v", path, err)
+		}
+		return s, nil
+	case !errors.Is(err, os.ErrNotExist):
+		return s, err
+	}
+	s = LocalSecrets{DjangoSecretKey: rand.Text() + rand.Text(), DBPassword: rand.Text()}
+	if b, err = json.Marshal(s); err != nil {
+		return s, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return s, err
+	}
+	return s, os.WriteFile(path, b, 0o600)
 }

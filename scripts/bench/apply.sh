@@ -8,13 +8,14 @@
 #    "source": "build/bench/results.json"}
 # The capacity model's podTps default is rpsPerCore x the pod's CPU request in cores.
 #
-# SERVER is the configuration the pod ships (app/gunicorn.conf.py: gunicorn-gthread):
+# SERVER is the configuration the pod ships (from app/gunicorn.conf.py's worker class:
+# gunicorn-gthread today):
 # podTps must describe what the pod runs, whichever server was fastest; the script
 # says when another configuration measured faster. Refuses rows with errors.
 #
 #   BENCH_RESULTS       input (default <repo>/build/bench/results.json)
 #   BENCH_APPLY_OUT     output (default <repo>/infra/config/podtps.json)
-#   BENCH_APPLY_SERVER  configuration to take (default gunicorn-gthread)
+#   BENCH_APPLY_SERVER  configuration to take (default: the shipped one, gunicorn-gthread)
 #   BENCH_APPLY_FORCE   1: write even if the row had errors
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,7 +23,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 
 RESULTS="${BENCH_RESULTS:-$REPO/build/bench/results.json}"
 OUT="${BENCH_APPLY_OUT:-$REPO/infra/config/podtps.json}"
-SERVER="${BENCH_APPLY_SERVER:-gunicorn-gthread}"
+SERVER="${BENCH_APPLY_SERVER:-$(cd "$HERE" && /usr/bin/python3 -B -c 'import report; print(report.SHIPPED_SERVER)')}"
 
 [[ -s "$RESULTS" ]] || {
 	echo "[bench-apply] ERROR: $RESULTS not found: run \`make bench\` first" >&2

@@ -16,7 +16,23 @@ import os
 import statistics
 import sys
 
-SHIPPED_SERVER = "gunicorn-gthread"  # app/gunicorn.conf.py's worker class
+GUNICORN_CONF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "app", "gunicorn.conf.py")
+
+
+def shipped_server(conf_path=GUNICORN_CONF):
+    """The configuration the pod ships, from app/gunicorn.conf.py's worker class."""
+    import runpy
+
+    try:
+        worker_class = str(runpy.run_path(conf_path).get("worker_class", ""))
+    except BaseException:  # noqa: BLE001 - a broken conf must not hide the results
+        return "gunicorn-gthread"
+    if "thread" in worker_class.lower():  # gthread, or the app's DrainingThreadWorker
+        return "gunicorn-gthread"
+    return "gunicorn-" + (worker_class.rsplit(".", 1)[-1].lower() or "gthread")
+
+
+SHIPPED_SERVER = shipped_server()
 ENDPOINT_ORDER = {"health": 0, "db": 1, "static": 2}
 PATH_ORDER = {"direct": 0, "nginx": 1}
 GOAL_DB_VS_HEALTH = 0.60
@@ -261,6 +277,8 @@ def markdown(result, detail):
             "- app environment overrides: "
             + ", ".join(f"`{k}={v}`" for k, v in result["appEnvOverrides"].items())
         )
+    if result.get("nginxSed"):
+        out.append(f"- nginx experiment (sed on the rendered nginx.conf): `{result['nginxSed']}`")
     busy = {(d["server"], d["path"], d["endpoint"]): d["cpuBusyPct"] for d in detail}
     app_cpus = result["cpuLayout"]["app"].split(",")
     load_cpus = result["cpuLayout"]["loadGenerator"].split(",")

@@ -21,7 +21,11 @@
 #   BENCH_MAX_RPS          request bound: a run stops after BENCH_SECONDS*BENCH_MAX_RPS
 #                          requests (default 200000; hitting it fails the run)
 #   BENCH_SERVERS          comma list (default gunicorn-sync,gunicorn-gthread,uwsgi)
+#   BENCH_ROWS             comma list of path:endpoint rows per server (default
+#                          direct:health,nginx:health,direct:db,nginx:db)
 #   BENCH_STATIC           1 (default) / 0: the nginx-only static row
+#   BENCH_NGINX_SED        sed script applied to the rendered nginx.conf before measuring
+#                          (experiments: scripts/bench/tune.sh); recorded in results.json
 #   BENCH_APP_CPUS         CPUs of the WSGI server (default: the first allowed CPU)
 #   BENCH_LOAD_CPUS        CPUs of wrk (default: the last allowed CPU)
 #   BENCH_SUPPORT_CPUS     CPUs of nginx and Postgres (default: the CPUs left, else wrk's)
@@ -34,6 +38,7 @@
 # The app's own variables (DB_CONN_MAX_AGE, DB_CONN_HEALTH_CHECKS, GUNICORN_THREADS, ...)
 # set by the caller pass through to every server, for before/after experiments; they
 # are recorded in results.json ("appEnvOverrides").
+# shellcheck disable=SC2030,SC2031  # the app's environment is set in subshells on purpose
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -44,6 +49,8 @@ BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 BENCH_MAX_RPS="${BENCH_MAX_RPS:-200000}"
 BENCH_SERVERS="${BENCH_SERVERS:-gunicorn-sync,gunicorn-gthread,uwsgi}"
 BENCH_STATIC="${BENCH_STATIC:-1}"
+BENCH_ROWS="${BENCH_ROWS:-direct:health,nginx:health,direct:db,nginx:db}"
+BENCH_NGINX_SED="${BENCH_NGINX_SED:-}"
 BENCH_DIR="${BENCH_DIR:-$REPO/build/bench}"
 
 bench_log() { printf '[bench] %s\n' "$*"; }
@@ -54,20 +61,28 @@ bench_die() {
 
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
 for v in BENCH_SECONDS BENCH_RUNS BENCH_CONNECTIONS BENCH_MAX_RPS; do
-	is_uint "${!v}" && ((${!v} >= 1)) || bench_die "$v=${!v}: must be a whole number >= 1"
+	if ! is_uint "${!v}" || ((${!v} < 1)); then bench_die "$v=${!v}: must be a whole number >= 1"; fi
 done
 if [[ -z "${BENCH_WARMUP_SECONDS:-}" ]]; then
 	BENCH_WARMUP_SECONDS=$((BENCH_SECONDS / 4))
 	((BENCH_WARMUP_SECONDS < 1)) && BENCH_WARMUP_SECONDS=1
 	((BENCH_WARMUP_SECONDS > 5)) && BENCH_WARMUP_SECONDS=5
 fi
-is_uint "$BENCH_WARMUP_SECONDS" && ((BENCH_WARMUP_SECONDS >= 1)) ||
+if ! is_uint "$BENCH_WARMUP_SECONDS" || ((BENCH_WARMUP_SECONDS < 1)); then
 	bench_die "BENCH_WARMUP_SECONDS=$BENCH_WARMUP_SECONDS: must be a whole number >= 1"
+fi
 IFS=',' read -r -a SERVERS <<<"$BENCH_SERVERS"
 for s in "${SERVERS[@]}"; do
 	case "$s" in
 	gunicorn-sync | gunicorn-gthread | uwsgi) ;;
 	*) bench_die "BENCH_SERVERS: unknown server configuration '$s' (gunicorn-sync, gunicorn-gthread, uwsgi)" ;;
+	esac
+done
+IFS=',' read -r -a ROWS <<<"$BENCH_ROWS"
+for r in "${ROWS[@]}"; do
+	case "$r" in
+	direct:health | nginx:health | direct:db | nginx:db) ;;
+	*) bench_die "BENCH_ROWS: unknown row '$r' (direct|nginx):(health|db)" ;;
 	esac
 done
 if [[ -z "${BENCH_COMMAND:-}" ]]; then
@@ -101,15 +116,14 @@ done
 
 # One run at a time per BENCH_DIR (fd 9 stays open for the script's lifetime).
 exec 9>"$BENCH_DIR/.lock"
-flock -n 9 || bench_die "another benchmark run is using $BENCH_DIR"
+flock -n 9 || bench_die "another benchmark run is using $BENCH_DIR ($BENCH_DIR/.lock)"
 
 # --- cleanup: every process this script started, on any exit ---------------------
+# The WSGI master from its pid file, only if that process is still a gunicorn/uWSGI
+# (a stale file whose number was reused by another process is ignored).
 server_master_pid() {
-	local pid
-	[[ -s "$SERVER_PIDFILE" ]] || return 1
-	pid="$(read_pid "$SERVER_PIDFILE")"
-	[[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
-	printf '%s\n' "$pid"
+	pid_alive "$SERVER_PIDFILE" gunicorn || pid_alive "$SERVER_PIDFILE" uwsgi || return 1
+	read_pid "$SERVER_PIDFILE"
 }
 
 # stop_server: graceful TERM to the WSGI master (gunicorn: graceful; uwsgi: die-on-term),
@@ -134,10 +148,13 @@ stop_server() {
 	fi
 	rm -f "$SERVER_PIDFILE"
 	SERVER_LAUNCH_PID=""
-	# Keep the end of the server's log for diagnosis, not the access log of every request.
+	# Keep the start and the end of the server's log, not the access log of every request.
 	if [[ -n "$SERVER_NAME" && -f "$LOG_DIR/$SERVER_NAME.log" ]]; then
-		tail -n 300 "$LOG_DIR/$SERVER_NAME.log" >"$LOG_DIR/$SERVER_NAME.log.tail" || true
-		mv "$LOG_DIR/$SERVER_NAME.log.tail" "$LOG_DIR/$SERVER_NAME.log"
+		local f="$LOG_DIR/$SERVER_NAME.log"
+		if (($(wc -l <"$f") > 400)); then
+			{ head -n 100 "$f" && echo "... (access log of the benchmark cut) ..." && tail -n 200 "$f"; } >"$f.cut" || true
+			mv "$f.cut" "$f"
+		fi
 	fi
 	SERVER_NAME=""
 }
@@ -160,6 +177,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# A run killed with SIGKILL (no trap) may have left its WSGI server behind: stop it.
+SERVER_NAME="leftover server" stop_server
 
 # --- CPU layout -----------------------------------------------------------------
 # Prints: ALLOWED APP LOAD SUPPORT APP_CORES LOAD_CORES (taskset lists; counts).
@@ -204,7 +224,8 @@ rm -rf "${STATE_DIR:?}" "$RAW_DIR" "$LOG_DIR" "$BENCH_DIR/results.json" "$BENCH_
 mkdir -p "$RAW_DIR" "$LOG_DIR"
 started_at=$SECONDS
 bench_log "starting the benchmark pod on 127.0.0.1:$HTTP_PORT (Postgres $PG_PORT, app $APP_PORT; state $STATE_DIR)"
-taskset -c "$SUPPORT_CPUS" bash "$REPO/scripts/local/up.sh"
+# 9>&-: the daemons must not inherit the lock (a killed run would keep it held).
+taskset -c "$SUPPORT_CPUS" bash "$REPO/scripts/local/up.sh" 9>&-
 # up.sh also started gunicorn (the shipped config) on the app port: the benchmark runs
 # its own servers there, pinned to the app CPUs, so stop that one.
 if pid_alive "$GUNICORN_PID" gunicorn; then
@@ -229,6 +250,15 @@ port_open "$APP_PORT" && bench_die "port $APP_PORT is still taken"
 	"$PY" "$HERE/seed.py"
 )
 QUESTIONS="${BENCH_QUESTIONS:-50}"
+
+if [[ -n "$BENCH_NGINX_SED" ]]; then
+	bench_log "nginx experiment: sed '$BENCH_NGINX_SED' on $NGINX_CONF, reload"
+	sed -i -e "$BENCH_NGINX_SED" "$NGINX_CONF"
+	"$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -t -q >>"$NGINX_LOG" 2>&1 ||
+		bench_die "nginx -t failed after BENCH_NGINX_SED"
+	"$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -s reload >>"$NGINX_LOG" 2>&1
+	sleep 1
+fi
 
 STATIC_FILE="$("$PY" - "$STATIC_DIR/staticfiles.json" <<'EOF'
 import json, sys
@@ -310,7 +340,7 @@ start_server() {
 		export GUNICORN_CPU_MILLICORES=$((APP_CORES * 1000)) GUNICORN_PIDFILE="$SERVER_PIDFILE"
 		cd "$APP_DIR"
 		exec taskset -c "$APP_CPUS" setsid "${cmd[@]}"
-	) >"$log" 2>&1 </dev/null &
+	) >"$log" 2>&1 </dev/null 9>&- &
 	SERVER_LAUNCH_PID=$!
 	for ((i = 0; i < 300; i++)); do
 		if [[ "$(http_code "http://127.0.0.1:$APP_PORT/healthz")" == "200" ]] && server_master_pid >/dev/null; then
@@ -386,15 +416,13 @@ measure() {
 	done
 }
 
-declare -A SERVER_SHAPE=()
 for server in "${SERVERS[@]}"; do
 	read -r workers threads < <(workers_threads "$server")
-	SERVER_SHAPE[$server]="$workers $threads"
 	start_server "$server"
 	check_db "http://127.0.0.1:$APP_PORT/api/questions/"
 	check_db "http://127.0.0.1:$HTTP_PORT/api/questions/"
 	bench_log "$server: $workers worker(s) x $threads thread(s) on $APP_CORES core(s)"
-	measure "$server" "$workers" "$threads" "$APP_CORES" direct:health nginx:health direct:db nginx:db
+	measure "$server" "$workers" "$threads" "$APP_CORES" "${ROWS[@]}"
 	stop_server
 	# nginx's access log (the db rows) grows fast: keep its end only. nginx appends.
 	tail -n 200 "$NGINX_LOG" >"$NGINX_LOG.tail" && cat "$NGINX_LOG.tail" >"$NGINX_LOG" && rm -f "$NGINX_LOG.tail"
@@ -410,12 +438,12 @@ fi
 
 # --- report -----------------------------------------------------------------------
 version() { "$@" 2>&1 | head -n 1 || true; }
-"$PY" - "$BENCH_DIR/meta.json" <<EOF
+"$PY" - "$BENCH_DIR/meta.json" "$BENCH_COMMAND" "$BENCH_NGINX_SED" <<EOF
 import json, os, sys
 app_env = {k: v for k, v in sorted(os.environ.items())
            if k.startswith(("DB_", "GUNICORN_", "DJANGO_")) and "SECRET" not in k and "PASSWORD" not in k}
 meta = {
-    "command": """$BENCH_COMMAND""",
+    "command": sys.argv[2],
     "benchSeconds": $BENCH_SECONDS,
     "runs": $BENCH_RUNS,
     "warmupSeconds": $BENCH_WARMUP_SECONDS,
@@ -439,6 +467,7 @@ meta = {
         "wrk": """$(version wrk -v | awk '{print "wrk", $2}')""",
     },
     "appEnvOverrides": app_env,
+    "nginxSed": sys.argv[3],
 }
 json.dump(meta, open(sys.argv[1], "w"), indent=2)
 EOF

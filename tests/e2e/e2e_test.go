@@ -141,7 +141,9 @@ func writeStack(t *testing.T, dir, settings string) {
 	text := strings.Replace(string(b), "kubeconfig: build/cluster/kubeconfig",
 		"kubeconfig: "+filepath.Join(repoRoot(), "build", "cluster", "kubeconfig"), 1)
 	if settings != "" {
-		text += "  django-gke:app:\n    settings:\n      " + settings + "\n"
+		// A host name too: the ManagedCertificate and FrontendConfig then meet their CRD schemas.
+		text = strings.Replace(text, "\nconfig:\n",
+			"\nconfig:\n  django-gke:app:\n    hostname: django.local.example\n    settings:\n      "+settings+"\n", 1)
 	}
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.local.yaml"), []byte(text), 0o644))
 }
@@ -178,13 +180,15 @@ func TestLocalEngineEndToEnd(t *testing.T) {
 	var ns corev1.Namespace
 	api.get(t, "/api/v1/namespaces/django", &ns)
 	assert.Equal(t, "restricted", ns.Labels["pod-security.kubernetes.io/enforce"])
-	privileged := map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "privileged"},
-		"spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "busybox",
-			"securityContext": map[string]any{"privileged": true}}}}}
-	code, body, err := api.do("POST", "/api/v1/namespaces/django/pods", privileged)
+	// A pod without the restricted profile's security context (fine under "baseline").
+	unrestricted := map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "unrestricted"},
+		"spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "busybox"}}}}
+	code, body, err := api.do("POST", "/api/v1/namespaces/django/pods", unrestricted)
 	require.NoError(t, err)
-	assert.Equal(t, 403, code, "the API server refuses a privileged pod: %s", body)
-	assert.Contains(t, string(body), "violates PodSecurity")
+	assert.Equal(t, 403, code, "Pod Security admission refuses a pod that is not restricted: %s", body)
+	var status struct{ Message string }
+	require.NoError(t, json.Unmarshal(body, &status))
+	assert.Contains(t, status.Message, `violates PodSecurity "restricted:latest"`)
 
 	// The migrations Job completed before the Deployment's ReplicaSet was created.
 	var jobs batchv1.JobList
@@ -276,6 +280,12 @@ func TestLocalEngineEndToEnd(t *testing.T) {
 		found = found || c.Data["FEATURE_FLAGS"] == "e2e-rollout"
 	}
 	assert.True(t, found, "the new setting is in a ConfigMap")
+	for _, path := range []string{
+		"/apis/networking.gke.io/v1/namespaces/django/managedcertificates/web",
+		"/apis/networking.gke.io/v1beta1/namespaces/django/frontendconfigs/web",
+	} {
+		assert.True(t, api.exists(path), path)
+	}
 
 	// destroy leaves nothing but the default namespaces.
 	out, d = engineRun("-action", "destroy")

@@ -57,8 +57,9 @@ deps: ## Install the Debian packages the app and its tests need (root), or say w
 	scripts/local/deps.sh
 
 BENCH_SECONDS ?= 20
+BENCH_RUNS ?= 3
 bench: ## Serving benchmark on real processes: gunicorn sync/gthread, uWSGI, direct and via nginx (BENCH_SECONDS=20)
-	BENCH_SECONDS=$(BENCH_SECONDS) scripts/bench/run.sh
+	BENCH_SECONDS=$(BENCH_SECONDS) BENCH_RUNS=$(BENCH_RUNS) scripts/bench/run.sh
 
 bench-apply: ## Write the measured req/s per core into infra/config/podtps.json (the capacity model's TPS)
 	scripts/bench/apply.sh

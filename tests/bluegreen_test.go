@@ -123,7 +123,7 @@ func TestPerColorImagesAndPreviewHost(t *testing.T) {
 	assert.Equal(t, stackImage, containerImage(blue), "a color without an image runs the stack's")
 	// The inactive color is capped at its minimum.
 	assert.Equal(t, in(t, obj(t, res, hpaType, "web-green"), "spec.minReplicas"), in(t, obj(t, res, hpaType, "web-green"), "spec.maxReplicas"))
-	assert.Equal(t, int64(58), in(t, obj(t, res, hpaType, "web-blue"), "spec.maxReplicas"))
+	assert.Equal(t, stackPlan(t, "prd").HPAMaxReplicas, in(t, obj(t, res, hpaType, "web-blue"), "spec.maxReplicas"))
 	// The preview host reaches the inactive color and is on the certificate.
 	ing := obj(t, res, "kubernetes:networking.k8s.io/v1:Ingress", "web")
 	assert.Equal(t, "preview.django-gke.example.com", in(t, ing, "spec.rules[1].host"))

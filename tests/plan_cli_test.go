@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,7 +156,8 @@ func TestPlanDiffShowsAPodTpsChange(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	s := string(out)
-	assert.Contains(t, s, "HorizontalPodAutoscaler web: spec.maxReplicas 58 → 72")
+	// ⌈10000 / (200 × 0.7)⌉ = 72 pods at peak, from the measured TPS's ceiling before.
+	assert.Contains(t, s, fmt.Sprintf("HorizontalPodAutoscaler web: spec.maxReplicas %d → 72", stackPlan(t, "prd").HPAMaxReplicas))
 	assert.Contains(t, s, "NodePool django-gke-prd-pool: autoscaling.totalMaxNodeCount")
 	assert.Regexp(t, `yearlyCostUsd: [0-9.]+ → [0-9.]+ \(\+[0-9.]+ USD a year\)`, s)
 	assert.NotContains(t, s, "Added", "nothing is added or removed by a sizing change")

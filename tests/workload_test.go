@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"math"
 	"os"
+	"strconv"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"django-gke/components"
+	"django-gke/infra/config"
 	"django-gke/infra/offline"
 )
 
@@ -261,10 +264,15 @@ func TestHPAAndPDB(t *testing.T) {
 			assert.Equal(t, "AlwaysAllow", in(t, pdb, "spec.unhealthyPodEvictionPolicy"))
 		})
 	}
-	// prd: one replica per zone at least, and the ceiling the 10,000 req/s plan asks for.
+	// prd: one replica per zone at least, and the ceiling the 10,000 req/s plan asks for:
+	// ⌈10000 / (measured req/s per core × 1 core × 0.7)⌉.
 	prd := obj(t, plan(t, "prd"), hpaType, "web")
 	assert.GreaterOrEqual(t, in(t, prd, "spec.minReplicas"), int64(3))
-	assert.Equal(t, int64(58), in(t, prd, "spec.maxReplicas"))
+	m, err := config.Measured()
+	require.NoError(t, err)
+	perCore, err := strconv.ParseFloat(m.RpsPerCore.String(), 64)
+	require.NoError(t, err)
+	assert.Equal(t, int64(math.Ceil(10000/(perCore*0.7))), in(t, prd, "spec.maxReplicas"))
 }
 
 func TestLoadBalancer(t *testing.T) {

@@ -33,6 +33,8 @@ const (
 // Inputs is everything the model reads, taken from the stack configuration.
 type Inputs struct {
 	TargetRps, PodTps, Complexity, TargetUtilization *big.Rat
+	// PodTpsSource says where PodTps comes from (the benchmark, or config).
+	PodTpsSource string
 	// PodsPerNode 0 means "from the machine type".
 	PodsPerNode int
 	Zones       int
@@ -76,6 +78,7 @@ func InputsFrom(c *config.Config) Inputs {
 	return Inputs{
 		TargetRps: cp.TargetRps.Rat(), PodTps: cp.PodTps.Rat(), Complexity: cp.Complexity.Rat(),
 		TargetUtilization: cp.TargetUtilization.Rat(),
+		PodTpsSource:      cp.PodTpsSource,
 		PodsPerNode:       cp.PodsPerNode,
 		Zones:             c.Zones(),
 		MachineType:       c.Cluster.MachineType,

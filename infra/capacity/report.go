@@ -39,7 +39,8 @@ func (p *Plan) JSON(stack, env string) map[string]any {
 	return map[string]any{
 		"stack": stack, "env": env, "pricesAsOf": PricesAsOf, "region": "us-central1 list prices",
 		"inputs": map[string]any{
-			"targetRps": json.Number(in.TargetRps.RatString()), "podTps": json.Number(in.PodTps.RatString()),
+			"podTpsSource": in.PodTpsSource,
+			"targetRps":    json.Number(in.TargetRps.RatString()), "podTps": json.Number(in.PodTps.RatString()),
 			"complexity": json.Number(in.Complexity.RatString()), "targetUtilization": json.Number(decimal(in.TargetUtilization)),
 			"zones": p.Zones, "machineType": in.MachineType, "spot": in.Spot, "sqlTier": in.SQLTier, "sqlRegional": in.SQLRegional,
 			"podCpuMilli": p.PodRequests.CPUMilli, "podMemoryMiB": p.PodRequests.MemoryMiB,
@@ -111,6 +112,7 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 			in.GunicornCPUMilli, in.GunicornMemoryMiB, NginxCPUMilli, NginxMemoryMiB, ProxyCPUMilli, ProxyMemoryMiB),
 		fmt.Sprintf("database %s %s · gunicorn %d workers × %d threads · traffic: %s h/day at peak, %s of it the rest",
 			in.SQLTier, availability, p.GunicornWorkers, p.GunicornThreads, decimal(in.PeakHoursPerDay), decimal(in.OffPeakFraction)),
+		"TPS: "+orDash(in.PodTpsSource),
 	)
 
 	h("The seed's method")
@@ -251,3 +253,10 @@ func dollars(r *big.Rat) string {
 }
 
 func cents(r *big.Rat) string { return r.FloatString(2) }
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -135,8 +135,11 @@ type App struct {
 type Capacity struct {
 	// TargetRps is the peak request rate the stack must serve.
 	TargetRps Decimal `json:"targetRps"`
-	// PodTps is how many requests per second one pod serves (measured).
+	// PodTps is how many requests per second one pod serves; 0 means "measured":
+	// make bench's req/s per core (infra/config/podtps.json) × app.cpu.
 	PodTps Decimal `json:"podTps"`
+	// PodTpsSource says where PodTps comes from (config, or the measurement).
+	PodTpsSource string `json:"-"`
 	// Complexity is the seed's factor C: a request costs C times the measured one.
 	Complexity Decimal `json:"complexity"`
 	// PodsPerNode 0 means "from the machine type's allocatable resources".

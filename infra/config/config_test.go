@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math/big"
 	"strings"
 	"testing"
 
@@ -121,6 +122,23 @@ func paths(ps Problems) []string {
 	return out
 }
 
+func TestPodTpsComesFromTheBenchmark(t *testing.T) {
+	m, err := Measured()
+	require.NoError(t, err)
+	perCore := MustDecimal(m.RpsPerCore.String())
+	for env, cores := range map[string]string{"dev": "0.25", "stg": "0.5", "prd": "1"} {
+		c, err := Load(base(env))
+		require.NoError(t, err)
+		want := new(big.Rat).Mul(perCore.Rat(), MustDecimal(cores).Rat())
+		assert.Equal(t, 0, c.Capacity.PodTps.Rat().Cmp(want), "%s: podTps %s = %s × %s", env, c.Capacity.PodTps, perCore, cores)
+		assert.Contains(t, c.Capacity.PodTpsSource, "measured: "+m.RpsPerCore.String()+" req/s per core")
+	}
+	c, err := Load(with(base("prd"), "capacity", `{"podTps": 123.5}`))
+	require.NoError(t, err)
+	assert.Equal(t, "123.5", c.Capacity.PodTps.String(), "an explicit podTps wins")
+	assert.Equal(t, "django-gke:capacity.podTps", c.Capacity.PodTpsSource)
+}
+
 func TestMissingEnvMeansDev(t *testing.T) {
 	v := base("dev")
 	delete(v, Key("env"))
@@ -159,7 +177,8 @@ func TestRules(t *testing.T) {
 	}{
 		{"issue example", "dev", "capacity", `{"targetRps": -5}`, "",
 			"django-gke:capacity.targetRps: -5 is not allowed: must be > 0"},
-		{"zero tps", "dev", "capacity", `{"podTps": 0}`, "", "django-gke:capacity.podTps: 0 is not allowed: must be > 0"},
+		{"negative tps", "dev", "capacity", `{"podTps": -1}`, "",
+			"django-gke:capacity.podTps: -1 is not allowed: must be > 0, or 0 for the benchmark's measurement (make bench)"},
 		{"zero complexity", "dev", "capacity", `{"complexity": 0}`, "",
 			"django-gke:capacity.complexity: 0 is not allowed: must be > 0"},
 		{"utilization above 1", "dev", "capacity", `{"targetUtilization": 1.2}`, "",
@@ -317,7 +336,7 @@ func TestRules(t *testing.T) {
 }
 
 func TestEveryProblemIsReportedAtOnce(t *testing.T) {
-	values := with(base("prd"), "capacity", `{"targetRps": -5, "podTps": 0, "typo": 1}`)
+	values := with(base("prd"), "capacity", `{"targetRps": -5, "podTps": -2, "typo": 1}`)
 	values = with(values, "release", `{"activeColor": "red"}`)
 	values = with(values, "cluster", `{"spot": true, "minNodes": "x"}`)
 	_, err := Load(values)

@@ -102,3 +102,8 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 	*d = parsed
 	return nil
 }
+
+// ratQuo is d / n as a Decimal.
+func (d Decimal) ratQuo(n int64) Decimal {
+	return Decimal{rat: new(big.Rat).Quo(d.Rat(), big.NewRat(n, 1))}
+}

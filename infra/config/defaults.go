@@ -59,7 +59,7 @@ func Defaults(env Env, region string) Config {
 		},
 		Capacity: Capacity{
 			TargetRps:         MustDecimal("200"),
-			PodTps:            MustDecimal("250"),
+			PodTps:            Decimal{}, // from the benchmark (see Load)
 			Complexity:        MustDecimal("1"),
 			PodsPerNode:       0,
 			TargetUtilization: MustDecimal("0.7"),

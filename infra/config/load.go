@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -65,6 +66,7 @@ func Load(values map[string]string) (*Config, error) {
 		}
 	}
 	ps = append(ps, unknownKeys(values)...)
+	ps = append(ps, c.resolvePodTps()...)
 	ps = append(ps, c.Validate()...)
 	if len(ps) > 0 {
 		return &c, ps
@@ -108,4 +110,26 @@ func isEnv(e Env) bool {
 		}
 	}
 	return false
+}
+
+// resolvePodTps fills capacity.podTps from the benchmark when the stack leaves it 0.
+func (c *Config) resolvePodTps() Problems {
+	if !c.Capacity.PodTps.IsZero() {
+		c.Capacity.PodTpsSource = "django-gke:capacity.podTps"
+		return nil
+	}
+	milli, err := MilliCPU(c.App.Cpu)
+	if err != nil {
+		return nil // app.cpu's own rule reports it; podTps stays 0 and is reported too
+	}
+	m, err := Measured()
+	if err != nil {
+		var ps Problems
+		ps.add(Key("capacity"), "podTps", 0, "is 0 (measured) but the measurement is unreadable: %v", err)
+		return ps
+	}
+	c.Capacity.PodTps = MeasuredPodTps(m, milli)
+	c.Capacity.PodTpsSource = fmt.Sprintf("measured: %s req/s per core × %s cores (%s, %s %s endpoint via %s, %s, %s)",
+		m.RpsPerCore, DecimalFromInt(milli).ratQuo(1000), m.Machine, m.Server, m.Endpoint, m.Path, m.Date, m.Command)
+	return nil
 }

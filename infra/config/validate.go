@@ -326,7 +326,9 @@ func (c *Config) validateCapacity(v *validator) {
 	nonNegative := func(field string, d Decimal) { v.check(d.Sign() >= 0, key, field, d, "must be >= 0") }
 	positive("targetRps", cp.TargetRps)
 	v.check(cp.TargetRps.Cmp(MustDecimal("10000000")) <= 0, key, "targetRps", cp.TargetRps, "must be <= 10000000")
-	positive("podTps", cp.PodTps)
+	// Zero with no source: the measurement could not be scaled (app.cpu is reported instead).
+	unresolved := cp.PodTps.IsZero() && cp.PodTpsSource == ""
+	v.check(unresolved || cp.PodTps.Sign() > 0, key, "podTps", cp.PodTps, "must be > 0, or 0 for the benchmark's measurement (make bench)")
 	positive("complexity", cp.Complexity)
 	v.check(cp.PodsPerNode >= 0 && cp.PodsPerNode <= 110, key, "podsPerNode", cp.PodsPerNode,
 		"must be 0 (from the machine type) or between 1 and 110 (GKE's pods-per-node limit)")

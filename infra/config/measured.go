@@ -1,0 +1,47 @@
+package config
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math/big"
+)
+
+// podTpsJSON is written by `make bench-apply` from `make bench`'s results:
+// the requests per second one core of the app pod served on the db endpoint
+// through nginx, with where and how it was measured.
+//
+//go:embed podtps.json
+var podTpsJSON []byte
+
+// Measurement is the benchmark result the capacity model's TPS comes from.
+type Measurement struct {
+	RpsPerCore json.Number `json:"rpsPerCore"`
+	Server     string      `json:"server"`
+	Endpoint   string      `json:"endpoint"`
+	Path       string      `json:"path"`
+	Date       string      `json:"date"`
+	Machine    string      `json:"machine"`
+	Command    string      `json:"command"`
+	Source     string      `json:"source"`
+}
+
+// Measured returns the committed benchmark measurement.
+func Measured() (Measurement, error) {
+	var m Measurement
+	if err := json.Unmarshal(podTpsJSON, &m); err != nil {
+		return m, fmt.Errorf("infra/config/podtps.json: %w", err)
+	}
+	if _, err := ParseDecimal(m.RpsPerCore.String()); err != nil {
+		return m, fmt.Errorf("infra/config/podtps.json: rpsPerCore %q: %v", m.RpsPerCore, err)
+	}
+	return m, nil
+}
+
+// MeasuredPodTps scales the measured requests per core to a pod's CPU request
+// (millicores): the pod's TPS when capacity.podTps is left at 0.
+func MeasuredPodTps(m Measurement, milliCPU int64) Decimal {
+	perCore := MustDecimal(m.RpsPerCore.String())
+	tps := new(big.Rat).Mul(perCore.Rat(), big.NewRat(milliCPU, 1000))
+	return Decimal{rat: tps}
+}

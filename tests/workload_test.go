@@ -3,9 +3,9 @@ package tests
 import (
 	"math"
 	"os"
-	"strconv"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 

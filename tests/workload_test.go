@@ -154,6 +154,7 @@ func TestDeploymentPod(t *testing.T) {
 			settings := settingsMap(t, res)
 			assert.Equal(t, itoa(capPlan.GunicornWorkers), in(t, settings, "data.GUNICORN_WORKERS"))
 			assert.Equal(t, itoa(capPlan.GunicornThreads), in(t, settings, "data.GUNICORN_THREADS"))
+			assert.Equal(t, "0", in(t, settings, "data.GUNICORN_ACCESS_LOG"), "nginx logs the requests; one line each")
 
 			// Probes: nginx's go through nginx; liveness is process-only and differs from readiness.
 			nginx, gunicorn := containers["nginx"], containers["gunicorn"]

@@ -33,5 +33,6 @@ expect fail pyflakes "an unused Python import"
 printf 'USER root\n' >>"$tmp/app/Dockerfile"
 expect fail dockerfile "a Dockerfile ending as root"
 
+# shellcheck disable=SC2016 # the seeded bug is the literal, unquoted $1
 printf '#!/usr/bin/env bash\nrm -rf $1/*\n' >"$tmp/scripts/zz_bad.sh"
 expect fail shellcheck "an unquoted rm -rf"

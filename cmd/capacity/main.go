@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"django-gke/infra/capacity"
@@ -29,7 +30,7 @@ func run(dir, stack, format, readme string) error {
 	if stack == "" {
 		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
 	}
-	if !contains(capacity.Formats, format) {
+	if !slices.Contains(capacity.Formats, format) {
 		return fmt.Errorf("FORMAT=%s is not allowed: must be one of %s", format, strings.Join(capacity.Formats, ", "))
 	}
 	cfg, _, err := stackfile.LoadConfig(dir, stack)
@@ -68,13 +69,4 @@ func rewriteBlock(path, stack, block string) error {
 	}
 	i += strings.Index(s[i:], "-->") + len("-->")
 	return os.WriteFile(path, []byte(s[:i]+"\n"+block+"\n"+s[j:]), 0o644)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package capacity
 import (
 	"fmt"
 	"math/big"
+	"strings"
 )
 
 // ProbeRpsPerPod is the health traffic one pod gets: nginx's readiness probe
@@ -293,7 +294,7 @@ func gib(r *big.Rat) string {
 
 // trim drops trailing zeros of a decimal string ("0.0670" → "0.067").
 func trim(s string) string {
-	if !containsDot(s) {
+	if !strings.Contains(s, ".") {
 		return s
 	}
 	for len(s) > 0 && s[len(s)-1] == '0' {
@@ -303,13 +304,4 @@ func trim(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-func containsDot(s string) bool {
-	for _, c := range s {
-		if c == '.' {
-			return true
-		}
-	}
-	return false
 }

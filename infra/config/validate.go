@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -311,7 +312,7 @@ func (c *Config) validateApp(v *validator) {
 		switch {
 		case !envVarSyntax.MatchString(name):
 			v.ps.add(key, field, app.Settings[name], "the name must be an environment variable name (A-Z, 0-9, _)")
-		case contains(ReservedSettings, name):
+		case slices.Contains(ReservedSettings, name):
 			v.ps.add(key, field, app.Settings[name], "%s is set by the program and cannot be overridden", name)
 		case secretLooking.MatchString(name):
 			v.ps.add(key, field, "[redacted]",
@@ -418,13 +419,4 @@ func (c *Config) validateRelease(v *validator) {
 		v.check(c.App.Hostname != "" && h != c.App.Hostname, key, "previewHostname", h,
 			"needs app.hostname set (the certificate covers both) and must differ from it")
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -191,7 +192,7 @@ func toNode(v any, top bool) *yaml.Node {
 				}
 			}
 			for _, k := range keys {
-				if !contains(leadingKeys, k) {
+				if !slices.Contains(leadingKeys, k) {
 					ordered = append(ordered, k)
 				}
 			}
@@ -214,15 +215,6 @@ func toNode(v any, top bool) *yaml.Node {
 		}
 		return &n
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Snapshot is the plan in plain values (secrets masked), for `plan -json` and plan-diff.

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+
+	"django-gke/infra/spelling"
 )
 
 // The stock encoding/json decoder stops at the first error and (without
@@ -175,37 +177,14 @@ func fieldList(t reflect.Type) string {
 
 // suggestion points at the field a typo most likely meant.
 func suggestion(name string, t reflect.Type) string {
-	best, bestDistance := "", 3
-	for i := 0; i < t.NumField(); i++ {
-		candidate := jsonName(t.Field(i))
-		if d := editDistance(strings.ToLower(name), strings.ToLower(candidate)); candidate != "" && d < bestDistance {
-			best, bestDistance = candidate, d
-		}
+	names := make([]string, t.NumField())
+	for i := range names {
+		names[i] = jsonName(t.Field(i))
 	}
-	if best == "" {
-		return ""
+	if best, ok := spelling.Closest(name, names, 2); ok {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return ""
 }
 
 func describe(t reflect.Type) string {

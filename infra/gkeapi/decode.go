@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"django-gke/infra/spelling"
 )
 
 // FieldError is one problem with one field of a manifest.
@@ -395,46 +397,19 @@ func formatEnum(enum []any) string {
 	return strings.Join(parts, ", ")
 }
 
-// unknownFieldMsg names the closest known field when there is one.
+// unknownFieldMsg names the closest known field when there is one (one edit
+// away for names of up to four letters, two for longer ones).
 func unknownFieldMsg(key string, fields []jsonField) string {
-	best, bestD := "", 1<<30
-	for _, jf := range fields {
-		if d := editDistance(strings.ToLower(key), strings.ToLower(jf.name)); d < bestD {
-			best, bestD = jf.name, d
-		}
+	names := make([]string, len(fields))
+	for i, jf := range fields {
+		names[i] = jf.name
 	}
 	limit := 2
 	if len(key) <= 4 {
 		limit = 1
 	}
-	if best != "" && bestD <= limit {
+	if best, ok := spelling.Closest(key, names, limit); ok {
 		return fmt.Sprintf("unknown field (did you mean %q?)", best)
 	}
-	names := make([]string, len(fields))
-	for i, jf := range fields {
-		names[i] = jf.name
-	}
 	return "unknown field (known: " + strings.Join(names, ", ") + ")"
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -299,11 +299,3 @@ func TestValidateGoObjects(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"apiVersion":"networking.gke.io/v1","kind":"ManagedCertificate","metadata":{},"spec":{"domains":null}}`, string(data))
 }
-
-func TestEditDistance(t *testing.T) {
-	assert.Equal(t, 0, editDistance("abc", "abc"))
-	assert.Equal(t, 1, editDistance("healthchek", "healthcheck"))
-	assert.Equal(t, 1, editDistance("requstpath", "requestpath"))
-	assert.Equal(t, 3, editDistance("", "abc"))
-	assert.Equal(t, 2, editDistance("ab", "ba"))
-}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
-	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
-	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -95,24 +93,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	child := childOptions(c, opts)
 
 	// A dedicated, least-privilege identity for nodes (never the Compute Engine default SA, which is Editor).
-	nodeSA, err := serviceaccount.NewAccount(ctx, name+"-nodes", &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(name + "-nodes"),
-		DisplayName: pulumi.String("GKE nodes of " + name),
-	}, child()...)
+	nodeSA, roleBindings, err := newServiceAccount(ctx, name+"-nodes", "GKE nodes of "+name, args.Project, NodeServiceAccountRoles, child())
 	if err != nil {
-		return nil, fmt.Errorf("creating node service account: %w", err)
-	}
-	var roleBindings []pulumi.Resource
-	for _, role := range NodeServiceAccountRoles {
-		b, err := projects.NewIAMMember(ctx, name+"-nodes-"+shortRole(role), &projects.IAMMemberArgs{
-			Project: pulumi.String(args.Project),
-			Role:    pulumi.String(role),
-			Member:  nodeSA.Member,
-		}, child()...)
-		if err != nil {
-			return nil, fmt.Errorf("granting %s to the nodes: %w", role, err)
-		}
-		roleBindings = append(roleBindings, b)
+		return nil, err
 	}
 
 	cidrBlocks := container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray{}
@@ -264,18 +247,6 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		"kubeconfig":         c.Kubeconfig,
 		"nodeServiceAccount": c.NodeServiceAccount,
 	})
-}
-
-// shortRole turns "roles/logging.logWriter" into "logging-logWriter" for resource names.
-func shortRole(role string) string {
-	out := []rune{}
-	for _, r := range role[len("roles/"):] {
-		if r == '.' {
-			r = '-'
-		}
-		out = append(out, r)
-	}
-	return string(out)
 }
 
 // MonitoringComponents are the cluster's metric packages: system metrics

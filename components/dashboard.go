@@ -148,7 +148,7 @@ func AppDashboard(p DashboardParams) Dashboard {
 			line(p.LBFilter, agg("60s", "ALIGN_RATE", "REDUCE_SUM", `metric.label."response_code_class"`), "${metric.labels.response_code_class}"),
 		}}},
 		{Title: "5xx ratio", XyChart: XyChart{DataSets: []DataSet{{PlotType: "LINE", TimeSeriesQuery: TimeSeriesQuery{TimeSeriesFilterRatio: &TimeSeriesFilterRatio{
-			Numerator:   TimeSeriesFilter{Filter: p.LBFilter + ` metric.label."response_code_class"=500`, Aggregation: agg("60s", "ALIGN_RATE", "REDUCE_SUM")},
+			Numerator:   TimeSeriesFilter{Filter: ServerErrors(p.LBFilter), Aggregation: agg("60s", "ALIGN_RATE", "REDUCE_SUM")},
 			Denominator: TimeSeriesFilter{Filter: p.LBFilter, Aggregation: agg("60s", "ALIGN_RATE", "REDUCE_SUM")},
 		}}}}}},
 		{Title: "Latency at the load balancer (p50, p95, p99)", XyChart: XyChart{DataSets: []DataSet{

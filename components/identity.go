@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
@@ -39,21 +40,9 @@ func NewAppIdentity(ctx *pulumi.Context, name string, args *AppIdentityArgs, opt
 		return nil, err
 	}
 	child := childOptions(a, opts)
-	sa, err := serviceaccount.NewAccount(ctx, name+"-app", &serviceaccount.AccountArgs{
-		AccountId:   pulumi.String(name + "-app"),
-		DisplayName: pulumi.String("Django app of " + name),
-	}, child()...)
+	sa, _, err := newServiceAccount(ctx, name+"-app", "Django app of "+name, args.Project, args.Roles, child())
 	if err != nil {
-		return nil, fmt.Errorf("creating app service account: %w", err)
-	}
-	for _, role := range args.Roles {
-		if _, err := projects.NewIAMMember(ctx, name+"-app-"+shortRole(role), &projects.IAMMemberArgs{
-			Project: pulumi.String(args.Project),
-			Role:    pulumi.String(role),
-			Member:  sa.Member,
-		}, child()...); err != nil {
-			return nil, fmt.Errorf("granting %s to the app: %w", role, err)
-		}
+		return nil, err
 	}
 	if _, err := serviceaccount.NewIAMMember(ctx, name+"-app-workload-identity", &serviceaccount.IAMMemberArgs{
 		ServiceAccountId: sa.Name,
@@ -64,4 +53,36 @@ func NewAppIdentity(ctx *pulumi.Context, name string, args *AppIdentityArgs, opt
 	}
 	a.Email = sa.Email
 	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"email": a.Email})
+}
+
+// newServiceAccount declares the Google service account id (its account ID and
+// logical name) and grants it roles on the project, one IAM member each
+// (id-<role>). It returns the account and the grants, for DependsOn.
+func newServiceAccount(ctx *pulumi.Context, id, displayName, project string, roles []string,
+	opts []pulumi.ResourceOption) (*serviceaccount.Account, []pulumi.Resource, error) {
+	sa, err := serviceaccount.NewAccount(ctx, id, &serviceaccount.AccountArgs{
+		AccountId:   pulumi.String(id),
+		DisplayName: pulumi.String(displayName),
+	}, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating service account %s: %w", id, err)
+	}
+	grants := make([]pulumi.Resource, 0, len(roles))
+	for _, role := range roles {
+		grant, err := projects.NewIAMMember(ctx, id+"-"+shortRole(role), &projects.IAMMemberArgs{
+			Project: pulumi.String(project),
+			Role:    pulumi.String(role),
+			Member:  sa.Member,
+		}, opts...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("granting %s to %s: %w", role, id, err)
+		}
+		grants = append(grants, grant)
+	}
+	return sa, grants, nil
+}
+
+// shortRole turns "roles/logging.logWriter" into "logging-logWriter" for resource names.
+func shortRole(role string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(role, "roles/"), ".", "-")
 }

@@ -104,6 +104,11 @@ func LoadBalancerFilter(metric, namespace, ingress string) string {
 		metric, namespace, ingress)
 }
 
+// ServerErrors narrows a load balancer request filter to 5xx responses.
+func ServerErrors(requests string) string {
+	return requests + ` metric.label."response_code_class"=500`
+}
+
 // LogExclusionFilter drops health-check and static-file request lines (not
 // errors) from the app's containers and the load balancer's request logs.
 func LogExclusionFilter(namespace string) string {
@@ -214,7 +219,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		Goal:              pulumi.Float64(t.SloTarget),
 		RollingPeriodDays: pulumi.Int(28),
 		RequestBasedSli: &monitoring.SloRequestBasedSliArgs{GoodTotalRatio: &monitoring.SloRequestBasedSliGoodTotalRatioArgs{
-			BadServiceFilter:   pulumi.String(requests + ` metric.label."response_code_class"=500`),
+			BadServiceFilter:   pulumi.String(ServerErrors(requests)),
 			TotalServiceFilter: pulumi.String(requests),
 		}},
 	}, child()...)
@@ -252,10 +257,12 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		args.ClusterName, args.Namespace)
 	nodes := fmt.Sprintf(`metric.type="kubernetes.io/node/cpu/allocatable_cores" AND resource.type="k8s_node" AND resource.label."cluster_name"="%s"`, args.ClusterName)
 
-	conditions := map[string]struct {
+	// An alert's conditions and how they combine (AND: all of them, OR: any).
+	type alertConditions struct {
 		combiner string
 		list     monitoring.AlertPolicyConditionArray
-	}{
+	}
+	conditions := map[string]alertConditions{
 		"uptime": {"OR", monitoring.AlertPolicyConditionArray{threshold("check fails in more than one region",
 			pulumi.Sprintf(`metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label."check_id"="%s"`, uptime.UptimeCheckId),
 			"ALIGN_NEXT_OLDER", "REDUCE_COUNT_FALSE", "1200s", 1, "60s", "resource.label.*")}},
@@ -265,7 +272,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		"lb-5xx": {"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
 			DisplayName: pulumi.Sprintf("5xx ratio > %g", t.ErrorRatio),
 			ConditionThreshold: &monitoring.AlertPolicyConditionConditionThresholdArgs{
-				Filter:            pulumi.String(requests + ` metric.label."response_code_class"=500`),
+				Filter:            pulumi.String(ServerErrors(requests)),
 				DenominatorFilter: pulumi.String(requests),
 				Aggregations: monitoring.AlertPolicyConditionConditionThresholdAggregationArray{monitoring.AlertPolicyConditionConditionThresholdAggregationArgs{
 					AlignmentPeriod: pulumi.String("300s"), PerSeriesAligner: pulumi.String("ALIGN_RATE"), CrossSeriesReducer: pulumi.String("REDUCE_SUM"),
@@ -296,10 +303,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			"ALIGN_RATE", "REDUCE_SUM", "60s", float64(t.AppErrorsPerMinute)/60, "300s")}},
 	}
 	if args.ManagedPrometheus {
-		conditions["hpa-at-max"] = struct {
-			combiner string
-			list     monitoring.AlertPolicyConditionArray
-		}{"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
+		conditions["hpa-at-max"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
 			DisplayName: pulumi.Sprintf("replicas at maxReplicas (%d) for %d minutes", args.HPAMaxReplicas, t.HpaAtMaxMinutes),
 			ConditionPrometheusQueryLanguage: &monitoring.AlertPolicyConditionConditionPrometheusQueryLanguageArgs{
 				Query: pulumi.String(fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{cluster="%s",namespace="%s",horizontalpodautoscaler="%s"}) >= %d`,

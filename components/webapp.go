@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"django-gke/infra/capacity"
+	"django-gke/infra/gkeapi"
 )
 
 // NginxPort is where nginx listens in the pod; the load balancer's NEGs target it.
@@ -443,8 +444,8 @@ type loadBalancerAddress struct {
 func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, address loadBalancerAddress,
 	meta metaFunc, child childOpts, inNamespace []pulumi.ResourceOption) error {
 	if _, err := apiextensions.NewCustomResource(ctx, name+"-backendconfig", &apiextensions.CustomResourceArgs{
-		ApiVersion:  pulumi.String("cloud.google.com/v1"),
-		Kind:        pulumi.String("BackendConfig"),
+		ApiVersion:  pulumi.String(gkeapi.BackendConfigAPIVersion),
+		Kind:        pulumi.String(gkeapi.BackendConfigKind),
 		Metadata:    meta(WebName, WebLabels(), nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": BackendConfigSpec(args)},
 	}, inNamespace...); err != nil {
@@ -452,15 +453,13 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 	}
 	// Container-native load balancing: the LB targets pod IPs through NEGs. Under
 	// blue/green a preview Service selects the inactive color for smoke tests.
-	services := []struct {
+	type service struct {
 		logical, name string
 		preview       bool
-	}{{name + "-svc", WebName, false}}
+	}
+	services := []service{{name + "-svc", WebName, false}}
 	if args.Release.BlueGreen {
-		services = append(services, struct {
-			logical, name string
-			preview       bool
-		}{name + "-svc-preview", PreviewName, true})
+		services = append(services, service{name + "-svc-preview", PreviewName, true})
 	}
 	for _, svc := range services {
 		if _, err := corev1.NewService(ctx, svc.logical, &corev1.ServiceArgs{
@@ -487,10 +486,12 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 		// No GKE Ingress controller will ever set a status to wait for.
 		annotations["pulumi.com/skipAwait"] = pulumi.String("true")
 	}
-	backend := &networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
-		Name: pulumi.String(WebName), Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(80)},
-	}}
-	spec := &networkingv1.IngressSpecArgs{DefaultBackend: backend}
+	backend := func(service string) *networkingv1.IngressBackendArgs {
+		return &networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
+			Name: pulumi.String(service), Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(80)},
+		}}
+	}
+	spec := &networkingv1.IngressSpecArgs{DefaultBackend: backend(WebName)}
 	if args.Hostname != "" {
 		frontend := pulumi.Map{
 			"redirectToHttps": pulumi.Map{"enabled": pulumi.Bool(true), "responseCodeName": pulumi.String("MOVED_PERMANENTLY_DEFAULT")},
@@ -505,16 +506,16 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 			frontend["sslPolicy"] = sslPolicy.Name
 		}
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-cert", &apiextensions.CustomResourceArgs{
-			ApiVersion:  pulumi.String("networking.gke.io/v1"),
-			Kind:        pulumi.String("ManagedCertificate"),
+			ApiVersion:  pulumi.String(gkeapi.ManagedCertificateAPIVersion),
+			Kind:        pulumi.String(gkeapi.ManagedCertificateKind),
 			Metadata:    meta(WebName, WebLabels(), nil),
 			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{"domains": certificateDomains(args)}},
 		}, inNamespace...); err != nil {
 			return fmt.Errorf("creating ManagedCertificate: %w", err)
 		}
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-frontendconfig", &apiextensions.CustomResourceArgs{
-			ApiVersion:  pulumi.String("networking.gke.io/v1beta1"),
-			Kind:        pulumi.String("FrontendConfig"),
+			ApiVersion:  pulumi.String(gkeapi.FrontendConfigAPIVersion),
+			Kind:        pulumi.String(gkeapi.FrontendConfigKind),
 			Metadata:    meta(WebName, WebLabels(), nil),
 			OtherFields: kubernetes.UntypedArgs{"spec": frontend},
 		}, inNamespace...); err != nil {
@@ -526,10 +527,7 @@ func declareLoadBalancer(ctx *pulumi.Context, name string, args *WebappArgs, add
 			return networkingv1.IngressRuleArgs{
 				Host: pulumi.String(host),
 				Http: &networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
-					Path: pulumi.String("/"), PathType: pulumi.String("Prefix"),
-					Backend: &networkingv1.IngressBackendArgs{Service: &networkingv1.IngressServiceBackendArgs{
-						Name: pulumi.String(service), Port: &networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(80)},
-					}},
+					Path: pulumi.String("/"), PathType: pulumi.String("Prefix"), Backend: backend(service),
 				}}},
 			}
 		}
@@ -622,7 +620,6 @@ func declareTrack(ctx *pulumi.Context, name string, args *WebappArgs, tr Track, 
 	// migration fails the update and the old pods keep serving.
 	pod.Image = tr.Image
 	migratePod := pod
-	migratePod.Annotations = nil
 	migratePod.Labels = merge(labels, MigrateLabels(), tr.colorLabel())
 	job, err := batchv1.NewJob(ctx, name+"-migrate"+tr.suffix(), &batchv1.JobArgs{
 		Metadata: &metav1.ObjectMetaArgs{

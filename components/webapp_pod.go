@@ -89,6 +89,12 @@ func resources(cpu, memory, memoryLimit string) *corev1.ResourceRequirementsArgs
 	}
 }
 
+// sidecarResources are the requests the capacity model counts for a sidecar,
+// with room to twice the memory before the limit.
+func sidecarResources(cpuMilli, memoryMiB int) *corev1.ResourceRequirementsArgs {
+	return resources(fmt.Sprintf("%dm", cpuMilli), fmt.Sprintf("%dMi", memoryMiB), fmt.Sprintf("%dMi", 2*memoryMiB))
+}
+
 func httpGet(path string, port any) *corev1.HTTPGetActionArgs {
 	return &corev1.HTTPGetActionArgs{Path: pulumi.String(path), Port: portInput(port)}
 }
@@ -126,7 +132,7 @@ func ProxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
 		LivenessProbe: &corev1.ProbeArgs{
 			HttpGet: httpGet("/liveness", ProxyHealthPort), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(5), FailureThreshold: pulumi.Int(3),
 		},
-		Resources:       resources(fmt.Sprintf("%dm", capacity.ProxyCPUMilli), fmt.Sprintf("%dMi", capacity.ProxyMemoryMiB), fmt.Sprintf("%dMi", 2*capacity.ProxyMemoryMiB)),
+		Resources:       sidecarResources(capacity.ProxyCPUMilli, capacity.ProxyMemoryMiB),
 		SecurityContext: restrictedContext(ProxyUID),
 	}
 }
@@ -176,7 +182,7 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 			pulumi.String("/bin/sh"), pulumi.String("-c"),
 			pulumi.Sprintf("sleep %d; nginx -s quit; while [ -e /tmp/nginx.pid ]; do sleep 1; done", NginxPreStopSleep),
 		}}}},
-		Resources:       resources(fmt.Sprintf("%dm", capacity.NginxCPUMilli), fmt.Sprintf("%dMi", capacity.NginxMemoryMiB), fmt.Sprintf("%dMi", 2*capacity.NginxMemoryMiB)),
+		Resources:       sidecarResources(capacity.NginxCPUMilli, capacity.NginxMemoryMiB),
 		SecurityContext: restrictedContext(NginxUID),
 		VolumeMounts: corev1.VolumeMountArray{
 			corev1.VolumeMountArgs{Name: pulumi.String("nginx-conf"), MountPath: pulumi.String("/etc/nginx/nginx.conf"), SubPath: pulumi.String("nginx.conf"), ReadOnly: pulumi.Bool(true)},

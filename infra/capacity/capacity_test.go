@@ -263,6 +263,13 @@ func TestEgressTiers(t *testing.T) {
 	assert.Equal(t, "100.00", egressCost(r("2000"), pr).FloatString(2))
 }
 
+func TestNATBillsPerVMUpTo32ThenFlat(t *testing.T) {
+	assert.Equal(t, "0.0014", natHourly(1).FloatString(4))
+	assert.Equal(t, "0.0448", natHourly(32).FloatString(4), "32 × 0.0014")
+	assert.Equal(t, "0.0440", natHourly(33).FloatString(4), "a gateway with more than 32 VMs: flat")
+	assert.Equal(t, "0.0440", natHourly(500).FloatString(4))
+}
+
 func TestReports(t *testing.T) {
 	p := compute(t, inputs())
 	var js bytes.Buffer

@@ -146,8 +146,7 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 		peakHours = mul(in.PeakHoursPerDay, rat(365))
 		offHours = sub(rat(hoursPerYear), peakHours)
 		offRps = mul(in.TargetRps, in.OffPeakFraction)
-		perPod := new(big.Rat).Quo(in.PodTps, in.Complexity)
-		offPods = max(ceilRat(new(big.Rat).Quo(offRps, mul(perPod, in.TargetUtilization))), p.HPAMinReplicas)
+		offPods = max(podsFor(in, offRps), p.HPAMinReplicas)
 		offNodes = max(p.NodesAtFloor, NodesSpread(offPods, int64(p.Zones), int64(p.PodsPerNode)))
 	}
 	requests := add(mul(in.TargetRps, peakHours, rat(3600)), mul(offRps, offHours, rat(3600)))
@@ -156,12 +155,6 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	}
 
 	nodeHours := add(mul(rat(p.NodesAtPeak), peakHours), mul(rat(offNodes), offHours))
-	natHourly := func(nodes int64) *big.Rat {
-		if nodes > 32 {
-			return big.NewRat(44, 1000) // a gateway with more than 32 VMs bills a flat 0.044 USD/h
-		}
-		return mul(rat(nodes), Prices.NATPerVM.Usd)
-	}
 	egressGib := seconds(egressGibPerSec(in, in.TargetRps), egressGibPerSec(in, offRps))
 	// Logs: every request's lines, minus what the exclusion drops (static files and
 	// health checks); the probes' lines are what the exclusion saves on top.
@@ -169,8 +162,9 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	logGib := mul(allRequestLogGib, sub(rat(1), in.StaticShare))
 	probeLogGib := seconds(logGibPerSec(in, mul(rat(p.PodsAtPeak), ProbeRpsPerPod)), logGibPerSec(in, mul(rat(offPods), ProbeRpsPerPod)))
 	interZoneGib := seconds(interZoneGibPerSec(in, in.TargetRps, p.Zones), interZoneGibPerSec(in, offRps, p.Zones))
+	freeLogGib := mul(Prices.LoggingFreeGiB.Usd, rat(12))
 	loggingCost := func(ingested *big.Rat) *big.Rat {
-		billed := sub(ingested, mul(Prices.LoggingFreeGiB.Usd, rat(12)))
+		billed := sub(ingested, freeLogGib)
 		if billed.Sign() < 0 {
 			return new(big.Rat)
 		}
@@ -185,7 +179,7 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	}
 	lines := []CostLine{
 		{"nodes", "nodes", mul(nodeHours, pr.nodeHourly), nodeDetail},
-		{"cluster", "GKE cluster fee", mul(rat(hoursPerYear), Prices.GKEClusterFee.Usd), "1 cluster × 0.10 USD/h"},
+		{"cluster", "GKE cluster fee", mul(rat(hoursPerYear), Prices.GKEClusterFee.Usd), fmt.Sprintf("1 cluster × %s USD/h", usd4(Prices.GKEClusterFee.Usd))},
 		{"nat", "Cloud NAT", add(mul(natHourly(p.NodesAtPeak), peakHours), mul(natHourly(offNodes), offHours)), "per VM-hour"},
 		{"database", "database", mul(rat(int64(pr.sqlInstances)), pr.sqlHourly, rat(hoursPerYear)),
 			fmt.Sprintf("%d × %s USD/h (compute + storage)", pr.sqlInstances, usd4(pr.sqlHourly))},
@@ -193,7 +187,7 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 		{"lbData", "load balancer data", mul(egressGib, Prices.LBDataProcessed.Usd), fmt.Sprintf("%s GiB × %s USD/GiB", gib(egressGib), usd4(Prices.LBDataProcessed.Usd))},
 		{"egress", "egress", egressCost(egressGib, pr), fmt.Sprintf("%s GiB/year, %s", gib(egressGib), egressNote(pr))},
 		{"internal", "inter-zone traffic", mul(interZoneGib, pr.interZonePerGib), fmt.Sprintf("%s GiB × %s USD/GiB", gib(interZoneGib), usd4(pr.interZonePerGib))},
-		{"logging", "logging", loggingCost(logGib), fmt.Sprintf("%s GiB/year after the exclusion, 600 free × %s USD/GiB", gib(logGib), usd4(pr.loggingPerGib))},
+		{"logging", "logging", loggingCost(logGib), fmt.Sprintf("%s GiB/year after the exclusion, %s free × %s USD/GiB", gib(logGib), decimal(freeLogGib), usd4(pr.loggingPerGib))},
 		{"domain", "domain", new(big.Rat).Set(pr.domainPerYear), "per year"},
 	}
 	total := sum(lines)
@@ -203,6 +197,14 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	}
 	return Estimate{Lines: lines, YearlyUsd: total, RequestsPerYr: requests, CostPerMillion: perMillion,
 		LoggingSavingUsd: sub(withoutExclusion, loggingCost(logGib))}
+}
+
+// natHourly is Cloud NAT's hourly charge for a gateway serving nodes VMs.
+func natHourly(nodes int64) *big.Rat {
+	if nodes > NATPerVMUpTo {
+		return Prices.NATGateway.Usd
+	}
+	return mul(rat(nodes), Prices.NATPerVM.Usd)
 }
 
 // egressCost bills a year's egress month by month through the volume tiers.
@@ -237,7 +239,8 @@ func egressNote(pr resolved) string {
 	if pr.egressFlat != nil {
 		return "flat " + usd4(pr.egressFlat) + " USD/GiB (override)"
 	}
-	return "monthly tiers 0.12 / 0.11 / 0.08 USD/GiB"
+	return fmt.Sprintf("monthly tiers %s / %s / %s USD/GiB",
+		usd4(Prices.EgressTier1.Usd), usd4(Prices.EgressTier2.Usd), usd4(Prices.EgressTier3.Usd))
 }
 
 // Dominant returns the largest line of an estimate.
@@ -283,11 +286,8 @@ func usd4(r *big.Rat) string { return trim(r.FloatString(4)) }
 
 func gib(r *big.Rat) string {
 	f, _ := r.Float64()
-	switch {
-	case f >= 100:
+	if f >= 100 {
 		return fmt.Sprintf("%.0f", f)
-	case f >= 0.01:
-		return fmt.Sprintf("%.3g", f)
 	}
 	return fmt.Sprintf("%.3g", f)
 }

@@ -256,8 +256,7 @@ func Compute(in Inputs) (*Plan, error) {
 	p.Seed.Nodes = ceilDiv(p.Seed.Pods, int64(p.PodsPerNode))
 
 	// Headroom: the HPA holds CPU at the target utilization, so peak needs P/u pods.
-	perPod := new(big.Rat).Quo(in.PodTps, in.Complexity)
-	p.PodsAtPeak = ceilRat(new(big.Rat).Quo(in.TargetRps, new(big.Rat).Mul(perPod, in.TargetUtilization)))
+	p.PodsAtPeak = podsFor(in, in.TargetRps)
 	p.HPAMinReplicas = int64(in.MinReplicas)
 	p.HPAMaxReplicas = max(p.PodsAtPeak, p.HPAMinReplicas)
 	p.SurgePods = ceilDiv(p.HPAMaxReplicas*RollingSurgeRatio, 100)
@@ -290,21 +289,20 @@ func Compute(in Inputs) (*Plan, error) {
 	p.DBDefaultConnections = tier.DefaultMaxConnections()
 	p.DBCeilingConnections = tier.CeilingConnections()
 	fix := "a bigger database.tier, fewer app.gunicornWorkers/gunicornThreads, or a connection pooler (PgBouncer) in front of Cloud SQL"
+	needs := fmt.Sprintf("the plan needs %d connections (%d pods × %d workers × %d threads + %d, plus %d%% margin)",
+		p.DBConnectionsNeeded, p.HPAMaxReplicas+p.SurgePods, p.GunicornWorkers, p.GunicornThreads,
+		MigrationConnections+ReservedConnections, ConnectionMarginPercent)
 	switch {
 	case in.SQLMaxConnections > 0:
 		p.DBMaxConnections = in.SQLMaxConnections
 		if int64(in.SQLMaxConnections) < p.DBConnectionsNeeded {
 			problem("database", "maxConnections", in.SQLMaxConnections,
-				"the plan needs %d connections (%d pods × %d workers × %d threads + %d, plus %d%% margin): raise it, set 0 to let the plan size it, or use %s",
-				p.DBConnectionsNeeded, p.HPAMaxReplicas+p.SurgePods, p.GunicornWorkers, p.GunicornThreads,
-				MigrationConnections+ReservedConnections, ConnectionMarginPercent, fix)
+				"%s: raise it, set 0 to let the plan size it, or use %s", needs, fix)
 		}
 	case p.DBConnectionsNeeded > int64(p.DBCeilingConnections):
 		problem("database", "tier", in.SQLTier,
-			"the plan needs %d connections (%d pods × %d workers × %d threads + %d, plus %d%% margin) but %s holds at most %d (%d MiB, %d MiB per connection beside shared_buffers): use %s",
-			p.DBConnectionsNeeded, p.HPAMaxReplicas+p.SurgePods, p.GunicornWorkers, p.GunicornThreads,
-			MigrationConnections+ReservedConnections, ConnectionMarginPercent, in.SQLTier, p.DBCeilingConnections,
-			tier.MemoryMiB, ConnectionMiB, fix)
+			"%s but %s holds at most %d (%d MiB, %d MiB per connection beside shared_buffers): use %s",
+			needs, in.SQLTier, p.DBCeilingConnections, tier.MemoryMiB, ConnectionMiB, fix)
 	default:
 		// Never below the tier's default; rounded up to a tidy number.
 		p.DBMaxConnections = max(p.DBDefaultConnections, int(ceilDiv(p.DBConnectionsNeeded, 10)*10))
@@ -319,6 +317,13 @@ func Compute(in Inputs) (*Plan, error) {
 	p.AtPeak = estimate(in, p, prices, false)
 	p.Autoscaled = estimate(in, p, prices, true)
 	return p, nil
+}
+
+// podsFor is the pods that serve rps with each at the target utilization:
+// ⌈rps·C / (TPS·utilization)⌉.
+func podsFor(in Inputs, rps *big.Rat) int64 {
+	perPod := new(big.Rat).Quo(in.PodTps, in.Complexity)
+	return ceilRat(new(big.Rat).Quo(rps, mul(perPod, in.TargetUtilization)))
 }
 
 // SeedPods is P = ⌈targetRps / (TPS / C)⌉, exactly.

@@ -41,6 +41,9 @@ const (
 	srcDomains  = "https://cloud.google.com/domains/pricing"
 )
 
+// NATPerVMUpTo is the most VMs a Cloud NAT gateway bills per VM-hour.
+const NATPerVMUpTo = 32
+
 // Machine is a Compute Engine machine type: its size and hourly list price.
 type Machine struct {
 	VCPU      int
@@ -107,8 +110,9 @@ var Prices = struct {
 	InterZone Price
 	// Cloud Logging ingestion beyond the free allotment per project and month.
 	LoggingIngest, LoggingFreeGiB Price
-	// Cloud NAT, per VM-hour (up to 32 VMs per gateway) and per GiB processed.
-	NATPerVM, NATProcessed Price
+	// Cloud NAT, per VM-hour up to NATPerVMUpTo VMs a gateway, a flat hourly rate
+	// for a gateway with more, and per GiB processed.
+	NATPerVM, NATGateway, NATProcessed Price
 	// A .com domain through Cloud Domains, per year.
 	Domain Price
 }{
@@ -130,36 +134,9 @@ var Prices = struct {
 	LoggingIngest:    price("0.50", "USD/GiB ingested", srcLogging),
 	LoggingFreeGiB:   price("50", "GiB/project-month free", srcLogging),
 	NATPerVM:         price("0.0014", "USD/VM-hour", srcNAT),
+	NATGateway:       price("0.044", "USD/hour (more than 32 VMs)", srcNAT),
 	NATProcessed:     price("0.045", "USD/GiB", srcNAT),
 	Domain:           price("12", "USD/year", srcDomains),
-}
-
-// PriceTable renders the table for reports: name, value, unit, source.
-func PriceTable() [][4]string {
-	rows := [][4]string{}
-	add := func(name string, p Price) {
-		rows = append(rows, [4]string{name, p.Usd.FloatString(6), p.Unit, p.Source})
-	}
-	for _, n := range MachineNames() {
-		add(n, Machines[n].Hourly)
-	}
-	p := Prices
-	for _, e := range []struct {
-		name string
-		p    Price
-	}{
-		{"spot factor", p.SpotFactor}, {"GKE cluster fee", p.GKEClusterFee}, {"node disk (pd-balanced)", p.NodeDisk},
-		{"node external IP", p.NodeExternalIP}, {"Cloud SQL vCPU", p.SQLvCPU}, {"Cloud SQL memory", p.SQLMemoryGiB},
-		{"Cloud SQL storage", p.SQLStorageGiB}, {"Cloud SQL db-f1-micro", p.SQLSharedF1}, {"Cloud SQL db-g1-small", p.SQLSharedG1},
-		{"LB forwarding rule", p.LBForwardingRule}, {"LB data processed", p.LBDataProcessed},
-		{"egress tier 1", p.EgressTier1}, {"egress tier 2", p.EgressTier2}, {"egress tier 3", p.EgressTier3},
-		{"inter-zone traffic", p.InterZone}, {"Cloud Logging ingestion", p.LoggingIngest},
-		{"Cloud Logging free", p.LoggingFreeGiB}, {"Cloud NAT per VM", p.NATPerVM}, {"Cloud NAT data", p.NATProcessed},
-		{"domain", p.Domain},
-	} {
-		add(e.name, e.p)
-	}
-	return rows
 }
 
 // knownMachines is for error messages.

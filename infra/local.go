@@ -64,14 +64,10 @@ func localProgram(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, 
 	if err != nil {
 		return err
 	}
-	ctx.Export("env", pulumi.String(string(cfg.Env)))
+	exportWorkload(ctx, cfg, plan, webapp)
 	ctx.Export("kubeconfig", pulumi.String(kubeconfig))
 	ctx.Export("imageRef", pulumi.String(cfg.Image.Ref))
-	ctx.Export("namespace", webapp.Namespace)
-	ctx.Export("url", webapp.URL)
 	ctx.Export("localDatabasePassword", password)
-	ctx.Export("releaseStrategy", pulumi.String(cfg.Release.Strategy))
-	ctx.Export("capacityPlan", CapacityOutput(plan))
 	return nil
 }
 

@@ -206,7 +206,7 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	ctx.Export("env", pulumi.String(string(cfg.Env)))
+	exportWorkload(ctx, cfg, plan, webapp)
 	ctx.Export("gcpProject", pulumi.String(cfg.Project))
 	ctx.Export("region", pulumi.String(cfg.Region))
 	ctx.Export("networkName", network.NetworkName)
@@ -217,15 +217,21 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("sqlConnectionName", database.ConnectionName)
 	ctx.Export("appServiceAccount", identity.Email)
 	ctx.Export("imageRef", image.ImageRef)
-	ctx.Export("namespace", webapp.Namespace)
 	ctx.Export("loadBalancerIp", webapp.Address)
+	return nil
+}
+
+// exportWorkload exports what every environment, env local included, says
+// about its workload: where it runs, how it is released and how it was sized.
+func exportWorkload(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, webapp *components.Webapp) {
+	ctx.Export("env", pulumi.String(string(cfg.Env)))
+	ctx.Export("namespace", webapp.Namespace)
 	ctx.Export("url", webapp.URL)
 	ctx.Export("releaseStrategy", pulumi.String(cfg.Release.Strategy))
 	if cfg.Release.Strategy == config.BlueGreen {
 		ctx.Export("activeColor", pulumi.String(cfg.Release.ActiveColor))
 	}
 	ctx.Export("capacityPlan", CapacityOutput(plan))
-	return nil
 }
 
 // CapacityOutput is the capacityPlan stack output: the numbers the stack was sized with.

@@ -51,3 +51,15 @@ func TestLocalEnvDeclaresOnlyKubernetes(t *testing.T) {
 	assert.True(t, found, "egress to the configured database")
 	require.True(t, res.Outputs["localDatabasePassword"].Secret)
 }
+
+// TestLocalEnvExportsTheWorkloadOutputs: env local says what every stack says
+// about its workload, activeColor included under blue/green.
+func TestLocalEnvExportsTheWorkloadOutputs(t *testing.T) {
+	res := blueGreen(t, "local", `{"strategy": "blueGreen", "activeColor": "green"}`)
+	for _, key := range []string{"env", "namespace", "url", "releaseStrategy", "activeColor", "capacityPlan", "kubeconfig", "imageRef"} {
+		assert.Contains(t, res.Outputs, key)
+	}
+	assert.Equal(t, "local", res.Outputs["env"].Value)
+	assert.Equal(t, "blueGreen", res.Outputs["releaseStrategy"].Value)
+	assert.Equal(t, "green", res.Outputs["activeColor"].Value)
+}

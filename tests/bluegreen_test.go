@@ -74,15 +74,6 @@ func TestBlueGreenDeclaresATrackPerColor(t *testing.T) {
 	}
 }
 
-func findObj(res *offline.Result, typ, name string) *offline.Resource {
-	for _, r := range res.ByType(typ) {
-		if n, _ := r.Output("metadata.name"); n == name {
-			return r
-		}
-	}
-	return nil
-}
-
 // TestFlipChangesOnlyServiceSelectors compares the recorded inputs of two
 // runs that differ only in activeColor.
 func TestFlipChangesOnlyServiceSelectors(t *testing.T) {

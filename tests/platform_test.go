@@ -17,6 +17,14 @@ import (
 	"django-gke/infra/stackfile"
 )
 
+// nodeServiceAccount is the GKE nodes' Google service account.
+func nodeServiceAccount(t *testing.T, res *offline.Result, stack string) *offline.Resource {
+	t.Helper()
+	sa := res.Named("gcp:serviceaccount/account:Account", "django-gke-"+stack+"-nodes")
+	require.NotNil(t, sa, "the nodes' service account of stack %s", stack)
+	return sa
+}
+
 // stackPlan is the capacity plan of a repository stack, computed independently of the program run.
 func stackPlan(t *testing.T, stack string) *capacity.Plan {
 	t.Helper()
@@ -121,8 +129,7 @@ func TestClusterOperations(t *testing.T) {
 			} else {
 				assert.Equal(t, "FREQ=WEEKLY;BYDAY=TU,WE,TH", window["recurrence"])
 			}
-			sa := res.Named("gcp:serviceaccount/account:Account", "django-gke-"+stack+"-nodes")
-			require.NotNil(t, sa)
+			sa := nodeServiceAccount(t, res, stack)
 			assert.Equal(t, sa.Outputs["email"].StringValue(), in(t, c, "nodeConfig.serviceAccount"), "even the default pool")
 			assert.ElementsMatch(t, []string{"nodeConfig", "initialNodeCount"}, c.IgnoreChanges)
 		})
@@ -138,8 +145,7 @@ func TestNodePool(t *testing.T) {
 			capPlan := stackPlan(t, stack)
 			cluster := one(t, res, "gcp:container/cluster:Cluster")
 			pool := one(t, res, "gcp:container/nodePool:NodePool")
-			sa := res.Named("gcp:serviceaccount/account:Account", "django-gke-"+stack+"-nodes")
-			require.NotNil(t, sa)
+			sa := nodeServiceAccount(t, res, stack)
 
 			assert.Equal(t, cluster.ID, in(t, pool, "cluster"))
 			assert.Equal(t, expect[stack].location, in(t, pool, "location"))
@@ -170,8 +176,7 @@ func TestNodeServiceAccountIsLeastPrivilege(t *testing.T) {
 	for _, stack := range Stacks {
 		t.Run(stack, func(t *testing.T) {
 			res := plan(t, stack)
-			sa := res.Named("gcp:serviceaccount/account:Account", "django-gke-"+stack+"-nodes")
-			require.NotNil(t, sa)
+			sa := nodeServiceAccount(t, res, stack)
 			member := sa.Outputs["member"].StringValue()
 			var roles []string
 			for _, b := range res.ByType("gcp:projects/iAMMember:IAMMember") {
@@ -298,7 +303,7 @@ func TestDevBuildsAndExportsTheDigest(t *testing.T) {
 	// The nodes may pull from it.
 	reader := one(t, res, "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
 	assert.Equal(t, "roles/artifactregistry.reader", in(t, reader, "role"))
-	nodes := res.Named("gcp:serviceaccount/account:Account", "django-gke-dev-nodes")
+	nodes := nodeServiceAccount(t, res, "dev")
 	assert.Equal(t, nodes.Outputs["member"].StringValue(), in(t, reader, "member"))
 }
 
@@ -319,7 +324,7 @@ func TestBuildOncePromoteTheSameDigest(t *testing.T) {
 		grant := one(t, res, "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
 		assert.Equal(t, map[string]any{"location": "us-central1", "project": "acme-django-dev", "repository": "django-gke"},
 			map[string]any{"location": in(t, grant, "location"), "project": in(t, grant, "project"), "repository": in(t, grant, "repository")})
-		nodes := res.Named("gcp:serviceaccount/account:Account", "django-gke-"+stack+"-nodes")
+		nodes := nodeServiceAccount(t, res, stack)
 		assert.Equal(t, nodes.Outputs["member"].StringValue(), in(t, grant, "member"))
 	}
 }

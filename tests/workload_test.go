@@ -17,16 +17,24 @@ import (
 	"django-gke/infra/offline"
 )
 
-// obj returns the Kubernetes object of a type with this metadata.name.
-func obj(t *testing.T, res *offline.Result, typ, name string) *offline.Resource {
-	t.Helper()
+// findObj returns the Kubernetes object of a type with this metadata.name, or nil.
+func findObj(res *offline.Result, typ, name string) *offline.Resource {
 	for _, r := range res.ByType(typ) {
 		if n, _ := r.Output("metadata.name"); n == name {
 			return r
 		}
 	}
-	require.Failf(t, "missing object", "%s %q in stack %s", typ, name, res.Stack)
 	return nil
+}
+
+// obj is findObj that fails the test when the object is missing.
+func obj(t *testing.T, res *offline.Result, typ, name string) *offline.Resource {
+	t.Helper()
+	r := findObj(res, typ, name)
+	if r == nil {
+		require.Failf(t, "missing object", "%s %q in stack %s", typ, name, res.Stack)
+	}
+	return r
 }
 
 func asMap(v any) map[string]any { m, _ := v.(map[string]any); return m }
@@ -52,27 +60,25 @@ const (
 
 var webSelector = map[string]any{"app.kubernetes.io/name": "django", "app.kubernetes.io/component": "web"}
 
-// settingsMap is the app's settings ConfigMap (the one without nginx.conf).
-func settingsMap(t *testing.T, res *offline.Result) *offline.Resource {
+// configMapWith returns the (auto-named) ConfigMap whose data holds key.
+func configMapWith(t *testing.T, res *offline.Result, key string) *offline.Resource {
 	t.Helper()
 	for _, cm := range res.ByType(configMapType) {
-		if d, _ := cm.Input("data"); asMap(d)["DB_HOST"] != nil {
+		if d, _ := cm.Input("data"); asMap(d)[key] != nil {
 			return cm
 		}
 	}
-	require.Fail(t, "no settings ConfigMap")
+	require.Failf(t, "missing ConfigMap", "no ConfigMap with %s in stack %s", key, res.Stack)
 	return nil
 }
 
+// settingsMap is the app's settings ConfigMap; nginxMap the one with nginx.conf.
+func settingsMap(t *testing.T, res *offline.Result) *offline.Resource {
+	return configMapWith(t, res, "DB_HOST")
+}
+
 func nginxMap(t *testing.T, res *offline.Result) *offline.Resource {
-	t.Helper()
-	for _, cm := range res.ByType(configMapType) {
-		if d, _ := cm.Input("data"); asMap(d)["nginx.conf"] != nil {
-			return cm
-		}
-	}
-	require.Fail(t, "no nginx ConfigMap")
-	return nil
+	return configMapWith(t, res, "nginx.conf")
 }
 
 func TestServiceAccountUsesWorkloadIdentity(t *testing.T) {

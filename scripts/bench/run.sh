@@ -53,43 +53,6 @@ BENCH_ROWS="${BENCH_ROWS:-direct:health,nginx:health,direct:db,nginx:db}"
 BENCH_NGINX_SED="${BENCH_NGINX_SED:-}"
 BENCH_DIR="${BENCH_DIR:-$REPO/build/bench}"
 
-bench_log() { printf '[bench] %s\n' "$*"; }
-bench_die() {
-	printf '[bench] ERROR: %s\n' "$*" >&2
-	exit 1
-}
-
-is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
-for v in BENCH_SECONDS BENCH_RUNS BENCH_CONNECTIONS BENCH_MAX_RPS; do
-	if ! is_uint "${!v}" || ((${!v} < 1)); then bench_die "$v=${!v}: must be a whole number >= 1"; fi
-done
-if [[ -z "${BENCH_WARMUP_SECONDS:-}" ]]; then
-	BENCH_WARMUP_SECONDS=$((BENCH_SECONDS / 4))
-	((BENCH_WARMUP_SECONDS < 1)) && BENCH_WARMUP_SECONDS=1
-	((BENCH_WARMUP_SECONDS > 5)) && BENCH_WARMUP_SECONDS=5
-fi
-if ! is_uint "$BENCH_WARMUP_SECONDS" || ((BENCH_WARMUP_SECONDS < 1)); then
-	bench_die "BENCH_WARMUP_SECONDS=$BENCH_WARMUP_SECONDS: must be a whole number >= 1"
-fi
-IFS=',' read -r -a SERVERS <<<"$BENCH_SERVERS"
-for s in "${SERVERS[@]}"; do
-	case "$s" in
-	gunicorn-sync | gunicorn-gthread | uwsgi) ;;
-	*) bench_die "BENCH_SERVERS: unknown server configuration '$s' (gunicorn-sync, gunicorn-gthread, uwsgi)" ;;
-	esac
-done
-IFS=',' read -r -a ROWS <<<"$BENCH_ROWS"
-for r in "${ROWS[@]}"; do
-	case "$r" in
-	direct:health | nginx:health | direct:db | nginx:db) ;;
-	*) bench_die "BENCH_ROWS: unknown row '$r' (direct|nginx):(health|db)" ;;
-	esac
-done
-if [[ -z "${BENCH_COMMAND:-}" ]]; then
-	BENCH_COMMAND="make bench BENCH_SECONDS=$BENCH_SECONDS"
-	[[ "$BENCH_RUNS" == 3 ]] || BENCH_COMMAND+=" BENCH_RUNS=$BENCH_RUNS"
-fi
-
 # The local pod's machinery (scripts/local) with the benchmark's own state and ports.
 mkdir -p "$BENCH_DIR"
 BENCH_DIR="$(cd "$BENCH_DIR" && pwd)"
@@ -97,8 +60,41 @@ export LOCAL_STATE_DIR="$BENCH_DIR/pod"
 export LOCAL_PG_PORT="${BENCH_PG_PORT:-54349}"
 export LOCAL_APP_PORT="${BENCH_APP_PORT:-8002}"
 export LOCAL_HTTP_PORT="${BENCH_HTTP_PORT:-8082}"
+LOG_TAG=bench # log and die (lib.sh) print [bench]
 # shellcheck source-path=SCRIPTDIR source=../local/lib.sh
 . "$REPO/scripts/local/lib.sh"
+
+is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+for v in BENCH_SECONDS BENCH_RUNS BENCH_CONNECTIONS BENCH_MAX_RPS; do
+	if ! is_uint "${!v}" || ((${!v} < 1)); then die "$v=${!v}: must be a whole number >= 1"; fi
+done
+if [[ -z "${BENCH_WARMUP_SECONDS:-}" ]]; then
+	BENCH_WARMUP_SECONDS=$((BENCH_SECONDS / 4))
+	((BENCH_WARMUP_SECONDS < 1)) && BENCH_WARMUP_SECONDS=1
+	((BENCH_WARMUP_SECONDS > 5)) && BENCH_WARMUP_SECONDS=5
+fi
+if ! is_uint "$BENCH_WARMUP_SECONDS" || ((BENCH_WARMUP_SECONDS < 1)); then
+	die "BENCH_WARMUP_SECONDS=$BENCH_WARMUP_SECONDS: must be a whole number >= 1"
+fi
+IFS=',' read -r -a SERVERS <<<"$BENCH_SERVERS"
+for s in "${SERVERS[@]}"; do
+	case "$s" in
+	gunicorn-sync | gunicorn-gthread | uwsgi) ;;
+	*) die "BENCH_SERVERS: unknown server configuration '$s' (gunicorn-sync, gunicorn-gthread, uwsgi)" ;;
+	esac
+done
+IFS=',' read -r -a ROWS <<<"$BENCH_ROWS"
+for r in "${ROWS[@]}"; do
+	case "$r" in
+	direct:health | nginx:health | direct:db | nginx:db) ;;
+	*) die "BENCH_ROWS: unknown row '$r' (direct|nginx):(health|db)" ;;
+	esac
+done
+if [[ -z "${BENCH_COMMAND:-}" ]]; then
+	BENCH_COMMAND="make bench BENCH_SECONDS=$BENCH_SECONDS"
+	[[ "$BENCH_RUNS" == 3 ]] || BENCH_COMMAND+=" BENCH_RUNS=$BENCH_RUNS"
+fi
+
 
 RAW_DIR="$BENCH_DIR/raw"
 LOG_DIR="$BENCH_DIR/logs"
@@ -111,12 +107,12 @@ SERVER_NAME=""
 # --- dependencies -------------------------------------------------------------
 bash "$HERE/deps.sh"
 for tool in wrk taskset flock uwsgi curl; do
-	command -v "$tool" >/dev/null || bench_die "$tool missing (run scripts/bench/deps.sh)"
+	command -v "$tool" >/dev/null || die "$tool missing (run scripts/bench/deps.sh)"
 done
 
 # One run at a time per BENCH_DIR (fd 9 stays open for the script's lifetime).
 exec 9>"$BENCH_DIR/.lock"
-flock -n 9 || bench_die "another benchmark run is using $BENCH_DIR ($BENCH_DIR/.lock)"
+flock -n 9 || die "another benchmark run is using $BENCH_DIR ($BENCH_DIR/.lock)"
 
 # --- cleanup: every process this script started, on any exit ---------------------
 # The WSGI master from its pid file, only if that process is still a gunicorn/uWSGI
@@ -135,14 +131,14 @@ stop_server() {
 		pid="$SERVER_LAUNCH_PID"
 	fi
 	if [[ -n "$pid" ]]; then
-		bench_log "stopping ${SERVER_NAME:-server} (pid $pid)"
+		log "stopping ${SERVER_NAME:-server} (pid $pid)"
 		kill -TERM "$pid" 2>/dev/null || true
 		for ((i = 0; i < 400; i++)); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done
 		if kill -0 "$pid" 2>/dev/null; then
-			bench_log "${SERVER_NAME:-server} did not stop within 40 s: SIGKILL"
+			log "${SERVER_NAME:-server} did not stop within 40 s: SIGKILL"
 		fi
 		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
 	fi
@@ -167,10 +163,10 @@ cleanup() {
 		wait "$WRK_PID" 2>/dev/null || true
 	fi
 	stop_server || rc=1
-	bench_log "stopping the benchmark pod (nginx, Postgres)"
+	log "stopping the benchmark pod (nginx, Postgres)"
 	bash "$REPO/scripts/local/down.sh" || rc=1
 	if [[ $rc -ne 0 ]]; then
-		bench_log "FAILED (exit $rc); logs in $LOG_DIR and $STATE_DIR"
+		log "FAILED (exit $rc); logs in $LOG_DIR and $STATE_DIR"
 	fi
 	exit "$rc"
 }
@@ -208,11 +204,11 @@ for name, cpus in (("app", app), ("load", load), ("support", support)):
         sys.exit(f"BENCH_{name.upper()}_CPUS: CPU(s) {fmt(bad)} not available (allowed: {fmt(allowed)})")
 print(fmt(allowed), fmt(app), fmt(load), fmt(support), len(app), len(load))
 EOF
-) || bench_die "bad CPU layout"
-[[ -n "${LOAD_CORES:-}" ]] || bench_die "could not work out the CPU layout"
-bench_log "CPUs allowed $CPU_ALLOWED: app (WSGI server) on $APP_CPUS, wrk on $LOAD_CPUS, nginx+Postgres on $SUPPORT_CPUS"
+) || die "bad CPU layout"
+[[ -n "${LOAD_CORES:-}" ]] || die "could not work out the CPU layout"
+log "CPUs allowed $CPU_ALLOWED: app (WSGI server) on $APP_CPUS, wrk on $LOAD_CPUS, nginx+Postgres on $SUPPORT_CPUS"
 if [[ ",$LOAD_CPUS," == *",$APP_CPUS,"* || ",$APP_CPUS," == *",$LOAD_CPUS,"* ]]; then
-	bench_log "WARNING: the load generator shares a CPU with the app: numbers are not comparable"
+	log "WARNING: the load generator shares a CPU with the app: numbers are not comparable"
 fi
 WRK_THREADS="$LOAD_CORES"
 ((BENCH_CONNECTIONS >= WRK_THREADS)) || WRK_THREADS="$BENCH_CONNECTIONS"
@@ -223,26 +219,17 @@ bash "$REPO/scripts/local/down.sh"
 rm -rf "${STATE_DIR:?}" "$RAW_DIR" "$LOG_DIR" "$BENCH_DIR/results.json" "$BENCH_DIR/results.md"
 mkdir -p "$RAW_DIR" "$LOG_DIR"
 started_at=$SECONDS
-bench_log "starting the benchmark pod on 127.0.0.1:$HTTP_PORT (Postgres $PG_PORT, app $APP_PORT; state $STATE_DIR)"
+log "starting the benchmark pod on 127.0.0.1:$HTTP_PORT (Postgres $PG_PORT, app $APP_PORT; state $STATE_DIR)"
 # 9>&-: the daemons must not inherit the lock (a killed run would keep it held).
 taskset -c "$SUPPORT_CPUS" bash "$REPO/scripts/local/up.sh" 9>&-
 # up.sh also started gunicorn (the shipped config) on the app port: the benchmark runs
 # its own servers there, pinned to the app CPUs, so stop that one.
-if pid_alive "$GUNICORN_PID" gunicorn; then
-	pid="$(read_pid "$GUNICORN_PID")"
-	kill -TERM "$pid"
-	for _ in $(seq 1 300); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$pid" 2>/dev/null && bench_die "up.sh's gunicorn (pid $pid) did not stop"
-	rm -f "$GUNICORN_PID"
-fi
+stop_pid gunicorn "$GUNICORN_PID" gunicorn TERM 30
 for _ in $(seq 1 50); do
 	port_open "$APP_PORT" || break
 	sleep 0.1
 done
-port_open "$APP_PORT" && bench_die "port $APP_PORT is still taken"
+port_open "$APP_PORT" && die "port $APP_PORT is still taken"
 
 (
 	# shellcheck source=/dev/null
@@ -252,10 +239,10 @@ port_open "$APP_PORT" && bench_die "port $APP_PORT is still taken"
 QUESTIONS="${BENCH_QUESTIONS:-50}"
 
 if [[ -n "$BENCH_NGINX_SED" ]]; then
-	bench_log "nginx experiment: sed '$BENCH_NGINX_SED' on $NGINX_CONF, reload"
+	log "nginx experiment: sed '$BENCH_NGINX_SED' on $NGINX_CONF, reload"
 	sed -i -e "$BENCH_NGINX_SED" "$NGINX_CONF"
 	"$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -t -q >>"$NGINX_LOG" 2>&1 ||
-		bench_die "nginx -t failed after BENCH_NGINX_SED"
+		die "nginx -t failed after BENCH_NGINX_SED"
 	"$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -s reload >>"$NGINX_LOG" 2>&1
 	sleep 1
 fi
@@ -265,7 +252,7 @@ import json, sys
 paths = json.load(open(sys.argv[1]))["paths"]
 print(paths.get("polls/style.css") or sorted(paths.values())[0])
 EOF
-)" || bench_die "no static manifest in $STATIC_DIR"
+)" || die "no static manifest in $STATIC_DIR"
 declare -A ENDPOINT_PATH=([health]=/healthz [db]=/api/questions/ [static]="/static/$STATIC_FILE")
 
 # --- servers --------------------------------------------------------------------
@@ -321,7 +308,7 @@ EOF
 }
 
 start_server() {
-	local name="$1" log="$LOG_DIR/$1.log" cmd=() i
+	local name="$1" logfile="$LOG_DIR/$1.log" cmd=()
 	case "$name" in
 	gunicorn-gthread) cmd=("$PY" -m gunicorn --config "$APP_DIR/gunicorn.conf.py") ;;
 	gunicorn-sync) cmd=("$PY" -m gunicorn --config "$APP_DIR/gunicorn.conf.py" --worker-class sync --threads 1) ;;
@@ -330,31 +317,21 @@ start_server() {
 		cmd=(uwsgi --ini "$BENCH_DIR/uwsgi.ini")
 		;;
 	esac
-	port_open "$APP_PORT" && bench_die "port $APP_PORT is taken before starting $name"
+	port_open "$APP_PORT" && die "port $APP_PORT is taken before starting $name"
 	rm -f "$SERVER_PIDFILE"
 	SERVER_NAME="$name"
-	bench_log "starting $name on 127.0.0.1:$APP_PORT, CPUs $APP_CPUS (log: $log)"
+	log "starting $name on 127.0.0.1:$APP_PORT, CPUs $APP_CPUS (log: $logfile)"
 	(
 		# shellcheck source=/dev/null
 		. "$ENV_FILE"
 		export GUNICORN_CPU_MILLICORES=$((APP_CORES * 1000)) GUNICORN_PIDFILE="$SERVER_PIDFILE"
 		cd "$APP_DIR"
 		exec taskset -c "$APP_CPUS" setsid "${cmd[@]}"
-	) >"$log" 2>&1 </dev/null 9>&- &
+	) >"$logfile" 2>&1 </dev/null 9>&- &
 	SERVER_LAUNCH_PID=$!
-	for ((i = 0; i < 300; i++)); do
-		if [[ "$(http_code "http://127.0.0.1:$APP_PORT/healthz")" == "200" ]] && server_master_pid >/dev/null; then
-			break
-		fi
-		if ! server_master_pid >/dev/null && ! kill -0 "$SERVER_LAUNCH_PID" 2>/dev/null; then
-			tail -n 30 "$log" >&2
-			bench_die "$name exited during start-up (log: $log)"
-		fi
-		sleep 0.2
-	done
-	[[ "$(http_code "http://127.0.0.1:$APP_PORT/healthz")" == "200" ]] ||
-		bench_die "$name did not answer /healthz within 60 s (log: $log)"
-	server_master_pid >/dev/null || bench_die "$name wrote no pid file"
+	# The WSGI master writes its pid file before it listens.
+	wait_started "$name" "http://127.0.0.1:$APP_PORT/healthz" "$SERVER_LAUNCH_PID" "$logfile" 60
+	server_master_pid >/dev/null || die "$name wrote no pid file"
 }
 
 # check_db URL: the db endpoint answers 200 with the seeded data (a real query).
@@ -366,7 +343,7 @@ want = int(sys.argv[1])
 count = d["count"]
 assert count == want, f"count {count} != {want}"
 assert len(d["results"]) == min(20, want) and all(len(q["choices"]) > 0 for q in d["results"]), d
-' "$QUESTIONS" || bench_die "GET $1 did not return the seeded questions"
+' "$QUESTIONS" || die "GET $1 did not return the seeded questions"
 }
 
 # --- wrk ------------------------------------------------------------------------
@@ -382,7 +359,7 @@ wrk_run() {
 	WRK_PID=""
 	if [[ $rc -ne 0 ]] || ! grep -q '^BENCHJSON ' "$out"; then
 		cat "$out" >&2
-		bench_die "wrk failed (exit $rc) for $url"
+		die "wrk failed (exit $rc) for $url"
 	fi
 }
 
@@ -399,7 +376,7 @@ measure() {
 	shift 4
 	for row in "$@"; do
 		path="${row%%:*}" endpoint="${row#*:}"
-		bench_log "  warm-up $server $path $endpoint (${BENCH_WARMUP_SECONDS}s)"
+		log "  warm-up $server $path $endpoint (${BENCH_WARMUP_SECONDS}s)"
 		wrk_run "$RAW_DIR/warmup.txt" "$BENCH_WARMUP_SECONDS" "$(url_for "$path" "$endpoint")"
 	done
 	for ((run = 1; run <= BENCH_RUNS; run++)); do
@@ -411,7 +388,7 @@ measure() {
 			cat /proc/stat >"$base.stat1"
 			printf '{"server":"%s","path":"%s","endpoint":"%s","run":%d,"cores":%d,"workers":%d,"threads":%d,"base":"%s"}\n' \
 				"$server" "$path" "$endpoint" "$run" "$cores" "$workers" "$threads" "$base" >>"$RUNS_FILE"
-			bench_log "  run $run/$BENCH_RUNS $server $path $endpoint: $(grep -E '^Requests/sec' "$base.wrk" | awk '{print $2}') req/s"
+			log "  run $run/$BENCH_RUNS $server $path $endpoint: $(grep -E '^Requests/sec' "$base.wrk" | awk '{print $2}') req/s"
 		done
 	done
 }
@@ -421,7 +398,7 @@ for server in "${SERVERS[@]}"; do
 	start_server "$server"
 	check_db "http://127.0.0.1:$APP_PORT/api/questions/"
 	check_db "http://127.0.0.1:$HTTP_PORT/api/questions/"
-	bench_log "$server: $workers worker(s) x $threads thread(s) on $APP_CORES core(s)"
+	log "$server: $workers worker(s) x $threads thread(s) on $APP_CORES core(s)"
 	measure "$server" "$workers" "$threads" "$APP_CORES" "${ROWS[@]}"
 	stop_server
 	# nginx's access log (the db rows) grows fast: keep its end only. nginx appends.
@@ -430,9 +407,9 @@ done
 
 NGINX_WORKERS="$(awk '$1 == "worker_processes" { gsub(";", "", $2); print $2 }' "$APP_DIR/nginx/nginx.conf")"
 if [[ "$BENCH_STATIC" == 1 ]]; then
-	[[ "$(http_code "$(url_for nginx static)")" == 200 ]] || bench_die "$(url_for nginx static) is not 200"
+	[[ "$(http_code "$(url_for nginx static)")" == 200 ]] || die "$(url_for nginx static) is not 200"
 	SUPPORT_CORES="$(tr ',' '\n' <<<"$SUPPORT_CPUS" | grep -c .)"
-	bench_log "nginx alone: static $(url_for nginx static)"
+	log "nginx alone: static $(url_for nginx static)"
 	measure nginx "$NGINX_WORKERS" 1 "$SUPPORT_CORES" nginx:static
 fi
 
@@ -472,4 +449,4 @@ meta = {
 json.dump(meta, open(sys.argv[1], "w"), indent=2)
 EOF
 "$PY" "$HERE/report.py" --runs "$RUNS_FILE" --meta "$BENCH_DIR/meta.json" --out "$BENCH_DIR"
-bench_log "done in $((SECONDS - started_at)) s: $BENCH_DIR/results.json, $BENCH_DIR/results.md"
+log "done in $((SECONDS - started_at)) s: $BENCH_DIR/results.json, $BENCH_DIR/results.md"

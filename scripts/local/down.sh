@@ -6,28 +6,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# stop_pid NAME PIDFILE WORD SIGNAL TIMEOUT_S
-stop_pid() {
-	local name="$1" file="$2" word="$3" sig="$4" timeout="$5" pid i
-	if ! pid_alive "$file" "$word"; then
-		rm -f "$file"
-		return 0
-	fi
-	pid="$(read_pid "$file")"
-	log "stopping $name (pid $pid, SIG$sig)"
-	kill "-$sig" "$pid" 2>/dev/null || true
-	for ((i = 0; i < timeout * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "$name did not stop within ${timeout}s: SIGKILL"
-		kill -KILL "$pid" 2>/dev/null || true
-		sleep 0.5
-	fi
-	rm -f "$file"
-}
-
 # nginx: QUIT is the graceful stop (`nginx -s quit`); TERM would drop requests.
 stop_pid nginx "$NGINX_PID" nginx QUIT 30
 # gunicorn: TERM is graceful (graceful_timeout 25 s).

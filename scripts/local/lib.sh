@@ -33,9 +33,10 @@ NGINX_LOG="$STATE_DIR/nginx.log"
 GUNICORN_PID="$STATE_DIR/gunicorn.pid"
 GUNICORN_LOG="$STATE_DIR/gunicorn.log"
 
-log() { printf '[local] %s\n' "$*"; }
+# LOG_TAG names the script family in log lines (default local; the benchmark sets bench).
+log() { printf '[%s] %s\n' "${LOG_TAG:-local}" "$*"; }
 die() {
-	printf '[local] ERROR: %s\n' "$*" >&2
+	printf '[%s] ERROR: %s\n' "${LOG_TAG:-local}" "$*" >&2
 	exit 1
 }
 
@@ -88,4 +89,42 @@ http_code() {
 	local url="$1"
 	shift
 	curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" "$url" || true
+}
+
+# stop_pid NAME PIDFILE WORD SIGNAL TIMEOUT_S: send SIGNAL to the process in PIDFILE
+# (if it is still a WORD), wait up to TIMEOUT_S for it to exit, then SIGKILL it.
+stop_pid() {
+	local name="$1" file="$2" word="$3" sig="$4" timeout="$5" pid i
+	if ! pid_alive "$file" "$word"; then
+		rm -f "$file"
+		return 0
+	fi
+	pid="$(read_pid "$file")"
+	log "stopping $name (pid $pid, SIG$sig)"
+	kill "-$sig" "$pid" 2>/dev/null || true
+	for ((i = 0; i < timeout * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "$name did not stop within ${timeout}s: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		sleep 0.5
+	fi
+	rm -f "$file"
+}
+
+# wait_started NAME URL PID LOGFILE SECONDS: wait until URL answers 200; fail fast,
+# with the end of LOGFILE, when process PID exits first.
+wait_started() {
+	local name="$1" url="$2" pid="$3" logfile="$4" secs="$5" i
+	for ((i = 0; i < secs * 5; i++)); do
+		[[ "$(http_code "$url")" == "200" ]] && return 0
+		if ! kill -0 "$pid" 2>/dev/null; then
+			tail -n 30 "$logfile" >&2
+			die "$name exited during start-up (log: $logfile)"
+		fi
+		sleep 0.2
+	done
+	die "$name did not answer $url within $secs s (log: $logfile)"
 }

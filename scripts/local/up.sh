@@ -159,17 +159,7 @@ else
 		cd "$APP_DIR"
 		exec setsid "$PY" -m gunicorn --config "$APP_DIR/gunicorn.conf.py"
 	) >>"$GUNICORN_LOG" 2>&1 </dev/null &
-	started=$!
-	for _ in $(seq 1 150); do
-		[[ "$(http_code "http://127.0.0.1:$APP_PORT/healthz")" == "200" ]] && break
-		if ! kill -0 "$started" 2>/dev/null; then
-			tail -n 30 "$GUNICORN_LOG" >&2
-			die "gunicorn exited during start-up (log: $GUNICORN_LOG)"
-		fi
-		sleep 0.2
-	done
-	[[ "$(http_code "http://127.0.0.1:$APP_PORT/healthz")" == "200" ]] ||
-		die "gunicorn did not answer /healthz within 30 s (log: $GUNICORN_LOG)"
+	wait_started gunicorn "http://127.0.0.1:$APP_PORT/healthz" $! "$GUNICORN_LOG" 30
 fi
 
 # --- nginx: the pod's config, only addresses and paths substituted -------------

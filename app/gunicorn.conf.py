@@ -28,7 +28,8 @@ Other settings:
                                 keepalive_timeout (60s in app/nginx/nginx.conf), so nginx
                                 always closes an idle upstream connection first and never
                                 reuses one gunicorn is closing (which would be a 502)
-    GUNICORN_ACCESS_LOG         1 (default) / 0: JSON access log lines with httpRequest
+    GUNICORN_ACCESS_LOG         1 (default) / 0 (also true/false, yes/no, on/off): JSON access
+                                log lines with httpRequest
     GUNICORN_LOG_LEVEL          default info
     GUNICORN_MAX_REQUESTS       recycle a worker after N requests (default 0 = never), jittered
     GUNICORN_PIDFILE            optional pid file (the local run uses one)
@@ -46,17 +47,21 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
 
-def _int(name, default, minimum=0):
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+from djangogke import env  # noqa: E402  (the app's own strict parsing of the environment)
+
+
+def _setting(read, name, default, **kwargs):
+    """A setting read with djangogke.env; bad input stops the start with its name."""
     try:
-        value = int(raw)
-    except ValueError:
-        raise SystemExit(f"gunicorn.conf.py: environment variable {name}={raw!r} is not an integer")
-    if value < minimum:
-        raise SystemExit(f"gunicorn.conf.py: environment variable {name}={value} must be >= {minimum}")
-    return value
+        return read(name, default, **kwargs)
+    except ImproperlyConfigured as e:
+        raise SystemExit(f"gunicorn.conf.py: {e}") from None
+
+
+def _int(name, default, minimum=0):
+    return _setting(env.get_int, name, default, minimum=minimum)
 
 
 def workers_for_millicores(millicores):
@@ -76,8 +81,8 @@ def cgroup_millicores(path="/sys/fs/cgroup/cpu.max"):
         return None
 
 
-def compute_workers(environ=os.environ):
-    explicit = environ.get("GUNICORN_WORKERS", "").strip()
+def compute_workers():
+    explicit = os.environ.get("GUNICORN_WORKERS", "").strip()
     if explicit and explicit != "0":
         return _int("GUNICORN_WORKERS", 2, minimum=1)
     millicores = _int("GUNICORN_CPU_MILLICORES", 0, minimum=0) or cgroup_millicores()
@@ -127,7 +132,7 @@ proxy_allow_ips = "127.0.0.1,::1"
 pidfile = os.environ.get("GUNICORN_PIDFILE") or None
 
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info").lower()
-_access = os.environ.get("GUNICORN_ACCESS_LOG", "1").strip().lower() not in ("0", "false", "no", "off")
+_access = _setting(env.get_bool, "GUNICORN_ACCESS_LOG", True)
 # With logconfig_dict set gunicorn emits every access record; the logger's level
 # below turns them off. The format string is unused: JsonFormatter builds httpRequest.
 accesslog = None

@@ -80,8 +80,12 @@ class GunicornConfTests(SimpleTestCase):
         self.assertTrue(issubclass(DrainingThreadWorker, ThreadWorker))
 
     def test_bad_env_is_named(self):
-        with self.assertRaisesRegex(SystemExit, "GUNICORN_THREADS"):
+        with self.assertRaisesRegex(SystemExit, "GUNICORN_THREADS='many' is not an integer"):
             load_gunicorn({"GUNICORN_THREADS": "many"})
+        with self.assertRaisesRegex(SystemExit, "GUNICORN_THREADS=0 must be >= 1"):
+            load_gunicorn({"GUNICORN_THREADS": "0"})
+        with self.assertRaisesRegex(SystemExit, "GUNICORN_ACCESS_LOG='sometimes' is not a boolean"):
+            load_gunicorn({"GUNICORN_ACCESS_LOG": "sometimes"})
 
     def test_keepalive_outlives_nginx_upstream_keepalive(self):
         upstream = re.search(r"upstream django \{(.*?)\}", NGINX_CONF.read_text(), re.S).group(1)

@@ -6,6 +6,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -20,13 +21,13 @@ func main() {
 	format := flag.String("format", capacity.FormatTable, "output: "+strings.Join(capacity.Formats, " | "))
 	readme := flag.String("readme", "", "rewrite this file's capacity:<stack> block with the markdown report instead of printing")
 	flag.Parse()
-	if err := run(*dir, *stack, *format, *readme); err != nil {
+	if err := run(os.Stdout, *dir, *stack, *format, *readme); err != nil {
 		fmt.Fprintf(os.Stderr, "capacity: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, stack, format, readme string) error {
+func run(w io.Writer, dir, stack, format, readme string) error {
 	if stack == "" {
 		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
 	}
@@ -48,7 +49,7 @@ func run(dir, stack, format, readme string) error {
 		}
 		return rewriteBlock(readme, stack, ReadmeBlock(out.String()))
 	}
-	return capacity.Write(os.Stdout, stack, string(cfg.Env), plan, format)
+	return capacity.Write(w, stack, string(cfg.Env), plan, format)
 }
 
 // ReadmeBlock is the report as the README embeds it (one heading level down).

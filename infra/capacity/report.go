@@ -40,8 +40,8 @@ func (p *Plan) JSON(stack, env string) map[string]any {
 		"stack": stack, "env": env, "pricesAsOf": PricesAsOf, "region": "us-central1 list prices",
 		"inputs": map[string]any{
 			"podTpsSource": in.PodTpsSource,
-			"targetRps":    json.Number(in.TargetRps.RatString()), "podTps": json.Number(in.PodTps.RatString()),
-			"complexity": json.Number(in.Complexity.RatString()), "targetUtilization": json.Number(decimal(in.TargetUtilization)),
+			"targetRps":    json.Number(decimal(in.TargetRps)), "podTps": json.Number(decimal(in.PodTps)),
+			"complexity": json.Number(decimal(in.Complexity)), "targetUtilization": json.Number(decimal(in.TargetUtilization)),
 			"zones": p.Zones, "machineType": in.MachineType, "spot": in.Spot, "sqlTier": in.SQLTier, "sqlRegional": in.SQLRegional,
 			"podCpuMilli": p.PodRequests.CPUMilli, "podMemoryMiB": p.PodRequests.MemoryMiB,
 			"peakHoursPerDay": json.Number(decimal(in.PeakHoursPerDay)), "offPeakFraction": json.Number(decimal(in.OffPeakFraction)),
@@ -220,10 +220,15 @@ func table(w io.Writer, rows [][]string, markdown bool) {
 	}
 }
 
-// decimal prints an exact value briefly ("0.7", "10000").
+// decimal prints a value the same way in every format, always as a valid JSON
+// number: exactly when its decimal expansion ends ("0.7", "1.1", "10000"; every
+// value parsed from a stack file does), else rounded to 6 places.
 func decimal(r *big.Rat) string {
 	if r.IsInt() {
 		return r.Num().String()
+	}
+	if places, exact := r.FloatPrec(); exact {
+		return r.FloatString(places)
 	}
 	return trim(r.FloatString(6))
 }

@@ -16,13 +16,21 @@ const (
 	ProxyImage = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3"
 )
 
-// Ports and users of the pod's containers (the images' own non-root users).
+// Ports of the pod's containers.
 const (
 	GunicornPort    = 8000
 	ProxyHealthPort = 9090
-	NginxUID        = 101
-	AppUID          = 10001
-	ProxyUID        = 65532
+)
+
+// Users (and groups, the same numbers) of the pod's containers: all above
+// 10000, so none is a user of the node. AppUID is the app image's own user
+// (app/Dockerfile); ProxyUID the proxy image's "nonroot". nginx-unprivileged
+// runs as any user: it reads its config and the static files (world-readable)
+// and writes only under /tmp (an emptyDir), as app/nginx/nginx.conf says.
+const (
+	NginxUID = 10101
+	AppUID   = 10001
+	ProxyUID = 65532
 )
 
 // Shutdown timing. The load balancer keeps sending for a few seconds after a
@@ -80,19 +88,29 @@ func podSecurityContext() *corev1.PodSecurityContextArgs {
 	}
 }
 
-func resources(cpu, memory, memoryLimit string) *corev1.ResourceRequirementsArgs {
+func resources(cpu, memory, memoryLimit string, ephemeralMiB int) *corev1.ResourceRequirementsArgs {
 	// No CPU limit: throttling a WSGI worker mid-request only adds latency;
-	// the memory limit protects the node.
+	// the memory limit protects the node. Ephemeral storage is requested in
+	// full (see capacity.ContainerLogMiB): a node's disk is never overcommitted.
+	storage := pulumi.String(mebibytes(ephemeralMiB))
 	return &corev1.ResourceRequirementsArgs{
-		Requests: pulumi.StringMap{"cpu": pulumi.String(cpu), "memory": pulumi.String(memory)},
-		Limits:   pulumi.StringMap{"memory": pulumi.String(memoryLimit)},
+		Requests: pulumi.StringMap{"cpu": pulumi.String(cpu), "memory": pulumi.String(memory), "ephemeral-storage": storage},
+		Limits:   pulumi.StringMap{"memory": pulumi.String(memoryLimit), "ephemeral-storage": storage},
 	}
 }
 
 // sidecarResources are the requests the capacity model counts for a sidecar,
 // with room to twice the memory before the limit.
-func sidecarResources(cpuMilli, memoryMiB int) *corev1.ResourceRequirementsArgs {
-	return resources(fmt.Sprintf("%dm", cpuMilli), fmt.Sprintf("%dMi", memoryMiB), fmt.Sprintf("%dMi", 2*memoryMiB))
+func sidecarResources(cpuMilli, memoryMiB, ephemeralMiB int) *corev1.ResourceRequirementsArgs {
+	return resources(fmt.Sprintf("%dm", cpuMilli), mebibytes(memoryMiB), mebibytes(2*memoryMiB), ephemeralMiB)
+}
+
+func mebibytes(n int) string { return fmt.Sprintf("%dMi", n) }
+
+// emptyDir is a scratch volume bounded to what its writer was given (the
+// kubelet evicts the pod beyond it).
+func emptyDir(name string, sizeMiB int) corev1.VolumeArgs {
+	return corev1.VolumeArgs{Name: pulumi.String(name), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String(mebibytes(sizeMiB))}}
 }
 
 func httpGet(path string, port any) *corev1.HTTPGetActionArgs {
@@ -132,7 +150,7 @@ func ProxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
 		LivenessProbe: &corev1.ProbeArgs{
 			HttpGet: httpGet("/liveness", ProxyHealthPort), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(5), FailureThreshold: pulumi.Int(3),
 		},
-		Resources:       sidecarResources(capacity.ProxyCPUMilli, capacity.ProxyMemoryMiB),
+		Resources:       sidecarResources(capacity.ProxyCPUMilli, capacity.ProxyMemoryMiB, capacity.ProxyEphemeralMiB),
 		SecurityContext: restrictedContext(ProxyUID),
 	}
 }
@@ -158,9 +176,6 @@ func appEnv(p PodParams, container string) (corev1.EnvFromSourceArray, corev1.En
 // collected static files to the volume nginx serves.
 func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 	envFrom, env := appEnv(p, "gunicorn")
-	tmp := func(name string) corev1.VolumeArgs {
-		return corev1.VolumeArgs{Name: pulumi.String(name), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("256Mi")}}
-	}
 	mount := func(name, path string, readOnly bool) corev1.VolumeMountArgs {
 		return corev1.VolumeMountArgs{Name: pulumi.String(name), MountPath: pulumi.String(path), ReadOnly: pulumi.Bool(readOnly)}
 	}
@@ -182,7 +197,7 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 			pulumi.String("/bin/sh"), pulumi.String("-c"),
 			pulumi.Sprintf("sleep %d; nginx -s quit; while [ -e /tmp/nginx.pid ]; do sleep 1; done", NginxPreStopSleep),
 		}}}},
-		Resources:       sidecarResources(capacity.NginxCPUMilli, capacity.NginxMemoryMiB),
+		Resources:       sidecarResources(capacity.NginxCPUMilli, capacity.NginxMemoryMiB, capacity.NginxEphemeralMiB),
 		SecurityContext: restrictedContext(NginxUID),
 		VolumeMounts: corev1.VolumeMountArray{
 			corev1.VolumeMountArgs{Name: pulumi.String("nginx-conf"), MountPath: pulumi.String("/etc/nginx/nginx.conf"), SubPath: pulumi.String("nginx.conf"), ReadOnly: pulumi.Bool(true)},
@@ -207,7 +222,7 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 		Lifecycle: &corev1.LifecycleArgs{PreStop: &corev1.LifecycleHandlerArgs{Exec: &corev1.ExecActionArgs{Command: pulumi.StringArray{
 			pulumi.String("sleep"), pulumi.Sprintf("%d", GunicornPreStopSleep),
 		}}}},
-		Resources:       resources(p.GunicornCPU, p.GunicornMemory, p.GunicornMemory),
+		Resources:       resources(p.GunicornCPU, p.GunicornMemory, p.GunicornMemory, capacity.GunicornEphemeralMiB),
 		SecurityContext: restrictedContext(AppUID),
 		VolumeMounts:    corev1.VolumeMountArray{mount("gunicorn-tmp", "/tmp", false)},
 	}
@@ -215,7 +230,7 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 		Name:            pulumi.String("static"),
 		Image:           p.Image,
 		Command:         pulumi.StringArray{pulumi.String("cp"), pulumi.String("-R"), pulumi.String("/app/staticfiles/."), pulumi.String("/static/")},
-		Resources:       resources("50m", "64Mi", "128Mi"),
+		Resources:       resources("50m", "64Mi", "128Mi", capacity.StaticEphemeralMiB),
 		SecurityContext: restrictedContext(AppUID),
 		VolumeMounts:    corev1.VolumeMountArray{mount("static", "/static", false)},
 	}
@@ -245,7 +260,8 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 			},
 			Volumes: corev1.VolumeArray{
 				corev1.VolumeArgs{Name: pulumi.String("nginx-conf"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: p.NginxConfigMap}},
-				tmp("static"), tmp("nginx-tmp"), tmp("gunicorn-tmp"),
+				emptyDir("static", capacity.StaticFilesMiB), emptyDir("nginx-tmp", capacity.NginxTmpMiB),
+				emptyDir("gunicorn-tmp", capacity.GunicornTmpMiB),
 			},
 		},
 	}
@@ -269,11 +285,11 @@ func MigratePodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 				Command:         pulumi.StringArray{pulumi.String("python"), pulumi.String("manage.py"), pulumi.String("migrate"), pulumi.String("--noinput")},
 				EnvFrom:         envFrom,
 				Env:             env,
-				Resources:       resources(p.GunicornCPU, p.GunicornMemory, p.GunicornMemory),
+				Resources:       resources(p.GunicornCPU, p.GunicornMemory, p.GunicornMemory, capacity.MigrateEphemeralMiB),
 				SecurityContext: restrictedContext(AppUID),
 				VolumeMounts:    corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
 			}},
-			Volumes: corev1.VolumeArray{corev1.VolumeArgs{Name: pulumi.String("tmp"), EmptyDir: &corev1.EmptyDirVolumeSourceArgs{SizeLimit: pulumi.String("64Mi")}}},
+			Volumes: corev1.VolumeArray{emptyDir("tmp", capacity.MigrateTmpMiB)},
 		},
 	}
 }

@@ -104,8 +104,9 @@ func TestPlanForPrd(t *testing.T) {
 	assert.Equal(t, int64(3), p.HPAMinReplicas)
 	assert.Equal(t, int64(58), p.HPAMaxReplicas)
 	assert.Equal(t, int64(15), p.SurgePods)
-	// n2-standard-4: 4000m − 80m reserved = 3920m; 16384 MiB − 2663 − 100 = 13621 MiB.
-	assert.Equal(t, Allocatable{CPUMilli: 3920, MemoryMiB: 13621}, p.Allocatable)
+	// n2-standard-4: 4000m − 80m reserved = 3920m; 16384 MiB − 2663 − 100 = 13621 MiB;
+	// a 100 GB boot disk × 43.8 % = 44851 MiB.
+	assert.Equal(t, Allocatable{CPUMilli: 3920, MemoryMiB: 13621, EphemeralMiB: 44851}, p.Allocatable)
 	// pod: 1000m + 100m + 100m = 1200m; (3920 − 300) / 1200 = 3 by CPU.
 	assert.Equal(t, 3, p.PodsPerNode)
 	assert.Equal(t, "cpu", p.PodsPerNodeLimit)
@@ -144,23 +145,30 @@ func TestPodsPerNodeFromMachines(t *testing.T) {
 	tests := []struct {
 		machine   string
 		cpu, mem  int64
+		disk      int
 		want      int
 		wantLimit string
 	}{
-		{"e2-standard-2", 250, 512, 3, "cpu"},              // (1930 − 300) / 450 = 3.6
-		{"e2-highcpu-16", 250, 512, 18, "memory"},          // (13621 − 400) / 704 = 18.8; CPU would allow 34
-		{"e2-standard-32", 100, 128, 102, "pods per node"}, // 110 − 8 DaemonSet pods; CPU would allow 105
+		{"e2-standard-2", 250, 512, 100, 3, "cpu"},              // (1930 − 300) / 450 = 3.6
+		{"e2-highcpu-16", 250, 512, 100, 18, "memory"},          // (13621 − 400) / 704 = 18.8; CPU would allow 34
+		{"e2-standard-32", 100, 128, 200, 102, "pods per node"}, // 110 − 8 DaemonSet pods; CPU would allow 105
+		// 100 GB × 43.8 % = 44851 MiB / 768 MiB per pod = 58.4; CPU would allow 105.
+		{"e2-standard-32", 100, 128, 100, 58, "ephemeral storage"},
 	}
 	for _, tt := range tests {
 		m := Machines[tt.machine]
-		got, limit := PodsPerNode(GKEAllocatable(m.VCPU, m.MemoryGiB), AppPodRequests(tt.cpu, tt.mem))
+		got, limit := PodsPerNode(GKEAllocatable(m.VCPU, m.MemoryGiB, tt.disk), AppPodRequests(tt.cpu, tt.mem))
 		assert.Equal(t, tt.want, got, tt.machine)
 		assert.Equal(t, tt.wantLimit, limit, tt.machine)
 	}
 	// GKE's documented example: a 4 vCPU node offers 3920m.
-	assert.Equal(t, int64(3920), GKEAllocatable(4, 15).CPUMilli)
+	assert.Equal(t, int64(3920), GKEAllocatable(4, 15, 100).CPUMilli)
 	// 255 MiB below 1 GiB, then the tiers: 8 GiB → 25 % of 4 GiB + 20 % of 4 GiB = 1843.2 → 1844.
-	assert.Equal(t, int64(8192-1844-100), GKEAllocatable(2, 8).MemoryMiB)
+	assert.Equal(t, int64(8192-1844-100), GKEAllocatable(2, 8, 100).MemoryMiB)
+	// The same page's example node: a 100 GB boot disk offers 47,060,071,478 bytes (44,880 MiB).
+	assert.InDelta(t, 44880, GKEAllocatable(4, 16, 100).EphemeralMiB, 44880*0.001)
+	// The pod the scheduler sees: gunicorn, nginx (with the static files it serves) and the proxy.
+	assert.Equal(t, int64(64+256)+(64+256+64)+64, AppPodRequests(1000, 1024).EphemeralMiB)
 }
 
 func TestOverBudgetConnectionsNameTheNumbersAndTheFix(t *testing.T) {
@@ -217,7 +225,7 @@ func TestPodThatFitsNowhere(t *testing.T) {
 	_, err := Compute(in)
 	var ps config.Problems
 	require.ErrorAs(t, err, &ps)
-	assert.Contains(t, ps[0].Rule, "one app pod (4200m CPU, 1216 MiB) does not fit on it")
+	assert.Contains(t, ps[0].Rule, "one app pod (4200m CPU, 1216 MiB, 768 MiB ephemeral storage) does not fit on it")
 }
 
 // TestMoreTrafficNeverMeansLess is the model's monotonicity property: raising

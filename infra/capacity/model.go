@@ -181,7 +181,7 @@ type Plan struct {
 	Allocatable      Allocatable
 	PodRequests      PodRequests
 	PodsPerNode      int
-	PodsPerNodeLimit string // cpu | memory | pods per node | config
+	PodsPerNodeLimit string // cpu | memory | ephemeral storage | pods per node | config
 	Zones            int
 
 	NodesAtPeak  int64
@@ -237,15 +237,16 @@ func Compute(in Inputs) (*Plan, error) {
 
 	p := &Plan{Inputs: in, Zones: max(in.Zones, 1)}
 	p.PodRequests = AppPodRequests(in.GunicornCPUMilli, in.GunicornMemoryMiB)
-	p.Allocatable = GKEAllocatable(machine.VCPU, machine.MemoryGiB)
+	p.Allocatable = GKEAllocatable(machine.VCPU, machine.MemoryGiB, in.NodeDiskGb)
 	if in.PodsPerNode > 0 {
 		p.PodsPerNode, p.PodsPerNodeLimit = in.PodsPerNode, "config"
 	} else {
 		p.PodsPerNode, p.PodsPerNodeLimit = PodsPerNode(p.Allocatable, p.PodRequests)
 		if p.PodsPerNode == 0 {
 			problem("cluster", "machineType", in.MachineType,
-				"one app pod (%dm CPU, %d MiB) does not fit on it (allocatable after DaemonSets: %dm, %d MiB): choose a bigger machine or smaller app.cpu/app.memory",
-				p.PodRequests.CPUMilli, p.PodRequests.MemoryMiB, p.Allocatable.CPUMilli-DaemonSetCPUMilli, p.Allocatable.MemoryMiB-DaemonSetMemoryMiB)
+				"one app pod (%dm CPU, %d MiB, %d MiB ephemeral storage) does not fit on it (allocatable after DaemonSets: %dm, %d MiB, %d MiB of a %d GB boot disk): choose a bigger machine or cluster.diskGb, or smaller app.cpu/app.memory",
+				p.PodRequests.CPUMilli, p.PodRequests.MemoryMiB, p.PodRequests.EphemeralMiB, p.Allocatable.CPUMilli-DaemonSetCPUMilli,
+				p.Allocatable.MemoryMiB-DaemonSetMemoryMiB, p.Allocatable.EphemeralMiB, in.NodeDiskGb)
 			return nil, ps
 		}
 	}

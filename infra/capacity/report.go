@@ -43,7 +43,8 @@ func (p *Plan) JSON(stack, env string) map[string]any {
 			"targetRps":    json.Number(decimal(in.TargetRps)), "podTps": json.Number(decimal(in.PodTps)),
 			"complexity": json.Number(decimal(in.Complexity)), "targetUtilization": json.Number(decimal(in.TargetUtilization)),
 			"zones": p.Zones, "machineType": in.MachineType, "spot": in.Spot, "sqlTier": in.SQLTier, "sqlRegional": in.SQLRegional,
-			"podCpuMilli": p.PodRequests.CPUMilli, "podMemoryMiB": p.PodRequests.MemoryMiB,
+			"podCpuMilli": p.PodRequests.CPUMilli, "podMemoryMiB": p.PodRequests.MemoryMiB, "podEphemeralStorageMiB": p.PodRequests.EphemeralMiB,
+			"nodeDiskGb":      in.NodeDiskGb,
 			"peakHoursPerDay": json.Number(decimal(in.PeakHoursPerDay)), "offPeakFraction": json.Number(decimal(in.OffPeakFraction)),
 		},
 		"seed": map[string]any{
@@ -107,9 +108,11 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 	pre(
 		fmt.Sprintf("targetRps %s · podTps (TPS) %s · complexity (C) %s · targetUtilization %s · zones %d",
 			decimal(in.TargetRps), decimal(in.PodTps), decimal(in.Complexity), decimal(in.TargetUtilization), p.Zones),
-		fmt.Sprintf("nodes %s (%d vCPU, %d GiB%s) · app pod requests %dm CPU / %d MiB (gunicorn %dm/%d MiB + nginx %dm/%d MiB + cloud-sql-proxy %dm/%d MiB)",
-			in.MachineType, m.VCPU, m.MemoryGiB, spot, p.PodRequests.CPUMilli, p.PodRequests.MemoryMiB,
-			in.GunicornCPUMilli, in.GunicornMemoryMiB, NginxCPUMilli, NginxMemoryMiB, ProxyCPUMilli, ProxyMemoryMiB),
+		fmt.Sprintf("nodes %s (%d vCPU, %d GiB%s, %d GB boot disk) · app pod requests %dm CPU / %d MiB / %d MiB ephemeral storage",
+			in.MachineType, m.VCPU, m.MemoryGiB, spot, in.NodeDiskGb, p.PodRequests.CPUMilli, p.PodRequests.MemoryMiB, p.PodRequests.EphemeralMiB),
+		fmt.Sprintf("  (gunicorn %dm/%d MiB/%d MiB + nginx %dm/%d MiB/%d MiB + cloud-sql-proxy %dm/%d MiB/%d MiB)",
+			in.GunicornCPUMilli, in.GunicornMemoryMiB, GunicornEphemeralMiB, NginxCPUMilli, NginxMemoryMiB, NginxEphemeralMiB,
+			ProxyCPUMilli, ProxyMemoryMiB, ProxyEphemeralMiB),
 		fmt.Sprintf("database %s %s · gunicorn %d workers × %d threads · traffic: %s h/day at peak, %s of it the rest",
 			in.SQLTier, availability, p.GunicornWorkers, p.GunicornThreads, decimal(in.PeakHoursPerDay), decimal(in.OffPeakFraction)),
 		"TPS: "+orDash(in.PodTpsSource),
@@ -117,8 +120,8 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 
 	h("The seed's method")
 	r := p.Seed.Rates
-	pwSource := fmt.Sprintf("from %s: allocatable %dm / %d MiB minus DaemonSets %dm / %d MiB, limited by %s",
-		in.MachineType, p.Allocatable.CPUMilli, p.Allocatable.MemoryMiB, DaemonSetCPUMilli, DaemonSetMemoryMiB, p.PodsPerNodeLimit)
+	pwSource := fmt.Sprintf("from %s: allocatable %dm / %d MiB / %d MiB disk minus DaemonSets %dm / %d MiB, limited by %s",
+		in.MachineType, p.Allocatable.CPUMilli, p.Allocatable.MemoryMiB, p.Allocatable.EphemeralMiB, DaemonSetCPUMilli, DaemonSetMemoryMiB, p.PodsPerNodeLimit)
 	if p.PodsPerNodeLimit == "config" {
 		pwSource = "capacity.podsPerNode"
 	}

@@ -18,6 +18,43 @@ const (
 	RollingSurgeRatio = 25  // percent: the Deployment's maxSurge, extra pods during a rollout
 )
 
+// Local ephemeral storage (MiB), sized from what each container writes. Every
+// root filesystem is read-only, so a container writes only its log and the
+// emptyDirs below; their sizeLimits are these same constants.
+const (
+	// ContainerLogMiB: the kubelet keeps 5 log files of 10 MiB per container
+	// (GKE's containerLogMaxSize/containerLogMaxFiles defaults), plus what a
+	// busy nginx writes between two rotation checks (10 s).
+	ContainerLogMiB = 64
+	// NginxTmpMiB: request bodies over client_body_buffer_size (each at most
+	// client_max_body_size, 10m) and responses beyond proxy_buffers (each at
+	// most proxy_max_temp_file_size, 16m), for the requests in flight.
+	NginxTmpMiB = 256
+	// GunicornTmpMiB: uploads Django spools to disk (over 2.5 MB, at most 10 MB
+	// each behind nginx), for every worker thread at once, with room.
+	GunicornTmpMiB = 256
+	// StaticFilesMiB: the image's collected static files (hashed copies and
+	// originals; about 3 MiB today: scripts/local/up.sh prints the size and
+	// fails beyond this), copied by the init container into the volume nginx serves.
+	StaticFilesMiB = 64
+	// MigrateTmpMiB: `manage.py migrate` writes almost nothing.
+	MigrateTmpMiB = 64
+)
+
+// Each container's ephemeral-storage request, which is also its limit: the
+// scheduler then never overcommits a node's disk, so a full disk cannot evict
+// pods at random, and a runaway container is evicted alone. A pod's limit is
+// the sum of its long-running containers' (init containers are not added), so
+// each volume is charged to a container that lives as long as the pod: the
+// static files to nginx, which serves them.
+const (
+	NginxEphemeralMiB    = ContainerLogMiB + NginxTmpMiB + StaticFilesMiB
+	GunicornEphemeralMiB = ContainerLogMiB + GunicornTmpMiB
+	ProxyEphemeralMiB    = ContainerLogMiB
+	StaticEphemeralMiB   = ContainerLogMiB + StaticFilesMiB
+	MigrateEphemeralMiB  = ContainerLogMiB + MigrateTmpMiB
+)
+
 // DaemonSet overhead per node on GKE Standard with Dataplane V2 and system
 // logging/monitoring (anetd, fluentbit-gke, gke-metrics-agent, pdcsi-node,
 // netd, kube-proxy-free): an estimate from `kubectl describe node` on recent
@@ -28,10 +65,14 @@ const (
 	DaemonSetPods      = 8
 )
 
+// EphemeralSharePermille is the share of a node's boot disk pods may request.
+const EphemeralSharePermille = 438
+
 // Allocatable is what the kubelet offers pods on a node.
 type Allocatable struct {
-	CPUMilli  int64
-	MemoryMiB int64
+	CPUMilli     int64
+	MemoryMiB    int64
+	EphemeralMiB int64
 }
 
 // GKEAllocatable applies GKE's documented reservations
@@ -40,7 +81,10 @@ type Allocatable struct {
 // Memory: 255 MiB below 1 GiB; else 25 % of the first 4 GiB, 20 % of the next 4,
 // 10 % of the next 8, 6 % of the next 112, 2 % above 128 GiB; plus a 100 MiB
 // eviction threshold.
-func GKEAllocatable(vcpu, memoryGiB int) Allocatable {
+// Local ephemeral storage: the share of the boot disk in the same page's
+// example node (a 100 GB disk offers 47,060,071,478 bytes, 43.8 %, after the
+// filesystem, the images, the system reservation and the eviction threshold).
+func GKEAllocatable(vcpu, memoryGiB, bootDiskGiB int) Allocatable {
 	cpu := int64(vcpu) * 1000
 	reservedCPU := tiered(cpu, []tier{{1000, 600}, {1000, 100}, {2000, 50}, {-1, 25}})
 
@@ -52,7 +96,11 @@ func GKEAllocatable(vcpu, memoryGiB int) Allocatable {
 		reservedMem = tiered(mem, []tier{{4096, 2500}, {4096, 2000}, {8192, 1000}, {114688, 600}, {-1, 200}})
 	}
 	const evictionMiB = 100
-	return Allocatable{CPUMilli: cpu - reservedCPU, MemoryMiB: mem - reservedMem - evictionMiB}
+
+	return Allocatable{
+		CPUMilli: cpu - reservedCPU, MemoryMiB: mem - reservedMem - evictionMiB,
+		EphemeralMiB: int64(bootDiskGiB) * 1024 * EphemeralSharePermille / 1000,
+	}
 }
 
 // tier reserves basisPoints/10000 of the next size units (size -1: everything left).
@@ -82,20 +130,25 @@ func tiered(total int64, tiers []tier) int64 {
 
 // PodRequests is the sum of the pod's container requests.
 type PodRequests struct {
-	CPUMilli  int64
-	MemoryMiB int64
+	CPUMilli     int64
+	MemoryMiB    int64
+	EphemeralMiB int64
 }
 
 // AppPodRequests adds nginx and the Cloud SQL proxy to gunicorn's requests.
+// The static-files init container asks for less than these together, so the
+// scheduler counts only them.
 func AppPodRequests(gunicornCPUMilli, gunicornMemoryMiB int64) PodRequests {
 	return PodRequests{
-		CPUMilli:  gunicornCPUMilli + NginxCPUMilli + ProxyCPUMilli,
-		MemoryMiB: gunicornMemoryMiB + NginxMemoryMiB + ProxyMemoryMiB,
+		CPUMilli:     gunicornCPUMilli + NginxCPUMilli + ProxyCPUMilli,
+		MemoryMiB:    gunicornMemoryMiB + NginxMemoryMiB + ProxyMemoryMiB,
+		EphemeralMiB: GunicornEphemeralMiB + NginxEphemeralMiB + ProxyEphemeralMiB,
 	}
 }
 
 // PodsPerNode is how many app pods fit on a node after the DaemonSets, limited
-// by CPU, memory and the pods-per-node cap; it names the limiting resource.
+// by CPU, memory, ephemeral storage and the pods-per-node cap; it names the
+// limiting resource.
 func PodsPerNode(a Allocatable, pod PodRequests) (int, string) {
 	byCPU := (a.CPUMilli - DaemonSetCPUMilli) / pod.CPUMilli
 	byMem := (a.MemoryMiB - DaemonSetMemoryMiB) / pod.MemoryMiB
@@ -103,6 +156,11 @@ func PodsPerNode(a Allocatable, pod PodRequests) (int, string) {
 	n, limit := byCPU, "cpu"
 	if byMem < n {
 		n, limit = byMem, "memory"
+	}
+	if pod.EphemeralMiB > 0 {
+		if byDisk := a.EphemeralMiB / pod.EphemeralMiB; byDisk < n {
+			n, limit = byDisk, "ephemeral storage"
+		}
 	}
 	if byCount < n {
 		n, limit = byCount, "pods per node"

@@ -241,9 +241,9 @@ QUESTIONS="${BENCH_QUESTIONS:-50}"
 if [[ -n "$BENCH_NGINX_SED" ]]; then
 	log "nginx experiment: sed '$BENCH_NGINX_SED' on $NGINX_CONF, reload"
 	sed -i -e "$BENCH_NGINX_SED" "$NGINX_CONF"
-	"$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -t -q >>"$NGINX_LOG" 2>&1 ||
+	"${AS_NGINX[@]}" "$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -t -q >>"$NGINX_LOG" 2>&1 ||
 		die "nginx -t failed after BENCH_NGINX_SED"
-	"$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -s reload >>"$NGINX_LOG" 2>&1
+	"${AS_NGINX[@]}" "$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -s reload >>"$NGINX_LOG" 2>&1
 	sleep 1
 fi
 

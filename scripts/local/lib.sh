@@ -28,10 +28,22 @@ ENV_FILE="$STATE_DIR/env"
 STATIC_DIR="$STATE_DIR/static"
 NGINX_DIR="$STATE_DIR/nginx"
 NGINX_CONF="$NGINX_DIR/nginx.conf"
-NGINX_PID="$STATE_DIR/nginx.pid"
+NGINX_PID="$NGINX_DIR/nginx.pid"
 NGINX_LOG="$STATE_DIR/nginx.log"
-GUNICORN_PID="$STATE_DIR/gunicorn.pid"
+GUNICORN_DIR="$STATE_DIR/gunicorn"
+GUNICORN_PID="$GUNICORN_DIR/gunicorn.pid"
 GUNICORN_LOG="$STATE_DIR/gunicorn.log"
+
+# The users (and groups) the pod's nginx and gunicorn containers run as
+# (components.NginxUID / components.AppUID; tests/hardening_test.go keeps them
+# equal). Started as root, up.sh runs them as these users, so the local pod
+# proves what the pod relies on: nothing needs root, and each writes only its
+# own directory (NGINX_DIR, GUNICORN_DIR).
+POD_NGINX_UID=10101
+POD_APP_UID=10001
+# The pod's static-files volume (capacity.StaticFilesMiB): up.sh fails when the
+# collected static files outgrow it, before a pod would be evicted for it.
+POD_STATIC_MIB=64
 
 # LOG_TAG names the script family in log lines (default local; the benchmark sets bench).
 log() { printf '[%s] %s\n' "${LOG_TAG:-local}" "$*"; }
@@ -41,6 +53,15 @@ die() {
 }
 
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
+
+# AS_NGINX and AS_APP prefix a command to run it as the pod's nginx or app
+# user and group (no other groups) when we are root; they are empty otherwise.
+AS_NGINX=()
+AS_APP=()
+if is_root; then
+	AS_NGINX=(setpriv --reuid="$POD_NGINX_UID" --regid="$POD_NGINX_UID" --clear-groups --)
+	AS_APP=(setpriv --reuid="$POD_APP_UID" --regid="$POD_APP_UID" --clear-groups --)
+fi
 
 # Newest installed Postgres server binaries (Debian: /usr/lib/postgresql/<major>/bin).
 pg_bin() {

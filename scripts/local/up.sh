@@ -16,7 +16,7 @@ command -v curl >/dev/null || die "curl missing (run scripts/local/deps.sh)"
 "$PY" -c 'import django, gunicorn' 2>/dev/null || die "python3-django/gunicorn missing for $PY (run scripts/local/deps.sh)"
 PG_BIN="$(pg_bin)"
 
-mkdir -p "$STATE_DIR" "$STATIC_DIR" "$NGINX_DIR/tmp"
+mkdir -p "$STATE_DIR" "$STATIC_DIR" "$NGINX_DIR/tmp" "$GUNICORN_DIR"
 # Never commit anything from build/.
 if [[ "$STATE_DIR" == "$REPO_ROOT/build/"* && ! -e "$REPO_ROOT/build/.gitignore" ]]; then
 	printf '*\n' >"$REPO_ROOT/build/.gitignore"
@@ -26,6 +26,13 @@ if is_root; then
 	id postgres >/dev/null 2>&1 || die "user 'postgres' missing (install postgresql: scripts/local/deps.sh)"
 	runuser -u postgres -- test -x "$STATE_DIR" ||
 		die "user postgres cannot reach $STATE_DIR: make its parent directories traversable (chmod o+x) or set LOCAL_STATE_DIR"
+	# nginx and gunicorn run as the pod's users: each owns only its own directory
+	# and its log (nginx opens /dev/stdout, which reopens the log file).
+	touch "$NGINX_LOG" "$GUNICORN_LOG"
+	chown -R "$POD_NGINX_UID:$POD_NGINX_UID" "$NGINX_DIR" "$NGINX_LOG"
+	chown -R "$POD_APP_UID:$POD_APP_UID" "$GUNICORN_DIR" "$GUNICORN_LOG"
+	"${AS_APP[@]}" test -r "$APP_DIR/gunicorn.conf.py" ||
+		die "uid $POD_APP_UID cannot read $APP_DIR: make the checkout world-readable (chmod -R o+rX) or run as a non-root user"
 fi
 
 # --- secrets (generated once, never committed) --------------------------------
@@ -133,6 +140,10 @@ log "migrate"
 manage migrate --noinput -v 0
 log "collectstatic -> $STATIC_DIR"
 manage collectstatic --noinput -v 0
+static_kib="$(du -sk "$STATIC_DIR" | cut -f1)"
+log "static files: $((static_kib / 1024)) MiB of the pod's $POD_STATIC_MIB MiB volume"
+((static_kib <= POD_STATIC_MIB * 1024)) ||
+	die "the static files ($static_kib KiB) outgrow the pod's volume: raise capacity.StaticFilesMiB and POD_STATIC_MIB in scripts/local/lib.sh"
 # nginx workers (user nobody when started as root) must read the static files.
 chmod -R a+rX "$STATIC_DIR"
 DJANGO_SUPERUSER_PASSWORD="$ADMIN_PASSWORD" PASSWORD_FILE="$STATE_DIR/admin-password" manage shell -c '
@@ -152,12 +163,12 @@ else
 		die "port $APP_PORT is taken by another process (set LOCAL_APP_PORT)"
 	fi
 	rm -f "$GUNICORN_PID"
-	log "starting gunicorn on 127.0.0.1:$APP_PORT (log: $GUNICORN_LOG)"
+	log "starting gunicorn on 127.0.0.1:$APP_PORT as uid $(is_root && echo "$POD_APP_UID" || id -u) (log: $GUNICORN_LOG)"
 	(
 		# shellcheck source=/dev/null
 		. "$ENV_FILE"
 		cd "$APP_DIR"
-		exec setsid "$PY" -m gunicorn --config "$APP_DIR/gunicorn.conf.py"
+		exec setsid "${AS_APP[@]}" "$PY" -m gunicorn --config "$APP_DIR/gunicorn.conf.py"
 	) >>"$GUNICORN_LOG" 2>&1 </dev/null &
 	wait_started gunicorn "http://127.0.0.1:$APP_PORT/healthz" $! "$GUNICORN_LOG" 30
 fi
@@ -178,7 +189,9 @@ fi
 changed=1
 if cmp -s "$NGINX_CONF.new" "$NGINX_CONF"; then changed=0; fi
 mv "$NGINX_CONF.new" "$NGINX_CONF"
-nginx_cmd() { "$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" "$@"; }
+# As the pod's nginx user, -t included: run as root it would create the temp
+# directories owned by root, and nginx could not write them.
+nginx_cmd() { "${AS_NGINX[@]}" "$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" "$@"; }
 # stdout/stderr to the log, as for the daemon: the config opens /dev/stdout.
 if ! nginx_cmd -t -q >>"$NGINX_LOG" 2>&1; then
 	tail -n 5 "$NGINX_LOG" >&2
@@ -196,8 +209,8 @@ else
 	if port_open "$HTTP_PORT"; then
 		die "port $HTTP_PORT is taken by another process (set LOCAL_HTTP_PORT)"
 	fi
-	log "starting nginx on 127.0.0.1:$HTTP_PORT (log: $NGINX_LOG)"
-	(exec setsid "$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -g 'daemon off;') \
+	log "starting nginx on 127.0.0.1:$HTTP_PORT as uid $(is_root && echo "$POD_NGINX_UID" || id -u) (log: $NGINX_LOG)"
+	(exec setsid "${AS_NGINX[@]}" "$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -g 'daemon off;') \
 		>>"$NGINX_LOG" 2>&1 </dev/null &
 fi
 

@@ -21,8 +21,22 @@ APP_PORT = int(os.environ.get("LOCAL_APP_PORT", "8000"))
 PG_PORT = int(os.environ.get("LOCAL_PG_PORT", "54329"))
 HOST = "127.0.0.1"
 
-GUNICORN_PID = STATE / "gunicorn.pid"
-NGINX_PID = STATE / "nginx.pid"
+
+def _lib_value(name):
+    """A NAME=value setting of scripts/local/lib.sh (one source for the scripts and the tests)."""
+    for line in (SCRIPTS / "lib.sh").read_text().splitlines():
+        if line.startswith(name + "="):
+            return line.split("=", 1)[1]
+    raise KeyError(f"{name} is not set in scripts/local/lib.sh")
+
+
+# The users the pod's nginx and gunicorn run as (up.sh uses them when root).
+NGINX_UID = int(_lib_value("POD_NGINX_UID"))
+APP_UID = int(_lib_value("POD_APP_UID"))
+
+# Each process writes only its own directory (lib.sh runs them as the pod's users).
+GUNICORN_PID = STATE / "gunicorn" / "gunicorn.pid"
+NGINX_PID = STATE / "nginx" / "nginx.pid"
 GUNICORN_LOG = STATE / "gunicorn.log"
 NGINX_LOG = STATE / "nginx.log"
 

@@ -124,6 +124,21 @@ class ServingTest(unittest.TestCase):
         time.sleep(0.2)
         self.assertFalse(any("/healthz" in json.dumps(e) for e in pod.json_lines(pod.NGINX_LOG, at)))
 
+    def test_processes_run_as_the_pods_users(self):
+        # Started as root, up.sh runs them as the pod's users (scripts/local/lib.sh);
+        # otherwise they run as whoever started them.
+        want = {"nginx": pod.NGINX_UID, "gunicorn": pod.APP_UID} if os.geteuid() == 0 else {"nginx": os.geteuid(), "gunicorn": os.geteuid()}
+        for name, pids in pod.process_tree().items():
+            self.assertTrue(pids, f"{name} runs")
+            for pid in pids:
+                status = Path(f"/proc/{pid}/status").read_text()
+                ids = {line.split(":")[0]: [int(v) for v in line.split()[1:]] for line in status.splitlines()
+                       if line.startswith(("Uid:", "Gid:", "Groups:"))}
+                self.assertEqual(set(ids["Uid"]), {want[name]}, f"{name} pid {pid} uids")
+                self.assertEqual(set(ids["Gid"]), {want[name]}, f"{name} pid {pid} gids")
+                if os.geteuid() == 0:
+                    self.assertEqual(ids["Groups"], [], f"{name} pid {pid} has no supplementary groups")
+
     def test_nginx_config_with_pod_values_passes_nginx_t(self):
         text = (pod.REPO / "app" / "nginx" / "nginx.conf").read_text()
         with tempfile.TemporaryDirectory() as tmp:

@@ -10,10 +10,10 @@ BIN         := build/bin
 GO_SOURCES  := $(shell find . -name '*.go' -not -path './build/*') go.mod go.sum
 
 .DEFAULT_GOAL := help
-.PHONY: engine cluster-up cluster-down test-e2e help test test-go test-app fuzz lint lint-selftest plan plan-diff capacity readme deps bench bench-apply bench-smoke local-up local-down preview up destroy clean
+.PHONY: engine cluster-up cluster-down test-e2e test-e2e-soak help test test-go test-app fuzz lint lint-selftest plan plan-diff capacity readme deps bench bench-apply bench-smoke local-up local-down preview up destroy clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z -]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9 -]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 test: deps lint lint-selftest test-go fuzz test-app bench-smoke test-e2e ## Everything: lint, Go tests over dev/stg/prd, fuzzing, the app's real-process tests, a benchmark smoke run
 
@@ -92,6 +92,10 @@ test-e2e: ## The real engine on the local cluster: cluster-up, up, assertions, p
 	scripts/engine/build.sh
 	scripts/cluster/build.sh
 	$(GO) test -count=1 -timeout 30m -tags e2e -run TestLocalEngineEndToEnd -v ./tests/e2e/
+
+E2E_RUNS ?= 5
+test-e2e-soak: ## make test-e2e E2E_RUNS times in a row (default 5) while a build keeps every core busy; prints the times
+	E2E_RUNS=$(E2E_RUNS) scripts/engine/soak.sh
 
 clean: ## Remove build outputs
 	rm -rf build

@@ -13,6 +13,15 @@ bin=$cache/bin
 pki=$state/pki
 ETCD_PORT=12379
 API_PORT=16443
+# Node health. The node lifecycle controller marks a node NotReady when neither
+# its Lease nor its status has been renewed within the grace period, and then
+# sets every pod on it NotReady, which kwok never undoes: rollouts stall. Like
+# a kubelet, kwok renews each node's Lease (every quarter of its duration, 10 s);
+# without the flag it keeps no Leases and posts status only about once a minute.
+# The grace period is three lease durations, not the default 40 s, so a renewal
+# delayed on a busy 2-core machine does not take every pod down.
+NODE_LEASE_SECONDS=40
+NODE_MONITOR_GRACE=2m
 log() { echo "[cluster] $*"; }
 
 "$here/deps.sh"
@@ -115,11 +124,14 @@ start controller-manager "$bin/kube-controller-manager" --kubeconfig="$state/con
 	--bind-address=127.0.0.1 --secure-port=20257 --leader-elect=false \
 	--service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" --use-service-account-credentials=true \
 	--cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
-	--horizontal-pod-autoscaler-sync-period=5s
+	--horizontal-pod-autoscaler-sync-period=5s \
+	--node-monitor-grace-period="$NODE_MONITOR_GRACE"
 start scheduler "$bin/kube-scheduler" --kubeconfig="$state/scheduler.kubeconfig" \
 	--authentication-kubeconfig="$state/scheduler.kubeconfig" --authorization-kubeconfig="$state/scheduler.kubeconfig" \
 	--bind-address=127.0.0.1 --secure-port=20259 --leader-elect=false
 
+# The nodes offer what a GKE node with a 100 GB boot disk does for local
+# ephemeral storage (the pods request it; infra/capacity/resources.go).
 log "three fake nodes in three zones, and kwok to run their pods"
 for zone in a b c; do
 	node="kwok-node-$zone"
@@ -128,11 +140,12 @@ for zone in a b c; do
 	  \"metadata\": {\"name\": \"$node\", \"annotations\": {\"kwok.x-k8s.io/node\": \"fake\"},
 	    \"labels\": {\"kubernetes.io/hostname\": \"$node\", \"kubernetes.io/os\": \"linux\", \"kubernetes.io/arch\": \"amd64\",
 	      \"type\": \"kwok\", \"topology.kubernetes.io/zone\": \"local-$zone\", \"topology.kubernetes.io/region\": \"local\"}},
-	  \"status\": {\"capacity\": {\"cpu\": \"8\", \"memory\": \"32Gi\", \"pods\": \"110\"},
-	    \"allocatable\": {\"cpu\": \"8\", \"memory\": \"32Gi\", \"pods\": \"110\"}}}" >/dev/null
+	  \"status\": {\"capacity\": {\"cpu\": \"8\", \"memory\": \"32Gi\", \"ephemeral-storage\": \"100Gi\", \"pods\": \"110\"},
+	    \"allocatable\": {\"cpu\": \"8\", \"memory\": \"32Gi\", \"ephemeral-storage\": \"44880Mi\", \"pods\": \"110\"}}}" >/dev/null
 done
 start kwok "$bin/kwok" --kubeconfig="$state/kwok.kubeconfig" --manage-all-nodes=false \
-	--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --cidr=10.244.0.0/16 --node-ip=10.0.0.1
+	--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake --cidr=10.244.0.0/16 --node-ip=10.0.0.1 \
+	--node-lease-duration-seconds="$NODE_LEASE_SECONDS"
 
 log "installing GKE's CRDs"
 (cd "$root" && go run ./cmd/gkecrds) >"$state/gke-crds.json"
@@ -143,6 +156,14 @@ for i in $(seq 0 $((count - 1))); do
 	api GET "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/$name" >/dev/null 2>&1 ||
 		api POST /apis/apiextensions.k8s.io/v1/customresourcedefinitions "$crd" >/dev/null
 done
+# Every fake node has a Lease that kwok has renewed.
+leases_renewed() {
+	api GET /apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases | python3 -c '
+import json, sys
+names = sorted(l["metadata"]["name"] for l in json.load(sys.stdin)["items"] if l["spec"].get("renewTime"))
+sys.exit(0 if names == ["kwok-node-a", "kwok-node-b", "kwok-node-c"] else 1)'
+}
+wait_for "the node Leases" leases_renewed
 wait_for "the nodes" sh -c "curl -fsS --cacert '$pki/ca.crt' --cert '$pki/admin.crt' --key '$pki/admin.key' https://127.0.0.1:$API_PORT/api/v1/nodes | grep -c '\"type\": \"Ready\"' | grep -qx 3"
 wait_for "the default service account" api GET /api/v1/namespaces/default/serviceaccounts/default
 log "ready: KUBECONFIG=$state/kubeconfig (API https://127.0.0.1:$API_PORT)"

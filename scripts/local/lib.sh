@@ -58,7 +58,11 @@ is_root() { [[ "$(id -u)" -eq 0 ]]; }
 # user and group (no other groups) when we are root; they are empty otherwise.
 AS_NGINX=()
 AS_APP=()
+NGINX_RUNS_AS="$(id -u)"
+APP_RUNS_AS="$(id -u)"
 if is_root; then
+	NGINX_RUNS_AS="$POD_NGINX_UID"
+	APP_RUNS_AS="$POD_APP_UID"
 	AS_NGINX=(setpriv --reuid="$POD_NGINX_UID" --regid="$POD_NGINX_UID" --clear-groups --)
 	AS_APP=(setpriv --reuid="$POD_APP_UID" --regid="$POD_APP_UID" --clear-groups --)
 fi

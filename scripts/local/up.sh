@@ -163,7 +163,7 @@ else
 		die "port $APP_PORT is taken by another process (set LOCAL_APP_PORT)"
 	fi
 	rm -f "$GUNICORN_PID"
-	log "starting gunicorn on 127.0.0.1:$APP_PORT as uid $(is_root && echo "$POD_APP_UID" || id -u) (log: $GUNICORN_LOG)"
+	log "starting gunicorn on 127.0.0.1:$APP_PORT as uid $APP_RUNS_AS (log: $GUNICORN_LOG)"
 	(
 		# shellcheck source=/dev/null
 		. "$ENV_FILE"
@@ -209,7 +209,7 @@ else
 	if port_open "$HTTP_PORT"; then
 		die "port $HTTP_PORT is taken by another process (set LOCAL_HTTP_PORT)"
 	fi
-	log "starting nginx on 127.0.0.1:$HTTP_PORT as uid $(is_root && echo "$POD_NGINX_UID" || id -u) (log: $NGINX_LOG)"
+	log "starting nginx on 127.0.0.1:$HTTP_PORT as uid $NGINX_RUNS_AS (log: $NGINX_LOG)"
 	(exec setsid "${AS_NGINX[@]}" "$NGINX" -p "$NGINX_DIR/" -e stderr -c "$NGINX_CONF" -g 'daemon off;') \
 		>>"$NGINX_LOG" 2>&1 </dev/null &
 fi

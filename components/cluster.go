@@ -73,7 +73,9 @@ type Cluster struct {
 
 	ClusterName pulumi.StringOutput `pulumi:"clusterName"`
 	Location    pulumi.StringOutput `pulumi:"location"`
-	Endpoint    pulumi.StringOutput `pulumi:"endpoint"`
+	// WorkloadPool is the Workload Identity pool, known once the cluster exists.
+	WorkloadPool pulumi.StringOutput `pulumi:"workloadPool"`
+	Endpoint     pulumi.StringOutput `pulumi:"endpoint"`
 	// Kubeconfig is secret: it names the endpoint and CA of a production cluster.
 	Kubeconfig               pulumi.StringOutput `pulumi:"kubeconfig"`
 	NodeServiceAccount       pulumi.StringOutput `pulumi:"nodeServiceAccount"`
@@ -174,12 +176,15 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	}
 
 	np := args.NodePool
-	perZone := (np.MinNodes + np.Zones - 1) / max(np.Zones, 1)
 	pool, err := container.NewNodePool(ctx, name+"-pool", &container.NodePoolArgs{
 		// No fixed name: a replaced pool is created before the old one is deleted.
-		Cluster:          cluster.ID(),
-		Location:         pulumi.String(args.Location),
-		InitialNodeCount: pulumi.Int(max(perZone, 1)),
+		Cluster:  cluster.ID(),
+		Location: pulumi.String(args.Location),
+		// initialNodeCount forces a new pool when it changes, so it is a constant
+		// (one node per zone), never the capacity plan; the autoscaler sizes the
+		// pool between the plan's bounds from there. Ignored after creation too,
+		// as GKE's resizes show up as drift in it.
+		InitialNodeCount: pulumi.Int(1),
 		Autoscaling: &container.NodePoolAutoscalingArgs{
 			TotalMinNodeCount: pulumi.Int(np.MinNodes),
 			TotalMaxNodeCount: pulumi.Int(np.MaxNodes),
@@ -214,7 +219,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			Labels:                 pulumi.ToStringMap(np.Labels),
 			ResourceLabels:         pulumi.ToStringMap(args.Labels),
 		},
-	}, child()...)
+	}, child(pulumi.IgnoreChanges([]string{"initialNodeCount"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating node pool: %w", err)
 	}
@@ -234,6 +239,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 
 	c.ClusterName = cluster.Name
 	c.Location = cluster.Location
+	c.WorkloadPool = cluster.WorkloadIdentityConfig.WorkloadPool().Elem()
 	c.Endpoint = cluster.Endpoint
 	c.Kubeconfig = pulumi.ToSecret(kubeconfig).(pulumi.StringOutput)
 	c.NodeServiceAccount = nodeSA.Email
@@ -243,6 +249,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"clusterName":        c.ClusterName,
 		"location":           c.Location,
+		"workloadPool":       c.WorkloadPool,
 		"endpoint":           c.Endpoint,
 		"kubeconfig":         c.Kubeconfig,
 		"nodeServiceAccount": c.NodeServiceAccount,

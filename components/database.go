@@ -47,6 +47,8 @@ type Database struct {
 	UserName       pulumi.StringOutput `pulumi:"userName"`
 	// Password is secret.
 	Password pulumi.StringOutput `pulumi:"password"`
+	// Instance takes minutes to create: what must wait that long depends on it.
+	Instance *sql.DatabaseInstance
 }
 
 // NewDatabase declares the instance, the database and the user.
@@ -56,7 +58,13 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		return nil, err
 	}
 	child := childOptions(d, opts)
-	inst, err := sql.NewDatabaseInstance(ctx, name+"-pg", instanceArgs(args), child(pulumi.DependsOn(args.DependsOn))...)
+	// settings.diskSize is the size at creation. Auto-resize grows the disk behind
+	// the config's back, and the provider replaces an instance whose disk would
+	// shrink: a new, empty instance. So later changes are ignored; growing the
+	// disk on purpose is `gcloud sql instances patch --storage-size` (Cloud SQL
+	// never shrinks one).
+	inst, err := sql.NewDatabaseInstance(ctx, name+"-pg", instanceArgs(args),
+		child(pulumi.DependsOn(args.DependsOn), pulumi.IgnoreChanges([]string{"settings.diskSize"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Cloud SQL instance: %w", err)
 	}
@@ -85,6 +93,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("creating database user: %w", err)
 	}
+	d.Instance = inst
 	d.ConnectionName = inst.ConnectionName
 	d.InstanceName = inst.Name
 	d.PrivateIP = inst.PrivateIpAddress

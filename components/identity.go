@@ -13,6 +13,11 @@ import (
 // the Google service account through Workload Identity.
 type AppIdentityArgs struct {
 	Project string
+	// WorkloadPool is the cluster's Workload Identity pool ("<project>.svc.id.goog")
+	// as the cluster reports it: IAM knows the pool only once a cluster with it
+	// exists (before, it answers 400 "Identity Pool does not exist"), so the
+	// binding must come from the cluster's output, which makes it wait.
+	WorkloadPool pulumi.StringInput
 	// Namespace and KubernetesServiceAccount are the pod's identity in the cluster.
 	Namespace                string
 	KubernetesServiceAccount string
@@ -26,11 +31,15 @@ type AppIdentity struct {
 	pulumi.ResourceState
 
 	Email pulumi.StringOutput `pulumi:"email"`
+	// Grants are the app's IAM bindings (its roles and Workload Identity): a
+	// pod started before they exist fails to reach Cloud SQL, so the workload
+	// depends on them.
+	Grants []pulumi.Resource
 }
 
-// WorkloadIdentityMember is the IAM member of a Kubernetes service account.
-func WorkloadIdentityMember(project, namespace, ksa string) string {
-	return fmt.Sprintf("serviceAccount:%s.svc.id.goog[%s/%s]", project, namespace, ksa)
+// WorkloadIdentityMember is the IAM member of a Kubernetes service account in a workload pool.
+func WorkloadIdentityMember(pool pulumi.StringInput, namespace, ksa string) pulumi.StringOutput {
+	return pulumi.Sprintf("serviceAccount:%s[%s/%s]", pool, namespace, ksa)
 }
 
 // NewAppIdentity declares the service account, its roles and the Workload Identity binding.
@@ -40,18 +49,20 @@ func NewAppIdentity(ctx *pulumi.Context, name string, args *AppIdentityArgs, opt
 		return nil, err
 	}
 	child := childOptions(a, opts)
-	sa, _, err := newServiceAccount(ctx, name+"-app", "Django app of "+name, args.Project, args.Roles, child())
+	sa, grants, err := newServiceAccount(ctx, name+"-app", "Django app of "+name, args.Project, args.Roles, child())
 	if err != nil {
 		return nil, err
 	}
-	if _, err := serviceaccount.NewIAMMember(ctx, name+"-app-workload-identity", &serviceaccount.IAMMemberArgs{
+	wi, err := serviceaccount.NewIAMMember(ctx, name+"-app-workload-identity", &serviceaccount.IAMMemberArgs{
 		ServiceAccountId: sa.Name,
 		Role:             pulumi.String("roles/iam.workloadIdentityUser"),
-		Member:           pulumi.String(WorkloadIdentityMember(args.Project, args.Namespace, args.KubernetesServiceAccount)),
-	}, child()...); err != nil {
+		Member:           WorkloadIdentityMember(args.WorkloadPool, args.Namespace, args.KubernetesServiceAccount),
+	}, child()...)
+	if err != nil {
 		return nil, fmt.Errorf("binding Workload Identity: %w", err)
 	}
 	a.Email = sa.Email
+	a.Grants = append(grants, wi)
 	return a, ctx.RegisterResourceOutputs(a, pulumi.Map{"email": a.Email})
 }
 

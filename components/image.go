@@ -3,6 +3,7 @@ package components
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
@@ -14,10 +15,11 @@ import (
 const ImageName = "django"
 
 // ImageArgs says where the app's image comes from: built here (dev), or the
-// exact digest of another stack (promotion) or of config.
+// exact digest of another stack (promotion) or of config, copied into this
+// stack's own registry.
 type ImageArgs struct {
 	Build bool
-	// Build inputs.
+	// The stack's own registry (every GCP stack has one) and the build inputs.
 	Project, Region, Repository string
 	Context, Dockerfile, Tag    string
 	// Promotion inputs: Ref wins over PromoteFrom (a stack "<org>/<project>/<stack>").
@@ -27,12 +29,20 @@ type ImageArgs struct {
 	Labels  map[string]string
 }
 
-// Image is the app image the stack deploys, always as repo@sha256:<digest>.
+// Image is the app image the stack deploys, always as repo@sha256:<digest>
+// in the stack's own registry: destroying or cleaning up another stack's
+// registry never removes what this one runs, and no stack needs rights on
+// another's registry.
 type Image struct {
 	pulumi.ResourceState
 
 	// ImageRef is the digest reference: a new push changes it and rolls the pods.
 	ImageRef pulumi.StringOutput `pulumi:"imageRef"`
+	// SourceRef is where a promoted image is copied from (`make promote`
+	// copies it, digest unchanged, before `up`); the built image itself in dev.
+	SourceRef pulumi.StringOutput `pulumi:"sourceRef"`
+	// Grants are the registry read grants: pods pulling before them fail.
+	Grants []pulumi.Resource
 }
 
 var artifactRegistryRef = regexp.MustCompile(`^([a-z0-9-]+)-docker\.pkg\.dev/([a-z][a-z0-9-]+)/([a-z0-9-]+)/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$`)
@@ -46,6 +56,20 @@ func ParseArtifactRegistryRef(ref string) (location, project, repository string,
 	return m[1], m[2], m[3], true
 }
 
+// ImageRepository is the app image's path in a stack's registry, without tag or digest.
+func ImageRepository(region, project, repository string) string {
+	return fmt.Sprintf("%s-docker.pkg.dev/%s/%s/%s", region, project, repository, ImageName)
+}
+
+// PromotedRef is the source's digest in this stack's registry.
+func PromotedRef(region, project, repository, source string) (string, error) {
+	_, digest, ok := strings.Cut(source, "@")
+	if !ok || !strings.HasPrefix(digest, "sha256:") {
+		return "", fmt.Errorf("%q is not pinned by digest (…@sha256:…)", source)
+	}
+	return ImageRepository(region, project, repository) + "@" + digest, nil
+}
+
 // NewImage declares the registry and the build (Build), or resolves the promoted digest.
 func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.ResourceOption) (*Image, error) {
 	img := &Image{}
@@ -53,58 +77,81 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 		return nil, err
 	}
 	child := childOptions(img, opts)
-	var err error
+	repo, err := registry(ctx, name, img, args, child)
+	if err != nil {
+		return nil, err
+	}
 	if args.Build {
-		img.ImageRef, err = buildImage(ctx, name, img, args, child)
+		img.ImageRef, err = buildImage(ctx, name, img, repo, args, child)
+		img.SourceRef = img.ImageRef
 	} else {
-		img.ImageRef, err = promotedImage(ctx, name, args, child)
+		img.SourceRef, err = promotionSource(ctx, name, args, child)
+		if err == nil {
+			region, project, repository := args.Region, args.Project, args.Repository
+			// ApplyT to change shape: the source's digest, this registry's path.
+			img.ImageRef = pulumi.All(img.SourceRef, repo.RepositoryId).ApplyT(func(v []any) (string, error) {
+				return PromotedRef(region, project, repository, v[0].(string))
+			}).(pulumi.StringOutput)
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	return img, ctx.RegisterResourceOutputs(img, pulumi.Map{"imageRef": img.ImageRef})
+	return img, ctx.RegisterResourceOutputs(img, pulumi.Map{"imageRef": img.ImageRef, "sourceRef": img.SourceRef})
 }
 
 // childOpts are a child's resource options (see childOptions).
 type childOpts = func(extra ...pulumi.ResourceOption) []pulumi.ResourceOption
 
-func buildImage(ctx *pulumi.Context, name string, img *Image, args *ImageArgs, child childOpts) (pulumi.StringOutput, error) {
+// registry is the stack's own Artifact Registry repository, readable by its nodes.
+func registry(ctx *pulumi.Context, name string, img *Image, args *ImageArgs, child childOpts) (*artifactregistry.Repository, error) {
+	// dev's builds: keep the last 50 whatever their age, delete the rest after
+	// 90 days. Promoted copies: keep the last 20 promotions (what runs is the
+	// newest), delete the rest after a year. Keep rules win over delete rules.
+	keep, deleteAfter, description := 50, "7776000s", "django-gke app images built by this stack"
+	if !args.Build {
+		keep, deleteAfter, description = 20, "31536000s", "django-gke app images promoted to this stack, by digest"
+	}
 	repo, err := artifactregistry.NewRepository(ctx, name+"-registry", &artifactregistry.RepositoryArgs{
 		RepositoryId: pulumi.String(args.Repository),
 		Location:     pulumi.String(args.Region),
 		Format:       pulumi.String("DOCKER"),
-		Description:  pulumi.String("django-gke app images, built in dev and promoted by digest"),
-		// stg and prd run digests from here: keep the last 50 builds whatever their age,
-		// delete the rest after 90 days (keep rules win over delete rules).
+		Description:  pulumi.String(description),
 		CleanupPolicies: artifactregistry.RepositoryCleanupPolicyArray{
 			artifactregistry.RepositoryCleanupPolicyArgs{
 				Id:                 pulumi.String("keep-recent"),
 				Action:             pulumi.String("KEEP"),
-				MostRecentVersions: &artifactregistry.RepositoryCleanupPolicyMostRecentVersionsArgs{KeepCount: pulumi.Int(50)},
+				MostRecentVersions: &artifactregistry.RepositoryCleanupPolicyMostRecentVersionsArgs{KeepCount: pulumi.Int(keep)},
 			},
 			artifactregistry.RepositoryCleanupPolicyArgs{
 				Id:        pulumi.String("delete-old"),
 				Action:    pulumi.String("DELETE"),
-				Condition: &artifactregistry.RepositoryCleanupPolicyConditionArgs{TagState: pulumi.String("ANY"), OlderThan: pulumi.String("7776000s")},
+				Condition: &artifactregistry.RepositoryCleanupPolicyConditionArgs{TagState: pulumi.String("ANY"), OlderThan: pulumi.String(deleteAfter)},
 			},
 		},
 		CleanupPolicyDryRun: pulumi.Bool(false),
 		Labels:              pulumi.ToStringMap(args.Labels),
 	}, child()...)
 	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("creating Artifact Registry repository: %w", err)
+		return nil, fmt.Errorf("creating Artifact Registry repository: %w", err)
 	}
 	for i, member := range args.Readers {
-		if _, err := artifactregistry.NewRepositoryIamMember(ctx, fmt.Sprintf("%s-registry-reader-%d", name, i), &artifactregistry.RepositoryIamMemberArgs{
+		grant, err := artifactregistry.NewRepositoryIamMember(ctx, fmt.Sprintf("%s-registry-reader-%d", name, i), &artifactregistry.RepositoryIamMemberArgs{
 			Project:    pulumi.String(args.Project),
 			Location:   repo.Location,
 			Repository: repo.Name,
 			Role:       pulumi.String("roles/artifactregistry.reader"),
 			Member:     member,
-		}, child()...); err != nil {
-			return pulumi.StringOutput{}, fmt.Errorf("granting registry read: %w", err)
+		}, child()...)
+		if err != nil {
+			return nil, fmt.Errorf("granting registry read: %w", err)
 		}
+		img.Grants = append(img.Grants, grant)
 	}
+	return repo, nil
+}
+
+func buildImage(ctx *pulumi.Context, name string, img *Image, repo *artifactregistry.Repository, args *ImageArgs, child childOpts) (pulumi.StringOutput, error) {
 	registry := args.Region + "-docker.pkg.dev"
 	// A short-lived token of the deployer's own credentials: no JSON key anywhere.
 	token := organizations.GetClientConfigOutput(ctx, pulumi.Parent(img)).AccessToken()
@@ -130,46 +177,25 @@ func buildImage(ctx *pulumi.Context, name string, img *Image, args *ImageArgs, c
 	return image.RepoDigest, nil
 }
 
-func promotedImage(ctx *pulumi.Context, name string, args *ImageArgs, child childOpts) (pulumi.StringOutput, error) {
-	var ref pulumi.StringOutput
+// promotionSource is the digest to promote: image.ref, or the imageRef output
+// of the stack promoted from.
+func promotionSource(ctx *pulumi.Context, name string, args *ImageArgs, child childOpts) (pulumi.StringOutput, error) {
 	if args.Ref != "" {
-		ref = pulumi.String(args.Ref).ToStringOutput()
-	} else {
-		source, err := pulumi.NewStackReference(ctx, name+"-promote-from", &pulumi.StackReferenceArgs{
-			Name: pulumi.String(args.PromoteFrom),
-		}, child()...)
-		if err != nil {
-			return pulumi.StringOutput{}, fmt.Errorf("referencing stack %s: %w", args.PromoteFrom, err)
+		return pulumi.String(args.Ref).ToStringOutput(), nil
+	}
+	source, err := pulumi.NewStackReference(ctx, name+"-promote-from", &pulumi.StackReferenceArgs{
+		Name: pulumi.String(args.PromoteFrom),
+	}, child()...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("referencing stack %s: %w", args.PromoteFrom, err)
+	}
+	from := args.PromoteFrom
+	// ApplyT to check the shape: only a digest from Artifact Registry is deployable.
+	return source.GetOutput(pulumi.String("imageRef")).ApplyT(func(v interface{}) (string, error) {
+		s, _ := v.(string)
+		if _, _, _, ok := ParseArtifactRegistryRef(s); !ok {
+			return "", fmt.Errorf("stack %s exports imageRef %q, not an Artifact Registry digest (…-docker.pkg.dev/<project>/<repo>/<image>@sha256:…): run `pulumi up` on %s first", from, s, from)
 		}
-		from := args.PromoteFrom
-		// ApplyT to check the shape: only a digest from Artifact Registry is deployable.
-		ref = source.GetOutput(pulumi.String("imageRef")).ApplyT(func(v interface{}) (string, error) {
-			s, _ := v.(string)
-			if _, _, _, ok := ParseArtifactRegistryRef(s); !ok {
-				return "", fmt.Errorf("stack %s exports imageRef %q, not an Artifact Registry digest (…-docker.pkg.dev/<project>/<repo>/<image>@sha256:…): run `pulumi up` on %s first", from, s, from)
-			}
-			return s, nil
-		}).(pulumi.StringOutput)
-	}
-	// This stack's nodes pull from the source stack's registry.
-	part := func(i int) pulumi.StringOutput {
-		return ref.ApplyT(func(s string) string {
-			location, project, repo, _ := ParseArtifactRegistryRef(s)
-			return []string{location, project, repo}[i]
-		}).(pulumi.StringOutput)
-	}
-	if _, _, _, ok := ParseArtifactRegistryRef(args.Ref); args.Ref == "" || ok {
-		for i, member := range args.Readers {
-			if _, err := artifactregistry.NewRepositoryIamMember(ctx, fmt.Sprintf("%s-source-reader-%d", name, i), &artifactregistry.RepositoryIamMemberArgs{
-				Location:   part(0),
-				Project:    part(1),
-				Repository: part(2),
-				Role:       pulumi.String("roles/artifactregistry.reader"),
-				Member:     member,
-			}, child()...); err != nil {
-				return pulumi.StringOutput{}, fmt.Errorf("granting read on the source registry: %w", err)
-			}
-		}
-	}
-	return ref, nil
+		return s, nil
+	}).(pulumi.StringOutput), nil
 }

@@ -45,6 +45,11 @@ type MonitoringArgs struct {
 	HPAMaxReplicas, NodesAtPeak, NodePoolMaxNodes, DBMaxConnections int
 	LogRetentionDays                                                int
 	Labels                                                          map[string]string
+	// Settle are resources that take minutes to create (the Cloud SQL
+	// instance). The alert on the log-based error metric waits for them too:
+	// Monitoring answers 404 "Cannot find metric(s)" for a few minutes after a
+	// log-based metric is created, and the metric itself is created first.
+	Settle []pulumi.Resource
 }
 
 // Monitoring is the stack's logs, dashboard, uptime check, SLO and alerts.
@@ -137,13 +142,14 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	}, child()...); err != nil {
 		return nil, fmt.Errorf("creating log exclusion: %w", err)
 	}
-	if _, err := logging.NewMetric(ctx, name+"-app-errors", &logging.MetricArgs{
+	appErrors, err := logging.NewMetric(ctx, name+"-app-errors", &logging.MetricArgs{
 		Name:        pulumi.String(AppErrorsMetric),
 		Description: pulumi.String("ERROR lines logged by Django (gunicorn container)"),
 		Filter: pulumi.String(fmt.Sprintf(`resource.type="k8s_container" AND resource.labels.namespace_name="%s" AND resource.labels.container_name="gunicorn" AND severity>=ERROR`,
 			args.Namespace)),
 		MetricDescriptor: &logging.MetricMetricDescriptorArgs{MetricKind: pulumi.String("DELTA"), ValueType: pulumi.String("INT64"), Unit: pulumi.String("1")},
-	}, child()...); err != nil {
+	}, child()...)
+	if err != nil {
 		return nil, fmt.Errorf("creating app errors metric: %w", err)
 	}
 
@@ -164,14 +170,15 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	}
 	m.DashboardID = dashboard.ID().ToStringOutput()
 	if args.Paging {
-		if err := declarePaging(ctx, name, args, child, requests, latency, sqlID); err != nil {
+		if err := declarePaging(ctx, name, args, child, requests, latency, sqlID, appErrors); err != nil {
 			return nil, err
 		}
 	}
 	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"dashboardId": m.DashboardID})
 }
 
-func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child childOpts, requests, latency string, sqlID pulumi.StringOutput) error {
+func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child childOpts, requests, latency string, sqlID pulumi.StringOutput,
+	appErrors *logging.Metric) error {
 	t := args.Thresholds
 	channel, err := monitoring.NewNotificationChannel(ctx, name+"-email", &monitoring.NotificationChannelArgs{
 		DisplayName: pulumi.String("django-gke " + name + " on-call"),
@@ -299,7 +306,8 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			fmt.Sprintf("connections > %g × max_connections (%d)", t.SqlConnectionsRatio, args.DBMaxConnections),
 			sql("postgresql/num_backends"), "ALIGN_MEAN", "REDUCE_SUM", "60s", t.SqlConnectionsRatio*float64(args.DBMaxConnections), "300s")}},
 		"app-errors": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("> %d errors a minute", t.AppErrorsPerMinute),
-			pulumi.String(fmt.Sprintf(`metric.type="logging.googleapis.com/user/%s" AND resource.type="k8s_container"`, AppErrorsMetric)),
+			// The metric's own name output: the alert is created after the metric.
+			pulumi.Sprintf(`metric.type="logging.googleapis.com/user/%s" AND resource.type="k8s_container"`, appErrors.Name),
 			"ALIGN_RATE", "REDUCE_SUM", "60s", float64(t.AppErrorsPerMinute)/60, "300s")}},
 	}
 	if args.ManagedPrometheus {
@@ -317,6 +325,10 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		if !ok {
 			continue
 		}
+		var settle []pulumi.ResourceOption
+		if a.Key == "app-errors" {
+			settle = append(settle, pulumi.DependsOn(append([]pulumi.Resource{appErrors}, args.Settle...)))
+		}
 		if _, err := monitoring.NewAlertPolicy(ctx, name+"-alert-"+a.Key, &monitoring.AlertPolicyArgs{
 			DisplayName:          pulumi.Sprintf("%s (%s)", a.Title, name),
 			Combiner:             pulumi.String(c.combiner),
@@ -326,7 +338,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			Severity:             pulumi.String(a.Severity),
 			AlertStrategy:        &monitoring.AlertPolicyAlertStrategyArgs{AutoClose: pulumi.String("1800s")},
 			UserLabels:           pulumi.ToStringMap(args.Labels),
-		}, child()...); err != nil {
+		}, child(settle...)...); err != nil {
 			return fmt.Errorf("creating alert policy %s: %w", a.Key, err)
 		}
 	}

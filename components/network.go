@@ -5,6 +5,7 @@ package components
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/servicenetworking"
@@ -14,10 +15,6 @@ import (
 // GoogleLoadBalancerRanges are where Google's front ends and health checks
 // connect from (https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges).
 var GoogleLoadBalancerRanges = []string{"130.211.0.0/22", "35.191.0.0/16"}
-
-// PrivateServicesPrefixLength sizes the range peered to Google's service
-// producer network, where Cloud SQL's private IPs live.
-const PrivateServicesPrefixLength = 20
 
 // NetworkArgs is the VPC's address plan.
 type NetworkArgs struct {
@@ -29,6 +26,10 @@ type NetworkArgs struct {
 	NodeTag string
 	// AppPort is the port the load balancer reaches pods on (nginx, via NEGs).
 	AppPort int
+	// PrivateServicesCidr is the range peered to Google's service producer
+	// network for Cloud SQL's private IPs: given, never auto-allocated, so it
+	// cannot land on the subnet's ranges.
+	PrivateServicesCidr netip.Prefix
 }
 
 // Network is a custom-mode VPC with one regional subnet whose secondary
@@ -111,7 +112,8 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	psaRange, err := compute.NewGlobalAddress(ctx, name+"-psa", &compute.GlobalAddressArgs{
 		Purpose:      pulumi.String("VPC_PEERING"),
 		AddressType:  pulumi.String("INTERNAL"),
-		PrefixLength: pulumi.Int(PrivateServicesPrefixLength),
+		Address:      pulumi.String(args.PrivateServicesCidr.Addr().String()),
+		PrefixLength: pulumi.Int(args.PrivateServicesCidr.Bits()),
 		Network:      vpc.ID(),
 		Description:  pulumi.String("Private services access (Cloud SQL private IP)"),
 	}, child()...)

@@ -633,7 +633,8 @@ func declareTrack(ctx *pulumi.Context, name string, args *WebappArgs, tr Track, 
 		},
 		Spec: &batchv1.JobSpecArgs{
 			BackoffLimit:            pulumi.Int(2),
-			ActiveDeadlineSeconds:   pulumi.Int(600),
+			// IAM propagation (the proxy's first start) plus the migration itself.
+			ActiveDeadlineSeconds:   pulumi.Int(IAMPropagationSeconds + 600),
 			TtlSecondsAfterFinished: pulumi.Int(7 * 24 * 3600),
 			Template:                MigratePodTemplate(migratePod),
 		},

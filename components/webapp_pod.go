@@ -43,6 +43,12 @@ const (
 	GunicornGracefulTimeout = 25
 )
 
+// IAMPropagationSeconds is how long a new IAM grant may take to work (Google:
+// "typically within 2 minutes, in some cases 7 minutes or more"). The proxy's
+// startup probe and the migrations Job give a first start that long, so a pod
+// scheduled right after its grants neither gives up nor crash-loops.
+const IAMPropagationSeconds = 420
+
 // TerminationGracePeriod covers gunicorn's preStop sleep plus its graceful
 // timeout with a margin, and is never under 30 s.
 func TerminationGracePeriod() int {
@@ -143,9 +149,10 @@ func ProxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
 			connectionName,
 		},
 		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("proxy-health"), ContainerPort: pulumi.Int(ProxyHealthPort)}},
-		// The app starts only once the proxy has its certificates.
+		// The app starts only once the proxy has its certificates, which needs
+		// the Workload Identity and cloudsql.client grants to have propagated.
 		StartupProbe: &corev1.ProbeArgs{
-			HttpGet: httpGet("/startup", ProxyHealthPort), PeriodSeconds: pulumi.Int(1), FailureThreshold: pulumi.Int(60),
+			HttpGet: httpGet("/startup", ProxyHealthPort), PeriodSeconds: pulumi.Int(2), FailureThreshold: pulumi.Int(IAMPropagationSeconds / 2),
 		},
 		LivenessProbe: &corev1.ProbeArgs{
 			HttpGet: httpGet("/liveness", ProxyHealthPort), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(5), FailureThreshold: pulumi.Int(3),

@@ -9,13 +9,14 @@ import (
 
 // stackNameSyntax keeps every derived GCP name inside its provider's limits:
 // the cluster name (base, ≤ 40) and service account ids (base + suffix, ≤ 30).
-var stackNameSyntax = regexp.MustCompile(`^[a-z][a-z0-9-]{0,11}$`)
+// GCP names end in a letter or digit (RFC 1035 labels), so a stack name does too.
+var stackNameSyntax = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$`)
 
 // BaseName is the prefix of every resource name in a stack: "django-gke-<stack>".
 func BaseName(stack string) (string, error) {
 	if !stackNameSyntax.MatchString(stack) {
 		return "", fmt.Errorf("stack name %q is not allowed: must be 1–12 lowercase letters, digits or hyphens, "+
-			"starting with a letter (it prefixes GCP resource names)", stack)
+			"starting with a letter and ending with a letter or digit (it prefixes GCP resource names)", stack)
 	}
 	return config.Namespace + "-" + stack, nil
 }

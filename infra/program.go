@@ -5,6 +5,7 @@ package infra
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 
@@ -30,6 +31,18 @@ func Program(ctx *pulumi.Context) error {
 	plan, err := capacity.PlanFor(cfg)
 	if err != nil {
 		return err
+	}
+	// A real update with settings that cannot work stops here, before anything
+	// is declared; a preview says what to fix and goes on.
+	if ps := cfg.DeploymentProblems(); len(ps) > 0 {
+		if !ctx.DryRun() {
+			return fmt.Errorf("this stack cannot be deployed as configured:\n%w", ps)
+		}
+		for _, p := range ps {
+			if err := ctx.Log.Warn("not deployable as configured: "+p.String(), nil); err != nil {
+				return err
+			}
+		}
 	}
 	labels := Labels(cfg.Env, ctx.Stack())
 	if cfg.Env == config.Local {
@@ -60,13 +73,18 @@ func Program(ctx *pulumi.Context) error {
 	afterAPIs := pulumi.DependsOn(services.Enabled)
 
 	nodeTag := base + "-node"
+	psaRange, err := netip.ParsePrefix(cfg.Network.PrivateServicesCidr)
+	if err != nil { // config validation has already refused it; never a panic
+		return fmt.Errorf("%s.privateServicesCidr: %w", config.Key("network"), err)
+	}
 	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
-		Region:       cfg.Region,
-		Cidr:         cfg.Network.Cidr,
-		PodsCidr:     cfg.Network.PodsCidr,
-		ServicesCidr: cfg.Network.ServicesCidr,
-		NodeTag:      nodeTag,
-		AppPort:      components.NginxPort,
+		Region:              cfg.Region,
+		Cidr:                cfg.Network.Cidr,
+		PodsCidr:            cfg.Network.PodsCidr,
+		ServicesCidr:        cfg.Network.ServicesCidr,
+		NodeTag:             nodeTag,
+		AppPort:             components.NginxPort,
+		PrivateServicesCidr: psaRange,
 	}, onGCP, afterAPIs)
 	if err != nil {
 		return err
@@ -132,6 +150,7 @@ func Program(ctx *pulumi.Context) error {
 
 	identity, err := components.NewAppIdentity(ctx, base, &components.AppIdentityArgs{
 		Project:                  cfg.Project,
+		WorkloadPool:             cluster.WorkloadPool,
 		Namespace:                AppNamespace,
 		KubernetesServiceAccount: AppServiceAccount,
 		Roles:                    AppRoles,
@@ -166,8 +185,14 @@ func Program(ctx *pulumi.Context) error {
 	args.SQLConnectionName = database.ConnectionName
 	args.SQLPrivateIP = database.PrivateIP
 	args.DBPassword = database.Password
+	// The pods start only once they can run (the node pool), reach Cloud SQL
+	// (the app's IAM grants and Workload Identity) and pull the image (the
+	// registry grant): otherwise the proxy's startup probe and the migrations
+	// Job spend their retries on IAM errors.
+	ready := append([]pulumi.Resource{cluster.NodePool}, services.Enabled...)
+	ready = append(append(ready, identity.Grants...), image.Grants...)
 	webapp, err := components.NewWebapp(ctx, base, args,
-		pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn(append([]pulumi.Resource{cluster.NodePool}, services.Enabled...)))
+		pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn(ready))
 	if err != nil {
 		return err
 	}
@@ -202,6 +227,7 @@ func Program(ctx *pulumi.Context) error {
 		DBMaxConnections: plan.DBMaxConnections,
 		LogRetentionDays: mon.LogRetentionDays,
 		Labels:           labels,
+		Settle:           []pulumi.Resource{database.Instance},
 	}, onGCP, afterAPIs); err != nil {
 		return err
 	}
@@ -217,6 +243,8 @@ func Program(ctx *pulumi.Context) error {
 	ctx.Export("sqlConnectionName", database.ConnectionName)
 	ctx.Export("appServiceAccount", identity.Email)
 	ctx.Export("imageRef", image.ImageRef)
+	// What `make promote` copies into this stack's registry before `up`.
+	ctx.Export("imageSourceRef", image.SourceRef)
 	ctx.Export("loadBalancerIp", webapp.Address)
 	return nil
 }

@@ -308,23 +308,39 @@ func TestDevBuildsAndExportsTheDigest(t *testing.T) {
 }
 
 // TestBuildOncePromoteTheSameDigest: stg deploys dev's digest and prd stg's, so
-// all three run the exact image dev built; neither stg nor prd builds.
+// all three run the exact image dev built; neither stg nor prd builds. Each runs
+// it from its own registry (make promote copies it there), so destroying or
+// cleaning up dev never removes what prd runs, and no stack needs rights on
+// another stack's registry.
 func TestBuildOncePromoteTheSameDigest(t *testing.T) {
 	dev, stg, prd := plan(t, "dev"), plan(t, "stg"), plan(t, "prd")
+	digest := func(ref any) string { _, d, _ := strings.Cut(ref.(string), "@"); return d }
 	devRef := dev.Outputs["imageRef"].Value
-	assert.Equal(t, devRef, stg.Outputs["imageRef"].Value)
-	assert.Equal(t, devRef, prd.Outputs["imageRef"].Value)
-	for stack, from := range map[string]string{"stg": "organization/django-gke/dev", "prd": "organization/django-gke/stg"} {
-		res := plan(t, stack)
-		assert.Empty(t, res.ByType("docker:index/image:Image"), "%s never builds", stack)
-		assert.Empty(t, res.ByType("gcp:artifactregistry/repository:Repository"), "%s pulls from dev's registry", stack)
+	assert.Equal(t, dev.Outputs["imageSourceRef"].Value, devRef, "dev runs what it built")
+	for _, c := range []struct {
+		stack string
+		res   *offline.Result
+		from  string
+		src   *offline.Result
+	}{{"stg", stg, "organization/django-gke/dev", dev}, {"prd", prd, "organization/django-gke/stg", stg}} {
+		res := c.res
+		assert.Equal(t, digest(devRef), digest(res.Outputs["imageRef"].Value), "%s runs dev's digest", c.stack)
+		assert.Equal(t, "us-central1-docker.pkg.dev/acme-django-"+c.stack+"/django-gke/django@"+digest(devRef), res.Outputs["imageRef"].Value,
+			"%s runs it from its own registry", c.stack)
+		assert.Equal(t, c.src.Outputs["imageRef"].Value, res.Outputs["imageSourceRef"].Value, "%s copies it from %s", c.stack, c.from)
+		assert.Empty(t, res.ByType("docker:index/image:Image"), "%s never builds", c.stack)
 		ref := one(t, res, "pulumi:pulumi:StackReference")
-		assert.Equal(t, from, ref.ID)
-		// Its nodes are granted read on the source registry.
+		assert.Equal(t, c.from, ref.ID)
+		repo := one(t, res, "gcp:artifactregistry/repository:Repository")
+		assert.Equal(t, "django-gke", in(t, repo, "repositoryId"))
+		policies := in(t, repo, "cleanupPolicies").([]any)
+		assert.Equal(t, map[string]any{"id": "keep-recent", "action": "KEEP", "mostRecentVersions": map[string]any{"keepCount": int64(20)}}, policies[0],
+			"the newest promotions stay, whatever their age")
+		// The only registry grant is on its own repository, to its own nodes.
 		grant := one(t, res, "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
-		assert.Equal(t, map[string]any{"location": "us-central1", "project": "acme-django-dev", "repository": "django-gke"},
-			map[string]any{"location": in(t, grant, "location"), "project": in(t, grant, "project"), "repository": in(t, grant, "repository")})
-		nodes := nodeServiceAccount(t, res, stack)
+		assert.Equal(t, "acme-django-"+c.stack, in(t, grant, "project"))
+		assert.Equal(t, repo.Outputs["name"].StringValue(), in(t, grant, "repository"))
+		nodes := nodeServiceAccount(t, res, c.stack)
 		assert.Equal(t, nodes.Outputs["member"].StringValue(), in(t, grant, "member"))
 	}
 }
@@ -333,12 +349,11 @@ func TestPinnedRefWinsOverPromotion(t *testing.T) {
 	pinned := "europe-docker.pkg.dev/acme-artifacts/releases/django@sha256:" + strings.Repeat("ab", 32)
 	res, err := planWith(t, "stg", map[string]string{"django-gke:image": `{"ref": "` + pinned + `"}`})
 	require.NoError(t, err)
-	assert.Equal(t, pinned, res.Outputs["imageRef"].Value)
+	assert.Equal(t, pinned, res.Outputs["imageSourceRef"].Value)
+	assert.Equal(t, "us-central1-docker.pkg.dev/acme-django-stg/django-gke/django@sha256:"+strings.Repeat("ab", 32), res.Outputs["imageRef"].Value)
 	assert.Empty(t, res.ByType("pulumi:pulumi:StackReference"))
 	grant := one(t, res, "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember")
-	assert.Equal(t, "acme-artifacts", in(t, grant, "project"))
-	assert.Equal(t, "europe", in(t, grant, "location"))
-	assert.Equal(t, "releases", in(t, grant, "repository"))
+	assert.Equal(t, "acme-django-stg", in(t, grant, "project"), "no grant on the pinned image's registry")
 
 	_, err = planWith(t, "stg", map[string]string{"django-gke:image": `{"ref": "europe-docker.pkg.dev/p/r/django:v1"}`})
 	require.Error(t, err)
@@ -406,7 +421,8 @@ func TestTwoInstancesNeverCollide(t *testing.T) {
 				return err
 			}
 			if _, err := components.NewAppIdentity(ctx, name, &components.AppIdentityArgs{
-				Project: "acme-django-dev", Namespace: "django", KubernetesServiceAccount: "django", Roles: []string{"roles/cloudsql.client"},
+				Project: "acme-django-dev", WorkloadPool: pulumi.String("acme-django-dev.svc.id.goog"), Namespace: "django",
+				KubernetesServiceAccount: "django", Roles: []string{"roles/cloudsql.client"},
 			}); err != nil {
 				return err
 			}
@@ -451,7 +467,8 @@ func TestPlanShowsThePlatformTree(t *testing.T) {
 		"django-gke:components:Database django-gke-prd", "gcp:sql/databaseInstance:DatabaseInstance django-gke-prd-pg",
 		"django-gke:components:Image django-gke-prd", "gcp:serviceaccount/account:Account django-gke-prd-nodes",
 		"gcp:serviceaccount/account:Account django-gke-prd-app",
-		"imageRef: us-central1-docker.pkg.dev/acme-django-dev/django-gke/django@sha256:",
+		"imageRef: us-central1-docker.pkg.dev/acme-django-prd/django-gke/django@sha256:",
+		"imageSourceRef: us-central1-docker.pkg.dev/acme-django-stg/django-gke/django@sha256:",
 		"sqlConnectionName: acme-django-prd:us-central1:", "kubeconfig: [secret]",
 	} {
 		assert.Contains(t, r.stdout, want)

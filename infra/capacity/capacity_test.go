@@ -121,7 +121,7 @@ func TestPlanForPrd(t *testing.T) {
 	assert.Equal(t, int64(531), p.DBConnectionsNeeded)
 	assert.Equal(t, 250, p.DBDefaultConnections)
 	assert.Equal(t, 548, p.DBCeilingConnections) // 16384 · 67 % / 20 MiB
-	assert.Equal(t, 540, p.DBMaxConnections)
+	assert.Equal(t, 548, p.DBMaxConnections, "the tier's ceiling, whatever the plan needs")
 	// The autoscaled estimate costs less than running at peak all year.
 	assert.Equal(t, -1, p.Autoscaled.YearlyUsd.Cmp(p.AtPeak.YearlyUsd))
 	assert.Equal(t, "egress", p.Autoscaled.Dominant().Key, "egress dominates at 10k req/s")

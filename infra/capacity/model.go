@@ -305,9 +305,10 @@ func Compute(in Inputs) (*Plan, error) {
 			"%s but %s holds at most %d (%d MiB, %d MiB per connection beside shared_buffers): use %s",
 			needs, in.SQLTier, p.DBCeilingConnections, tier.MemoryMiB, ConnectionMiB, fix)
 	default:
-		// Never below the tier's default; rounded up to a tidy number.
-		p.DBMaxConnections = max(p.DBDefaultConnections, int(ceilDiv(p.DBConnectionsNeeded, 10)*10))
-		p.DBMaxConnections = min(p.DBMaxConnections, max(p.DBCeilingConnections, p.DBDefaultConnections))
+		// What the tier's memory holds, not what the plan needs: changing
+		// max_connections restarts the database, so it moves only with the tier
+		// (which restarts it anyway), never with a capacity tweak.
+		p.DBMaxConnections = p.DBCeilingConnections
 	}
 	if len(ps) > 0 {
 		return nil, ps

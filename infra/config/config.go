@@ -54,6 +54,10 @@ type Network struct {
 	ServicesCidr string `json:"servicesCidr"`
 	// MasterCidr is the /28 the GKE control plane's private endpoint uses.
 	MasterCidr string `json:"masterCidr"`
+	// PrivateServicesCidr is the range peered to Google's service producer
+	// network, where Cloud SQL's private IPs live (/16 to /24). Explicit, so
+	// Google never allocates one that collides with the ranges above.
+	PrivateServicesCidr string `json:"privateServicesCidr"`
 }
 
 // AuthorizedNetwork may reach the cluster's public control-plane endpoint.

@@ -23,6 +23,8 @@ func Defaults(env Env, region string) Config {
 			PodsCidr:     "10.16.0.0/14",
 			ServicesCidr: "10.20.0.0/20",
 			MasterCidr:   "172.16.0.0/28",
+			// Room for Cloud SQL's private IPs (and other producer services) beside the cluster's ranges.
+			PrivateServicesCidr: "10.24.0.0/20",
 		},
 		Cluster: Cluster{
 			Location:           region,

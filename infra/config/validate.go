@@ -135,6 +135,7 @@ func (c *Config) validateNetwork(v *validator) {
 		{field: "podsCidr", value: c.Network.PodsCidr, minLen: 8, maxLen: 21},
 		{field: "servicesCidr", value: c.Network.ServicesCidr, minLen: 8, maxLen: 27},
 		{field: "masterCidr", value: c.Network.MasterCidr, minLen: 28, maxLen: 28},
+		{field: "privateServicesCidr", value: c.Network.PrivateServicesCidr, minLen: 16, maxLen: 24},
 	}
 	for _, r := range ranges {
 		p, err := netip.ParsePrefix(r.value)

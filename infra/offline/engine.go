@@ -33,6 +33,9 @@ type Options struct {
 	Set map[string]string
 	// Program defaults to infra.Program.
 	Program pulumi.RunFunc
+	// Update runs the program as `pulumi up` would (not a preview): what the
+	// program refuses to deploy, it refuses here too.
+	Update bool
 }
 
 // Output is one stack output.
@@ -119,6 +122,8 @@ func (r *runner) run(opts Options) (*Result, error) {
 		info.ConfigSecretKeys = sc.SecretKeys
 		info.Organization = "organization"
 		info.RootDirectory = absDir
+		// A plan, like a preview: nothing is deployed.
+		info.DryRun = !opts.Update
 	}
 	err = pulumi.RunErr(body, pulumi.WithMocks(sc.Project, sc.Stack, m), withConfig)
 	res.Resources = m.resources

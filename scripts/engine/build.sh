@@ -2,7 +2,8 @@
 # make engine: the Pulumi CLI (v3.274.1) and the pulumi-kubernetes provider
 # (as plugin v4.32.0), built from Go sources once and cached outside the
 # repository; then the provider is installed as a plugin in the engine's
-# PULUMI_HOME. Idempotent: seconds when cached.
+# PULUMI_HOME, with the gcp and random providers (scripts/engine/providers.sh).
+# Idempotent: seconds when cached.
 #   ENGINE_CACHE (default ~/.cache/django-gke/engine)
 set -euo pipefail
 cache=${ENGINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/django-gke/engine}
@@ -86,4 +87,6 @@ install_plugin() {
 build_pulumi
 build_k8s_provider
 install_plugin
+# The real gcp and random providers (from ../shared/vendor, or the published plugins).
+"$(dirname "$0")/providers.sh"
 log "ready: $bin/pulumi ($("$bin/pulumi" version)), kubernetes plugin v$K8S_PLUGIN_VERSION in $cache/home"

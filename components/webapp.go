@@ -632,7 +632,7 @@ func declareTrack(ctx *pulumi.Context, name string, args *WebappArgs, tr Track, 
 			Annotations: pulumi.StringMap{"pulumi.com/replaceUnready": pulumi.String("true")},
 		},
 		Spec: &batchv1.JobSpecArgs{
-			BackoffLimit:            pulumi.Int(2),
+			BackoffLimit: pulumi.Int(2),
 			// IAM propagation (the proxy's first start) plus the migration itself.
 			ActiveDeadlineSeconds:   pulumi.Int(IAMPropagationSeconds + 600),
 			TtlSecondsAfterFinished: pulumi.Int(7 * 24 * 3600),

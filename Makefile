@@ -10,12 +10,12 @@ BIN         := build/bin
 GO_SOURCES  := $(shell find . -name '*.go' -not -path './build/*') go.mod go.sum
 
 .DEFAULT_GOAL := help
-.PHONY: engine cluster-up cluster-down test-e2e test-e2e-soak help test test-go test-app fuzz lint lint-selftest plan plan-diff capacity readme deps bench bench-apply bench-smoke local-up local-down preview up destroy clean
+.PHONY: engine cluster-up cluster-down test-e2e test-e2e-soak test-preview preview-gcp help test test-go test-app fuzz lint lint-selftest plan plan-diff capacity readme deps bench bench-apply bench-smoke local-up local-down preview up destroy clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z0-9 -]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-test: deps lint lint-selftest test-go fuzz test-app bench-smoke test-e2e ## Everything: lint, Go tests over dev/stg/prd, fuzzing, the app's real-process tests, a benchmark smoke run
+test: deps lint lint-selftest test-go fuzz test-app bench-smoke test-preview test-e2e ## Everything: lint, Go tests over dev/stg/prd, fuzzing, the app's real-process tests, a benchmark smoke run, the real-provider preview and replacement guard, the real engine on a local cluster
 
 test-go: ## Go unit and stack tests (Pulumi mocks, all stacks)
 	$(GO) test ./...
@@ -47,8 +47,12 @@ capacity: $(BIN)/capacity ## Capacity plan and yearly cost of STACK (FORMAT=tabl
 	$(BIN)/capacity -stack $(STACK) -format $(FORMAT)
 
 BASE ?= HEAD
-plan-diff: ## Offline plan of STACK in the working tree against BASE (a git ref): changes by path, cost delta (FORMAT=text|markdown)
-	$(GO) run ./cmd/plandiff -stack $(STACK) -base $(BASE) -format $(if $(filter markdown,$(FORMAT)),markdown,text)
+GUARD ?= 1
+ALLOW_REPLACE ?=
+plan-diff: ## STACK in the working tree against BASE (a git ref): replacement guard (real providers; GUARD=0 skips it), then plan changes by path and cost delta (FORMAT=text|markdown); exit 3 on a stateful replacement not in ALLOW_REPLACE
+	@$(if $(filter 1,$(GUARD)),scripts/engine/build.sh >&2,echo "plan-diff: GUARD=0, the replacement guard is off" >&2)
+	$(GO) run ./cmd/plandiff -stack $(STACK) -base $(BASE) -format $(if $(filter markdown,$(FORMAT)),markdown,text) \
+		$(if $(filter 1,$(GUARD)),-guard -allow-replace "$(ALLOW_REPLACE)")
 
 readme: $(BIN)/capacity ## Rewrite the README's generated block (prd's capacity report)
 	$(BIN)/capacity -stack prd -readme README.md
@@ -73,7 +77,7 @@ local-up: deps ## Run the pod for real on 127.0.0.1:8080 (Postgres, gunicorn, ng
 local-down: ## Stop everything local-up started
 	scripts/local/down.sh
 
-engine: ## Build (once, cached in ~/.cache/django-gke) the Pulumi CLI and the kubernetes provider plugin from source
+engine: ## Build (once, cached in ~/.cache/django-gke) the Pulumi CLI and the kubernetes, gcp and random provider plugins from source
 	scripts/engine/build.sh
 
 cluster-up: ## Start a local control plane on 127.0.0.1 (etcd, apiserver, controller-manager, scheduler, kwok, 3 zones)
@@ -82,11 +86,24 @@ cluster-up: ## Start a local control plane on 127.0.0.1 (etcd, apiserver, contro
 cluster-down: ## Stop everything cluster-up started
 	scripts/cluster/down.sh
 
-# STACK=local runs the real engine in-process (Automation API, file state in build/state);
-# dev/stg/prd go through the Pulumi CLI against GCP.
-preview up destroy: ## Pulumi on STACK: local → the real engine on the local cluster; dev/stg/prd → the CLI against GCP
+# STACK=local runs the real engine in-process (Automation API, file state in build/state).
+# dev/stg/prd: preview is offline (real engine and providers, fake token, no
+# state: a first up); preview-gcp, up and destroy go through the CLI against GCP.
+preview: ## Real engine and providers on STACK, offline: local → the local cluster; dev/stg/prd → every GCP resource through the gcp provider's Check and preview, no credentials
+	@scripts/engine/build.sh >&2
+	@if [ "$(STACK)" = local ]; then $(GO) run ./cmd/engine -stack local -action preview; \
+	else $(GO) run ./cmd/preview -stack $(STACK); fi
+
+preview-gcp: ## pulumi preview of STACK against GCP and its Pulumi backend (credentials)
+	scripts/pulumi.sh preview $(STACK)
+
+up destroy: ## Pulumi on STACK: local → the real engine on the local cluster; dev/stg/prd → the CLI against GCP
 	@if [ "$(STACK)" = local ]; then scripts/engine/build.sh && $(GO) run ./cmd/engine -stack local -action $@; \
 	else scripts/pulumi.sh $@ $(STACK); fi
+
+test-preview: ## The real gcp/random/kubernetes providers offline: dev/stg/prd preview with 0 errors, Check refuses bad input, innocent prd changes replace nothing stateful
+	scripts/engine/build.sh
+	$(GO) test -count=1 -timeout 45m -tags realproviders -v ./infra/preview/
 
 test-e2e: ## The real engine on the local cluster: cluster-up, up, assertions, preview (no changes), change, destroy, cluster-down
 	scripts/engine/build.sh

@@ -2,17 +2,17 @@ package components
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/pulumi/pulumi-docker/sdk/v4/go/docker"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/artifactregistry"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"django-gke/infra/imageref"
 )
 
 // ImageName is the repository path of the app's image inside its registry.
-const ImageName = "django"
+const ImageName = imageref.ImageName
 
 // ImageArgs says where the app's image comes from: built here (dev), or the
 // exact digest of another stack (promotion) or of config, copied into this
@@ -45,29 +45,21 @@ type Image struct {
 	Grants []pulumi.Resource
 }
 
-var artifactRegistryRef = regexp.MustCompile(`^([a-z0-9-]+)-docker\.pkg\.dev/([a-z][a-z0-9-]+)/([a-z0-9-]+)/[a-z0-9._/-]+@sha256:[a-f0-9]{64}$`)
+// The reference helpers live in infra/imageref (pure, shared with cmd/promote).
 
 // ParseArtifactRegistryRef splits "<location>-docker.pkg.dev/<project>/<repo>/<image>@sha256:…".
 func ParseArtifactRegistryRef(ref string) (location, project, repository string, ok bool) {
-	m := artifactRegistryRef.FindStringSubmatch(ref)
-	if m == nil {
-		return "", "", "", false
-	}
-	return m[1], m[2], m[3], true
+	return imageref.ParseArtifactRegistryRef(ref)
 }
 
 // ImageRepository is the app image's path in a stack's registry, without tag or digest.
 func ImageRepository(region, project, repository string) string {
-	return fmt.Sprintf("%s-docker.pkg.dev/%s/%s/%s", region, project, repository, ImageName)
+	return imageref.ImageRepository(region, project, repository)
 }
 
 // PromotedRef is the source's digest in this stack's registry.
 func PromotedRef(region, project, repository, source string) (string, error) {
-	_, digest, ok := strings.Cut(source, "@")
-	if !ok || !strings.HasPrefix(digest, "sha256:") {
-		return "", fmt.Errorf("%q is not pinned by digest (…@sha256:…)", source)
-	}
-	return ImageRepository(region, project, repository) + "@" + digest, nil
+	return imageref.PromotedRef(region, project, repository, source)
 }
 
 // NewImage declares the registry and the build (Build), or resolves the promoted digest.
@@ -85,7 +77,7 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 		img.ImageRef, err = buildImage(ctx, name, img, repo, args, child)
 		img.SourceRef = img.ImageRef
 	} else {
-		img.SourceRef, err = promotionSource(ctx, name, args, child)
+		img.SourceRef, err = promotionSource(ctx, name, img, args)
 		if err == nil {
 			region, project, repository := args.Region, args.Project, args.Repository
 			// ApplyT to change shape: the source's digest, this registry's path.
@@ -179,13 +171,17 @@ func buildImage(ctx *pulumi.Context, name string, img *Image, repo *artifactregi
 
 // promotionSource is the digest to promote: image.ref, or the imageRef output
 // of the stack promoted from.
-func promotionSource(ctx *pulumi.Context, name string, args *ImageArgs, child childOpts) (pulumi.StringOutput, error) {
+func promotionSource(ctx *pulumi.Context, name string, img *Image, args *ImageArgs) (pulumi.StringOutput, error) {
 	if args.Ref != "" {
 		return pulumi.String(args.Ref).ToStringOutput(), nil
 	}
+	// Parented only: it reads another stack, nothing on GCP. Waiting for the
+	// APIs (the component's DependsOn) would leave it unknown in a first
+	// preview, and GetOutput fails on an unknown stack ("failed to convert
+	// stack output … to object"), which the real engine showed and mocks did not.
 	source, err := pulumi.NewStackReference(ctx, name+"-promote-from", &pulumi.StackReferenceArgs{
 		Name: pulumi.String(args.PromoteFrom),
-	}, child()...)
+	}, pulumi.Parent(img))
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("referencing stack %s: %w", args.PromoteFrom, err)
 	}

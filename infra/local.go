@@ -1,14 +1,12 @@
 package infra
 
 import (
-	"crypto/rand"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"django-gke/components"
@@ -26,16 +24,12 @@ import (
 //   - the database: database.host and database.port, connected to directly,
 //     instead of Cloud SQL and its Auth Proxy sidecar; its password is exported
 //     as the secret output localDatabasePassword (create the role with it);
-//   - the generated secrets (Django's key, the database password): created once
-//     in build/local-secrets.json (mode 0600, never committed) instead of by
-//     pulumi-random, whose provider plugin cannot be built from the module proxy;
-//     in Pulumi they are secrets like any other;
 //   - no Workload Identity annotation, no global address or SSL policy: the
 //     Ingress is declared (class gce, BackendConfig and all) with
 //     pulumi.com/skipAwait, since no GKE controller will give it a status;
 //   - no monitoring (Cloud Monitoring and Logging are GCP services).
-func localProgram(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, base string, labels map[string]string) error {
-	kubeconfig, err := localKubeconfig(ProjectRoot(ctx), cfg.Cluster.Kubeconfig)
+func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *capacity.Plan, base string, labels map[string]string) error {
+	kubeconfig, err := localKubeconfig(root, cfg.Cluster.Kubeconfig)
 	if err != nil {
 		return err
 	}
@@ -46,18 +40,21 @@ func localProgram(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, 
 	if err != nil {
 		return fmt.Errorf("creating Kubernetes provider: %w", err)
 	}
-	secrets, err := localSecrets(filepath.Join(ProjectRoot(ctx), "build", "local-secrets.json"))
+	// Generated once per stack and kept in its state, as on GCP (make engine
+	// builds the random provider); the webapp generates Django's key the same way.
+	dbPassword, err := random.NewRandomPassword(ctx, base+"-db-password", &random.RandomPasswordArgs{
+		Length: pulumi.Int(32), Special: pulumi.Bool(false),
+	})
 	if err != nil {
-		return err
+		return fmt.Errorf("generating the database password: %w", err)
 	}
-	password := pulumi.ToSecret(pulumi.String(secrets.DBPassword)).(pulumi.StringOutput)
-	args, err := webappArgs(ctx, cfg, plan, labels)
+	password := dbPassword.Result
+	args, err := webappArgs(root, cfg, plan, labels)
 	if err != nil {
 		return err
 	}
 	args.Image = pulumi.String(cfg.Image.Ref)
 	args.DBPassword = password
-	args.DjangoSecretKey = pulumi.ToSecret(pulumi.String(secrets.DjangoSecretKey)).(pulumi.StringOutput)
 	args.GoogleServiceAccount = pulumi.String("")
 	args.Local = &components.LocalArgs{DBHost: cfg.Database.Host, DBPort: cfg.Database.Port}
 	webapp, err := components.NewWebapp(ctx, base, args, pulumi.Providers(provider))
@@ -90,33 +87,4 @@ func localKubeconfig(root, configured string) (string, error) {
 		return "", err
 	}
 	return abs, nil
-}
-
-// LocalSecrets are env local's generated secrets.
-type LocalSecrets struct {
-	DjangoSecretKey string `json:"djangoSecretKey"`
-	DBPassword      string `json:"dbPassword"`
-}
-
-// localSecrets reads the stack's generated secrets, creating them on first use.
-func localSecrets(path string) (LocalSecrets, error) {
-	var s LocalSecrets
-	b, err := os.ReadFile(path)
-	switch {
-	case err == nil:
-		if err := json.Unmarshal(b, &s); err != nil || s.DjangoSecretKey == "" || s.DBPassword == "" {
-			return s, fmt.Errorf("%s is damaged (delete it to generate new secrets): %v", path, err)
-		}
-		return s, nil
-	case !errors.Is(err, os.ErrNotExist):
-		return s, err
-	}
-	s = LocalSecrets{DjangoSecretKey: rand.Text() + rand.Text(), DBPassword: rand.Text()}
-	if b, err = json.Marshal(s); err != nil {
-		return s, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return s, err
-	}
-	return s, os.WriteFile(path, b, 0o600)
 }

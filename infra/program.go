@@ -17,8 +17,17 @@ import (
 	"django-gke/infra/config"
 )
 
-// Program declares the whole stack.
-func Program(ctx *pulumi.Context) error {
+// Program declares the whole stack, for the project where the CLI says it is.
+func Program(ctx *pulumi.Context) error { return program(ctx, ProjectRoot(ctx)) }
+
+// ProgramIn is Program for the project at root: the Automation API does not
+// tell an inline program where its Pulumi.yaml is (ctx.RootDirectory is
+// empty), and the program reads app/ next to it.
+func ProgramIn(root string) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error { return program(ctx, root) }
+}
+
+func program(ctx *pulumi.Context, root string) error {
 	cfg, err := config.FromContext(ctx)
 	if err != nil {
 		return err
@@ -46,9 +55,8 @@ func Program(ctx *pulumi.Context) error {
 	}
 	labels := Labels(cfg.Env, ctx.Stack())
 	if cfg.Env == config.Local {
-		return localProgram(ctx, cfg, plan, base, labels)
+		return localProgram(ctx, root, cfg, plan, base, labels)
 	}
-	root := ProjectRoot(ctx)
 	tag := ""
 	if cfg.Image.Build {
 		if tag, err = SourceTag(filepath.Join(root, cfg.Image.Context)); err != nil {
@@ -176,7 +184,7 @@ func Program(ctx *pulumi.Context) error {
 		return err
 	}
 
-	args, err := webappArgs(ctx, cfg, plan, labels)
+	args, err := webappArgs(root, cfg, plan, labels)
 	if err != nil {
 		return err
 	}
@@ -313,8 +321,8 @@ func ReleaseArgs(r config.Release) components.ReleaseArgs {
 }
 
 // webappArgs is the workload's configuration common to every environment.
-func webappArgs(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, labels map[string]string) (*components.WebappArgs, error) {
-	nginxConf, err := os.ReadFile(filepath.Join(ProjectRoot(ctx), cfg.Image.Context, "nginx", "nginx.conf"))
+func webappArgs(root string, cfg *config.Config, plan *capacity.Plan, labels map[string]string) (*components.WebappArgs, error) {
+	nginxConf, err := os.ReadFile(filepath.Join(root, cfg.Image.Context, "nginx", "nginx.conf"))
 	if err != nil {
 		return nil, fmt.Errorf("reading the pod's nginx config: %w", err)
 	}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make preview|up|destroy STACK=<stack>: the Pulumi CLI against GCP, after
+# make preview-gcp|up|destroy STACK=<stack>: the Pulumi CLI against GCP, after
 # checking that what it needs is there and saying exactly what is missing.
 set -euo pipefail
 action=${1:?usage: scripts/pulumi.sh preview|up|destroy <stack>}
@@ -41,9 +41,34 @@ if (( ${#missing[@]} > 0 )); then
 fi
 
 pulumi stack select "$stack" --create
+
+# A stack that promotes runs the source's digest from its own registry: the
+# registry first (a targeted up with what it depends on), then the copy
+# (cmd/promote, digest unchanged), then everything; pods never wait for an
+# image that is not there yet.
+promote_first() {
+  local targets=()
+  # The registry and what it waits for: the gcp provider and the project's APIs.
+  mapfile -t targets < <(go run ./cmd/plan -stack "$stack" -json -out build/plan | python3 -c '
+import json, sys
+res = json.load(sys.stdin)["resources"]
+registry = [r["urn"] for r in res if r["type"] == "gcp:artifactregistry/repository:Repository"]
+if len(registry) != 1:
+    sys.exit("expected one registry in the plan, found %d" % len(registry))
+for r in res:
+    if r["type"] in ("pulumi:providers:gcp", "gcp:projects/service:Service") or r["urn"] in registry:
+        print("--target=" + r["urn"])')
+  pulumi up --stack "$stack" "${targets[@]}" --yes
+  go run ./cmd/promote -stack "$stack"
+}
+
 case "$action" in
   preview) exec pulumi preview --diff --stack "$stack" ;;
-  up) exec pulumi up --stack "$stack" ;;
+  up)
+    if grep -Eq '^\s*django-gke:env:\s*(stg|prd)\s*$' "Pulumi.${stack}.yaml"; then
+      promote_first
+    fi
+    exec pulumi up --stack "$stack" ;;
   destroy) exec pulumi destroy --stack "$stack" ;;
   *) echo "unknown action: $action (preview, up, destroy)" >&2; exit 2 ;;
 esac

@@ -50,6 +50,14 @@ func TestLocalEnvDeclaresOnlyKubernetes(t *testing.T) {
 	}
 	assert.True(t, found, "egress to the configured database")
 	require.True(t, res.Outputs["localDatabasePassword"].Secret)
+
+	// The generated secrets come from pulumi-random, kept in state as on GCP:
+	// no file stand-in.
+	passwords := res.ByType("random:index/randomPassword:RandomPassword")
+	require.Len(t, passwords, 2, "the database password and Django's key")
+	for _, p := range passwords {
+		assert.Equal(t, false, in(t, p, "special"), "%s travels in URLs unescaped", p.Name)
+	}
 }
 
 // TestLocalEnvExportsTheWorkloadOutputs: env local says what every stack says

@@ -85,7 +85,7 @@ func run(dir, stack, action string, expectNoChanges bool) error {
 		"PULUMI_IGNORE_AMBIENT_PLUGINS":               "true",
 	}
 	ctx := context.Background()
-	s, err := auto.UpsertStackInlineSource(ctx, stack, "django-gke", infra.Program,
+	s, err := auto.UpsertStackInlineSource(ctx, stack, "django-gke", infra.ProgramIn(root),
 		auto.WorkDir(root), auto.Pulumi(cli), auto.EnvVars(env), auto.SecretsProvider("passphrase"))
 	if err != nil {
 		return fmt.Errorf("selecting stack %s: %w", stack, err)

@@ -205,8 +205,7 @@ func (m *mock) compute(args pulumi.MockResourceArgs) (string, resource.PropertyM
 		set("name", name)
 		set("endpoint", m.publicIP(seed))
 		set("masterAuth", map[string]any{
-			"clusterCaCertificate": base64.StdEncoding.EncodeToString([]byte(
-				"-----BEGIN CERTIFICATE-----\nMIIoffline" + m.hex(seed+"/ca", 32) + "\n-----END CERTIFICATE-----\n")),
+			"clusterCaCertificate": base64.StdEncoding.EncodeToString([]byte(offlineClusterCA)),
 		})
 		set("selfLink", fmt.Sprintf("https://container.googleapis.com/v1/projects/%s/locations/%s/clusters/%s", project, location, name))
 		set("masterVersion", "1.33.5-gke.1000000")
@@ -434,3 +433,20 @@ func firstHost(cidr string) string {
 	parts[3] = "1"
 	return strings.Join(parts, ".")
 }
+
+// offlineClusterCA is a real, self-signed certificate (its key was never
+// kept) standing in for a cluster's CA: kubeconfigs built from the offline
+// plan parse like GKE's, so the real kubernetes provider accepts them.
+const offlineClusterCA = `-----BEGIN CERTIFICATE-----
+MIIBuDCCAV2gAwIBAgIUd3zIw0ZcFKju/DZV3pNl8c5A/dwwCgYIKoZIzj0EAwIw
+MDEuMCwGA1UEAwwlZGphbmdvLWdrZSBvZmZsaW5lIHBsYW4gKG5vIGtleSBrZXB0
+KTAgFw0yNjEyMDIwNjM0NDFaGA8yMTI2MTEwODA2MzQ0MVowMDEuMCwGA1UEAwwl
+ZGphbmdvLWdrZSBvZmZsaW5lIHBsYW4gKG5vIGtleSBrZXB0KTBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABKNm+cO6q4YZwxhBv2ftl3zouzaZqPGVBFOskJRtHDIB
+Y0pOFkKKtZLJKo2GHc2i75qu5yRDKGYQtDY7I4JhEMqjUzBRMB0GA1UdDgQWBBQo
+oepHvqkd9enxIRlownm5srJMdDAfBgNVHSMEGDAWgBQooepHvqkd9enxIRlownm5
+srJMdDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQDgPy022sff
+bYeOpmpubaA4YTx0B6yL6ZJdwj9q68G9HQIhAPMsVz097WCH9bQeTasEvq5N2Erf
+qKiTjmy9b7QWSkcL
+-----END CERTIFICATE-----
+`

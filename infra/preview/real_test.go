@@ -1,0 +1,183 @@
+//go:build realproviders
+
+// These tests run the real engine with the real gcp, random and kubernetes
+// providers (make engine builds them; make test-preview runs these tests after
+// it). A missing plugin fails them with what to run, never skips them.
+package preview
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"django-gke/infra/offline"
+)
+
+const repo = "../.."
+
+// TestEveryStackPreviewsCleanly: the first `up` of dev, stg and prd through
+// the real providers: every GCP resource of the offline plan goes through its
+// provider's Check and preview, with no error.
+func TestEveryStackPreviewsCleanly(t *testing.T) {
+	for _, stack := range []string{"dev", "stg", "prd"} {
+		t.Run(stack, func(t *testing.T) {
+			o, notes, err := FirstUp(repo, stack)
+			require.NoError(t, err)
+			for _, n := range notes {
+				t.Log(n)
+			}
+			r, err := Run(context.Background(), o)
+			require.NoError(t, err)
+			var out bytes.Buffer
+			r.Write(&out)
+			require.NoError(t, r.Failed, out.String())
+			require.Empty(t, r.Errors(), out.String())
+
+			plan, err := offline.Run(offline.Options{Dir: repo, Stack: stack, Set: o.Set})
+			require.NoError(t, err)
+			checked := 0
+			for _, res := range plan.Resources {
+				if !res.Custom || !strings.HasPrefix(res.Type, "gcp:") {
+					continue
+				}
+				step, ok := r.Step(res.Type, res.Name)
+				if assert.True(t, ok, "%s %s was previewed", res.Type, res.Name) {
+					assert.Equal(t, "create", step.Op, res.URN)
+					checked++
+				}
+			}
+			t.Logf("%s: %d GCP resources through the gcp provider's Check and preview; steps %v", stack, checked, r.ByOp())
+			assert.Greater(t, checked, 40)
+		})
+	}
+}
+
+// TestCheckRefusesWhatMocksAccept proves the preview judges inputs: a firewall
+// rule with a direction GCP does not have passes the offline plan and fails
+// the real provider's Check, naming the field.
+func TestCheckRefusesWhatMocksAccept(t *testing.T) {
+	bad := func(ctx *pulumi.Context) error {
+		p, err := gcp.NewProvider(ctx, "gcp", &gcp.ProviderArgs{Project: pulumi.String("acme-django-dev"), Region: pulumi.String("us-central1")})
+		if err != nil {
+			return err
+		}
+		_, err = compute.NewFirewall(ctx, "sideways", &compute.FirewallArgs{
+			Network:   pulumi.String("default"),
+			Direction: pulumi.String("SIDEWAYS"),
+			Allows:    compute.FirewallAllowArray{compute.FirewallAllowArgs{Protocol: pulumi.String("tcp")}},
+		}, pulumi.Provider(p))
+		return err
+	}
+	_, err := offline.Run(offline.Options{Dir: repo, Stack: "dev", Program: bad})
+	require.NoError(t, err, "the mocks accept anything")
+	r, err := Run(context.Background(), Options{Dir: repo, Stack: "dev", Program: bad})
+	require.NoError(t, err)
+	var messages []string
+	for _, d := range r.Errors() {
+		messages = append(messages, d.Message)
+	}
+	assert.Error(t, r.Failed)
+	assert.Contains(t, strings.Join(messages, "\n"), "direction", "the provider names the field it refused")
+}
+
+var (
+	prdOnce     sync.Once
+	prdBaseline *Baseline
+	prdErr      error
+)
+
+func baseline(t *testing.T) *Baseline {
+	prdOnce.Do(func() { prdBaseline, prdErr = NewBaseline(context.Background(), repo, "prd", nil) })
+	require.NoError(t, prdErr)
+	return prdBaseline
+}
+
+// diskGrown is Cloud SQL's auto-resize: the disk is bigger than the config says.
+func diskGrown(state *apitype.DeploymentV3, plan *offline.Result) error {
+	sql := plan.ByType("gcp:sql/databaseInstance:DatabaseInstance")[0]
+	return SetOutput(state, sql.URN, "settings.diskSize", 120)
+}
+
+// InnocentChanges are the everyday changes of prd: none may replace a
+// stateful resource (a new, empty database; a new node pool; a new network).
+var InnocentChanges = []Change{
+	{Name: "app.minReplicas 3 → 10", Set: map[string]string{"django-gke:app": `{"minReplicas": 10}`}},
+	{Name: "capacity.targetRps 10000 → 20000", Set: map[string]string{"django-gke:capacity": `{"targetRps": 20000}`}},
+	{Name: "app.cpu 1 → 2 (memory 2Gi)", Set: map[string]string{"django-gke:app": `{"cpu": "2", "memory": "2Gi"}`}},
+	{Name: "cluster.machineType n2-standard-4 → n2-standard-8", Set: map[string]string{"django-gke:cluster": `{"machineType": "n2-standard-8"}`}},
+	{Name: "database.tier db-custom-8-32768 → db-custom-16-65536", Set: map[string]string{"django-gke:database": `{"tier": "db-custom-16-65536"}`}},
+	{Name: "the SQL disk grew by auto-resize (state 120 GB, config 100)", Drift: diskGrown},
+	{Name: "database.diskGb 100 → 50", Set: map[string]string{"django-gke:database": `{"diskGb": 50}`}},
+}
+
+func TestInnocentChangesReplaceNothingStateful(t *testing.T) {
+	b := baseline(t)
+	for _, c := range InnocentChanges {
+		v, err := Judge(context.Background(), repo, b, c, nil)
+		require.NoError(t, err, c.Name)
+		var out bytes.Buffer
+		v.Write(&out)
+		t.Log(out.String())
+		assert.Empty(t, v.Stateful(), "%s replaces a stateful resource:\n%s", c.Name, out.String())
+	}
+}
+
+// TestADeliberateReplacementIsFlagged proves the guard can fail: renaming the
+// registry replaces it, and the verdict says so, naming the key.
+func TestADeliberateReplacementIsFlagged(t *testing.T) {
+	v, err := Judge(context.Background(), repo, baseline(t),
+		Change{Name: "image.repository renamed", Set: map[string]string{"django-gke:image": `{"repository": "django-gke-2"}`}}, nil)
+	require.NoError(t, err)
+	stateful := v.Stateful()
+	require.Len(t, stateful, 1)
+	assert.Equal(t, "gcp:artifactregistry/repository:Repository", stateful[0].Type)
+	assert.Equal(t, []string{"repositoryId"}, stateful[0].ReplaceKeys)
+	var out bytes.Buffer
+	v.Write(&out)
+	assert.Contains(t, out.String(), "!!! REPLACES gcp:artifactregistry/repository:Repository django-gke-prd-registry (forced by repositoryId)")
+}
+
+// TestPlanDiffPutsAStatefulReplacementFirst: make plan-diff's guard end to
+// end, as a pull request runs it: the base revision (HEAD of a clone) makes
+// the state, the working tree renames prd's registry; the verdict comes
+// before the offline diff, loudly, and the exit status is 3. (Allowing it by
+// name is TestAStatefulReplacementBlocksUnlessAllowedByName.)
+func TestPlanDiffPutsAStatefulReplacementFirst(t *testing.T) {
+	root, err := filepath.Abs(repo)
+	require.NoError(t, err)
+	clone := filepath.Join(t.TempDir(), "repo")
+	if out, err := exec.Command("git", "clone", "--quiet", root, clone).CombinedOutput(); err != nil {
+		t.Fatalf("git clone: %v\n%s", err, out)
+	}
+	prd := filepath.Join(clone, "Pulumi.prd.yaml")
+	text, err := os.ReadFile(prd)
+	require.NoError(t, err)
+	renamed := strings.Replace(string(text), "  django-gke:env: prd\n", "  django-gke:env: prd\n  django-gke:image:\n    repository: django-gke-2\n", 1)
+	require.NotEqual(t, string(text), renamed)
+	require.NoError(t, os.WriteFile(prd, []byte(renamed), 0o644))
+
+	cmd := exec.Command("go", "run", "./cmd/plandiff", "-stack", "prd", "-base", "HEAD", "-guard")
+	cmd.Dir = clone
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "%s", out)
+	assert.Equal(t, 3, exit.ExitCode(), "%s", out)
+	s := string(out)
+	loud := strings.Index(s, "!!! REPLACES gcp:artifactregistry/repository:Repository django-gke-prd-registry (forced by repositoryId)")
+	require.GreaterOrEqual(t, loud, 0, s)
+	offlineDiff := strings.Index(s, "Stack prd: ")
+	assert.Less(t, loud, offlineDiff, "the guard's verdict comes before the offline diff:\n%s", s)
+	assert.Contains(t, s, "ALLOW_REPLACE=django-gke-prd-registry", "it says how to allow it")
+}

@@ -168,7 +168,14 @@ func TestPlanDiffPutsAStatefulReplacementFirst(t *testing.T) {
 	require.NotEqual(t, string(text), renamed)
 	require.NoError(t, os.WriteFile(prd, []byte(renamed), 0o644))
 
-	cmd := exec.Command("go", "run", "./cmd/plandiff", "-stack", "prd", "-base", "HEAD", "-guard")
+	// Built, not `go run`, which exits 1 whatever the program's status.
+	bin := filepath.Join(t.TempDir(), "plandiff")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/plandiff")
+	build.Dir = clone
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-stack", "prd", "-base", "HEAD", "-guard")
 	cmd.Dir = clone
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError

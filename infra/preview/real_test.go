@@ -59,7 +59,7 @@ func TestEveryStackPreviewsCleanly(t *testing.T) {
 				}
 			}
 			t.Logf("%s: %d GCP resources through the gcp provider's Check and preview; steps %v", stack, checked, r.ByOp())
-			assert.Greater(t, checked, 40)
+			assert.Greater(t, checked, 30, "every stack declares dozens of GCP resources")
 		})
 	}
 }

@@ -160,3 +160,17 @@ func TestCheckpointIsTheStateOfTheOfflinePlan(t *testing.T) {
 	require.NoError(t, SetOutput(d, sql.URN, "settings.diskSize", 120))
 	assert.Error(t, SetOutput(d, "urn:pulumi:prd::django-gke::nothing::here", "a", 1))
 }
+
+// TestAReportSaysWhatTheProgramWarned: the program's warnings (a documentation
+// range in authorizedNetworks) reach make preview's output, with the errors.
+func TestAReportSaysWhatTheProgramWarned(t *testing.T) {
+	r := &Report{Stack: "prd", Diagnostics: []Diagnostic{
+		{URN: "urn:pulumi:prd::django-gke::pulumi:pulumi:Stack::django-gke-prd", Severity: "warning", Message: "django-gke:cluster.authorizedNetworks: 203.0.113.0/24 is a documentation range"},
+		{URN: "urn:pulumi:prd::django-gke::gcp:compute/firewall:Firewall::fw", Severity: "error", Message: "expected direction to be one of [INGRESS EGRESS]"},
+	}}
+	var out bytes.Buffer
+	r.Write(&out)
+	assert.Contains(t, out.String(), "warning: django-gke-prd django-gke:cluster.authorizedNetworks: 203.0.113.0/24 is a documentation range\n")
+	assert.Contains(t, out.String(), "error: fw expected direction")
+	assert.Contains(t, out.String(), "stack prd: ; 1 errors")
+}

@@ -44,6 +44,8 @@ func TestEveryStackPreviewsCleanly(t *testing.T) {
 			r.Write(&out)
 			require.NoError(t, r.Failed, out.String())
 			require.Empty(t, r.Errors(), out.String())
+			// The stack files' documentation range: the preview says so, loudly.
+			assert.Regexp(t, `(?m)^warning: not deployable as configured: django-gke:cluster\.authorizedNetworks`, out.String())
 
 			plan, err := offline.Run(offline.Options{Dir: repo, Stack: stack, Set: o.Set})
 			require.NoError(t, err)

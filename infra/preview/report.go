@@ -185,8 +185,12 @@ func (r *Report) Write(w io.Writer) {
 	if r.Failed != nil {
 		fmt.Fprintf(w, "PREVIEW FAILED for stack %s: %v\n", r.Stack, r.Failed)
 	}
-	for _, d := range r.Errors() {
-		fmt.Fprintf(w, "error: %s %s\n", nameOf(d.URN), d.Message)
+	for _, d := range r.Diagnostics {
+		where := ""
+		if d.URN != "" {
+			where = nameOf(d.URN) + " "
+		}
+		fmt.Fprintf(w, "%s: %s%s\n", d.Severity, where, d.Message)
 	}
 	stateful := r.StatefulReplacements()
 	if len(stateful) > 0 {

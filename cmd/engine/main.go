@@ -21,6 +21,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"django-gke/infra"
+	"django-gke/infra/preview"
 	"django-gke/infra/stackfile"
 )
 
@@ -36,17 +37,6 @@ func main() {
 	}
 }
 
-func engineCache() string {
-	if c := os.Getenv("ENGINE_CACHE"); c != "" {
-		return c
-	}
-	base, err := os.UserCacheDir()
-	if err != nil {
-		base = filepath.Join(os.TempDir(), "cache")
-	}
-	return filepath.Join(base, "django-gke", "engine")
-}
-
 func run(dir, stack, action string, expectNoChanges bool) error {
 	root, err := filepath.Abs(dir)
 	if err != nil {
@@ -55,7 +45,7 @@ func run(dir, stack, action string, expectNoChanges bool) error {
 	if _, err := stackfile.Load(root, stack); err != nil {
 		return err
 	}
-	cache := engineCache()
+	cache := preview.DefaultEngineCache()
 	if _, err := os.Stat(filepath.Join(cache, "bin", "pulumi")); err != nil {
 		return fmt.Errorf("no Pulumi CLI in %s: run make engine first", filepath.Join(cache, "bin"))
 	}

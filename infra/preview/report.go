@@ -3,6 +3,7 @@ package preview
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -208,13 +209,8 @@ func (r *Report) Write(w io.Writer) {
 		fmt.Fprintf(w, "update  %s %s (%s)\n", s.Type, s.Name, strings.Join(s.Diffs, ", "))
 	}
 	ops := r.ByOp()
-	keys := make([]string, 0, len(ops))
-	for k := range ops {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var parts []string
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(ops)) {
 		parts = append(parts, fmt.Sprintf("%s %d", k, ops[k]))
 	}
 	fmt.Fprintf(w, "stack %s: %s; %d errors\n", r.Stack, strings.Join(parts, ", "), len(r.Errors()))

@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 
@@ -107,12 +108,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	opts := []auto.LocalWorkspaceOption{auto.WorkDir(work), auto.Pulumi(cli), auto.EnvVars(env), auto.SecretsProvider("passphrase")}
 
-	names := make([]string, 0, len(o.References))
-	for name := range o.References {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(o.References)) {
 		ref, err := auto.UpsertStackInlineSource(ctx, name, "django-gke", func(*pulumi.Context) error { return nil }, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("creating referenced stack %s: %w", name, err)

@@ -55,8 +55,9 @@ plan-diff: ## STACK in the working tree against BASE (a git ref): replacement gu
 	$(BIN)/plandiff -stack $(STACK) -base $(BASE) -format $(if $(filter markdown,$(FORMAT)),markdown,text) \
 		$(if $(filter 1,$(GUARD)),-guard -allow-replace "$(ALLOW_REPLACE)")
 
-readme: $(BIN)/capacity ## Rewrite the README's generated block (prd's capacity report)
+readme: $(BIN)/capacity ## Rewrite the generated docs: the README's capacity report, configuration reference and outputs; Pulumi.yaml's descriptions
 	$(BIN)/capacity -stack prd -readme README.md
+	$(GO) run ./cmd/configdoc
 
 deps: ## Install the Debian packages the app and its tests need (root), or say which
 	scripts/local/deps.sh

@@ -11,7 +11,7 @@ import (
 // AuthorizedNetwork may reach the control plane's public endpoint.
 type AuthorizedNetwork struct {
 	Name string
-	Cidr string
+	CIDR string
 }
 
 // NodeServiceAccountRoles is all a node needs: write logs and metrics, read
@@ -28,7 +28,7 @@ var NodeServiceAccountRoles = []string{
 // NodePoolArgs sizes the one node pool the app runs on.
 type NodePoolArgs struct {
 	MachineType string
-	DiskGb      int
+	DiskGB      int
 	Spot        bool
 	// MinNodes and MaxNodes count nodes across all zones (the capacity plan's).
 	MinNodes, MaxNodes int
@@ -51,8 +51,8 @@ type ClusterArgs struct {
 	SubnetworkSelfLink pulumi.StringInput
 	PodsRangeName      string
 	ServicesRangeName  string
-	// MasterCidr is the /28 of the control plane's private endpoint.
-	MasterCidr         string
+	// MasterCIDR is the /28 of the control plane's private endpoint.
+	MasterCIDR         string
 	ReleaseChannel     string
 	AuthorizedNetworks []AuthorizedNetwork
 	DeletionProtection bool
@@ -92,10 +92,10 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err := ctx.RegisterComponentResource("django-gke:components:Cluster", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := childOptions(c, opts)
+	child := childrenOf(c, opts)
 
 	// A dedicated, least-privilege identity for nodes (never the Compute Engine default SA, which is Editor).
-	nodeSA, roleBindings, err := newServiceAccount(ctx, name+"-nodes", "GKE nodes of "+name, args.Project, NodeServiceAccountRoles, child())
+	nodeSA, roleBindings, err := newServiceAccount(ctx, name+"-nodes", "GKE nodes of "+name, args.Project, NodeServiceAccountRoles, child.opts())
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +104,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	for _, n := range args.AuthorizedNetworks {
 		cidrBlocks = append(cidrBlocks, container.ClusterMasterAuthorizedNetworksConfigCidrBlockArgs{
 			DisplayName: pulumi.String(n.Name),
-			CidrBlock:   pulumi.String(n.Cidr),
+			CidrBlock:   pulumi.String(n.CIDR),
 		})
 	}
 	cluster, err := container.NewCluster(ctx, name, &container.ClusterArgs{
@@ -131,7 +131,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		PrivateClusterConfig: &container.ClusterPrivateClusterConfigArgs{
 			EnablePrivateNodes:    pulumi.Bool(true),
 			EnablePrivateEndpoint: pulumi.Bool(false),
-			MasterIpv4CidrBlock:   pulumi.String(args.MasterCidr),
+			MasterIpv4CidrBlock:   pulumi.String(args.MasterCIDR),
 		},
 		// An empty list still enables the allow-list: only the VPC reaches the API.
 		MasterAuthorizedNetworksConfig: &container.ClusterMasterAuthorizedNetworksConfigArgs{
@@ -150,7 +150,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			EnableComponents: pulumi.ToStringArray([]string{"SYSTEM_COMPONENTS", "WORKLOADS"}),
 		},
 		MonitoringConfig: &container.ClusterMonitoringConfigArgs{
-			EnableComponents:  pulumi.ToStringArray(MonitoringComponents(args.ManagedPrometheus)),
+			EnableComponents:  pulumi.ToStringArray(monitoringComponents(args.ManagedPrometheus)),
 			ManagedPrometheus: &container.ClusterMonitoringConfigManagedPrometheusArgs{Enabled: pulumi.Bool(args.ManagedPrometheus)},
 		},
 		AddonsConfig: &container.ClusterAddonsConfigArgs{
@@ -167,7 +167,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		},
 		CostManagementConfig: &container.ClusterCostManagementConfigArgs{Enabled: pulumi.Bool(true)},
 		ResourceLabels:       pulumi.ToStringMap(args.Labels),
-	}, child(pulumi.DependsOn(roleBindings),
+	}, child.opts(pulumi.DependsOn(roleBindings),
 		// The default pool's settings only matter at creation; after it is removed
 		// the provider reports them as drift (hashicorp/terraform-provider-google#10476).
 		pulumi.IgnoreChanges([]string{"nodeConfig", "initialNodeCount"}))...)
@@ -202,7 +202,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		},
 		NodeConfig: &container.NodePoolNodeConfigArgs{
 			MachineType:    pulumi.String(np.MachineType),
-			DiskSizeGb:     pulumi.Int(np.DiskGb),
+			DiskSizeGb:     pulumi.Int(np.DiskGB),
 			DiskType:       pulumi.String("pd-balanced"),
 			ImageType:      pulumi.String("COS_CONTAINERD"),
 			Spot:           pulumi.Bool(np.Spot),
@@ -219,7 +219,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			Labels:                 pulumi.ToStringMap(np.Labels),
 			ResourceLabels:         pulumi.ToStringMap(args.Labels),
 		},
-	}, child(pulumi.IgnoreChanges([]string{"initialNodeCount"}))...)
+	}, child.opts(pulumi.IgnoreChanges([]string{"initialNodeCount"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating node pool: %w", err)
 	}
@@ -232,7 +232,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig:            kubeconfig,
 		EnableServerSideApply: pulumi.Bool(true),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Kubernetes provider: %w", err)
 	}
@@ -256,10 +256,10 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	})
 }
 
-// MonitoringComponents are the cluster's metric packages: system metrics
+// monitoringComponents are the cluster's metric packages: system metrics
 // always; with managed Prometheus also kube-state metrics for HPAs, Deployments
 // and pods (the "HPA at maxReplicas" alert and the dashboard read them).
-func MonitoringComponents(managedPrometheus bool) []string {
+func monitoringComponents(managedPrometheus bool) []string {
 	if managedPrometheus {
 		return []string{"SYSTEM_COMPONENTS", "HPA", "DEPLOYMENT", "POD"}
 	}

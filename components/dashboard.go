@@ -116,8 +116,8 @@ func (d Dashboard) JSON() (string, error) {
 	return string(b), nil
 }
 
-// DashboardParams are the facts the dashboard shows.
-type DashboardParams struct {
+// dashboardParams are the facts the dashboard shows.
+type dashboardParams struct {
 	Title             string
 	LBFilter          string // load balancer requests of this app
 	LatencyFilter     string
@@ -132,9 +132,9 @@ type DashboardParams struct {
 	HPAName           string // the HPA's name
 }
 
-// AppDashboard lays out requests, errors, latency, pods against the HPA's
+// appDashboard lays out requests, errors, latency, pods against the HPA's
 // ceiling, nodes against the plan, Cloud SQL and log volume, two charts a row.
-func AppDashboard(p DashboardParams) Dashboard {
+func appDashboard(p dashboardParams) Dashboard {
 	agg := func(period, aligner, reducer string, groupBy ...string) Aggregation {
 		return Aggregation{AlignmentPeriod: period, PerSeriesAligner: aligner, CrossSeriesReducer: reducer, GroupByFields: groupBy}
 	}
@@ -148,7 +148,7 @@ func AppDashboard(p DashboardParams) Dashboard {
 			line(p.LBFilter, agg("60s", "ALIGN_RATE", "REDUCE_SUM", `metric.label."response_code_class"`), "${metric.labels.response_code_class}"),
 		}}},
 		{Title: "5xx ratio", XyChart: XyChart{DataSets: []DataSet{{PlotType: "LINE", TimeSeriesQuery: TimeSeriesQuery{TimeSeriesFilterRatio: &TimeSeriesFilterRatio{
-			Numerator:   TimeSeriesFilter{Filter: ServerErrors(p.LBFilter), Aggregation: agg("60s", "ALIGN_RATE", "REDUCE_SUM")},
+			Numerator:   TimeSeriesFilter{Filter: serverErrors(p.LBFilter), Aggregation: agg("60s", "ALIGN_RATE", "REDUCE_SUM")},
 			Denominator: TimeSeriesFilter{Filter: p.LBFilter, Aggregation: agg("60s", "ALIGN_RATE", "REDUCE_SUM")},
 		}}}}}},
 		{Title: "Latency at the load balancer (p50, p95, p99)", XyChart: XyChart{DataSets: []DataSet{

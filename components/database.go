@@ -16,7 +16,7 @@ type DatabaseArgs struct {
 	Tier    string
 	// Availability is ZONAL or REGIONAL (a standby in another zone, automatic failover).
 	Availability        string
-	DiskGb              int
+	DiskGB              int
 	PointInTimeRecovery bool
 	RetainedBackups     int
 	// DeletionProtection sets both flags: Pulumi's and Cloud SQL's own.
@@ -57,21 +57,21 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	if err := ctx.RegisterComponentResource("django-gke:components:Database", name, d, opts...); err != nil {
 		return nil, err
 	}
-	child := childOptions(d, opts)
+	child := childrenOf(d, opts)
 	// settings.diskSize is the size at creation. Auto-resize grows the disk behind
 	// the config's back, and the provider replaces an instance whose disk would
 	// shrink: a new, empty instance. So later changes are ignored; growing the
 	// disk on purpose is `gcloud sql instances patch --storage-size` (Cloud SQL
 	// never shrinks one).
 	inst, err := sql.NewDatabaseInstance(ctx, name+"-pg", instanceArgs(args),
-		child(pulumi.DependsOn(args.DependsOn), pulumi.IgnoreChanges([]string{"settings.diskSize"}))...)
+		child.opts(pulumi.DependsOn(args.DependsOn), pulumi.IgnoreChanges([]string{"settings.diskSize"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Cloud SQL instance: %w", err)
 	}
 	db, err := sql.NewDatabase(ctx, name+"-db", &sql.DatabaseArgs{
 		Instance: inst.Name,
 		Name:     pulumi.String(args.DatabaseName),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating database: %w", err)
 	}
@@ -79,7 +79,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Length: pulumi.Int(32),
 		// Letters and digits only: the password travels in URLs and env vars unescaped.
 		Special: pulumi.Bool(false),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("generating database password: %w", err)
 	}
@@ -89,7 +89,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Password: password.Result,
 		// Postgres refuses to drop a role that owns tables; the instance's deletion removes it.
 		DeletionPolicy: pulumi.String("ABANDON"),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating database user: %w", err)
 	}
@@ -120,7 +120,7 @@ func instanceArgs(args *DatabaseArgs) *sql.DatabaseInstanceArgs {
 			Edition:          pulumi.String("ENTERPRISE"),
 			AvailabilityType: pulumi.String(args.Availability),
 			DiskType:         pulumi.String("PD_SSD"),
-			DiskSize:         pulumi.Int(args.DiskGb),
+			DiskSize:         pulumi.Int(args.DiskGB),
 			DiskAutoresize:   pulumi.Bool(true),
 			// GCP's own guard, independent of Pulumi's.
 			DeletionProtectionEnabled: pulumi.Bool(args.DeletionProtection),

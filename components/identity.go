@@ -37,8 +37,8 @@ type AppIdentity struct {
 	Grants []pulumi.Resource
 }
 
-// WorkloadIdentityMember is the IAM member of a Kubernetes service account in a workload pool.
-func WorkloadIdentityMember(pool pulumi.StringInput, namespace, ksa string) pulumi.StringOutput {
+// workloadIdentityMember is the IAM member of a Kubernetes service account in a workload pool.
+func workloadIdentityMember(pool pulumi.StringInput, namespace, ksa string) pulumi.StringOutput {
 	return pulumi.Sprintf("serviceAccount:%s[%s/%s]", pool, namespace, ksa)
 }
 
@@ -48,16 +48,16 @@ func NewAppIdentity(ctx *pulumi.Context, name string, args *AppIdentityArgs, opt
 	if err := ctx.RegisterComponentResource("django-gke:components:AppIdentity", name, a, opts...); err != nil {
 		return nil, err
 	}
-	child := childOptions(a, opts)
-	sa, grants, err := newServiceAccount(ctx, name+"-app", "Django app of "+name, args.Project, args.Roles, child())
+	child := childrenOf(a, opts)
+	sa, grants, err := newServiceAccount(ctx, name+"-app", "Django app of "+name, args.Project, args.Roles, child.opts())
 	if err != nil {
 		return nil, err
 	}
 	wi, err := serviceaccount.NewIAMMember(ctx, name+"-app-workload-identity", &serviceaccount.IAMMemberArgs{
 		ServiceAccountId: sa.Name,
 		Role:             pulumi.String("roles/iam.workloadIdentityUser"),
-		Member:           WorkloadIdentityMember(args.WorkloadPool, args.Namespace, args.KubernetesServiceAccount),
-	}, child()...)
+		Member:           workloadIdentityMember(args.WorkloadPool, args.Namespace, args.KubernetesServiceAccount),
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("binding Workload Identity: %w", err)
 	}

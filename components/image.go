@@ -9,10 +9,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"django-gke/infra/imageref"
+	"django-gke/infra/outputs"
 )
 
-// ImageName is the repository path of the app's image inside its registry.
-const ImageName = imageref.ImageName
+// imageName is the repository path of the app's image inside its registry.
+const imageName = imageref.ImageName
 
 // ImageArgs says where the app's image comes from: built here (dev), or the
 // exact digest of another stack (promotion) or of config, copied into this
@@ -52,13 +53,13 @@ func ParseArtifactRegistryRef(ref string) (location, project, repository string,
 	return imageref.ParseArtifactRegistryRef(ref)
 }
 
-// ImageRepository is the app image's path in a stack's registry, without tag or digest.
-func ImageRepository(region, project, repository string) string {
+// imageRepository is the app image's path in a stack's registry, without tag or digest.
+func imageRepository(region, project, repository string) string {
 	return imageref.ImageRepository(region, project, repository)
 }
 
-// PromotedRef is the source's digest in this stack's registry.
-func PromotedRef(region, project, repository, source string) (string, error) {
+// promotedRef is the source's digest in this stack's registry.
+func promotedRef(region, project, repository, source string) (string, error) {
 	return imageref.PromotedRef(region, project, repository, source)
 }
 
@@ -68,7 +69,7 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 	if err := ctx.RegisterComponentResource("django-gke:components:Image", name, img, opts...); err != nil {
 		return nil, err
 	}
-	child := childOptions(img, opts)
+	child := childrenOf(img, opts)
 	repo, err := registry(ctx, name, img, args, child)
 	if err != nil {
 		return nil, err
@@ -82,7 +83,7 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 			region, project, repository := args.Region, args.Project, args.Repository
 			// ApplyT to change shape: the source's digest, this registry's path.
 			img.ImageRef = pulumi.All(img.SourceRef, repo.RepositoryId).ApplyT(func(v []any) (string, error) {
-				return PromotedRef(region, project, repository, v[0].(string))
+				return promotedRef(region, project, repository, v[0].(string))
 			}).(pulumi.StringOutput)
 		}
 	}
@@ -92,11 +93,8 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 	return img, ctx.RegisterResourceOutputs(img, pulumi.Map{"imageRef": img.ImageRef, "sourceRef": img.SourceRef})
 }
 
-// childOpts are a child's resource options (see childOptions).
-type childOpts = func(extra ...pulumi.ResourceOption) []pulumi.ResourceOption
-
 // registry is the stack's own Artifact Registry repository, readable by its nodes.
-func registry(ctx *pulumi.Context, name string, img *Image, args *ImageArgs, child childOpts) (*artifactregistry.Repository, error) {
+func registry(ctx *pulumi.Context, name string, img *Image, args *ImageArgs, child children) (*artifactregistry.Repository, error) {
 	// dev's builds: keep the last 50 whatever their age, delete the rest after
 	// 90 days. Promoted copies: keep the last 20 promotions (what runs is the
 	// newest), delete the rest after a year. Keep rules win over delete rules.
@@ -123,7 +121,7 @@ func registry(ctx *pulumi.Context, name string, img *Image, args *ImageArgs, chi
 		},
 		CleanupPolicyDryRun: pulumi.Bool(false),
 		Labels:              pulumi.ToStringMap(args.Labels),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Artifact Registry repository: %w", err)
 	}
@@ -134,7 +132,7 @@ func registry(ctx *pulumi.Context, name string, img *Image, args *ImageArgs, chi
 			Repository: repo.Name,
 			Role:       pulumi.String("roles/artifactregistry.reader"),
 			Member:     member,
-		}, child()...)
+		}, child.opts()...)
 		if err != nil {
 			return nil, fmt.Errorf("granting registry read: %w", err)
 		}
@@ -143,12 +141,12 @@ func registry(ctx *pulumi.Context, name string, img *Image, args *ImageArgs, chi
 	return repo, nil
 }
 
-func buildImage(ctx *pulumi.Context, name string, img *Image, repo *artifactregistry.Repository, args *ImageArgs, child childOpts) (pulumi.StringOutput, error) {
+func buildImage(ctx *pulumi.Context, name string, img *Image, repo *artifactregistry.Repository, args *ImageArgs, child children) (pulumi.StringOutput, error) {
 	registry := args.Region + "-docker.pkg.dev"
 	// A short-lived token of the deployer's own credentials: no JSON key anywhere.
 	token := organizations.GetClientConfigOutput(ctx, pulumi.Parent(img)).AccessToken()
 	image, err := docker.NewImage(ctx, name+"-image", &docker.ImageArgs{
-		ImageName: pulumi.Sprintf("%s/%s/%s/%s:%s", registry, args.Project, repo.RepositoryId, ImageName, args.Tag),
+		ImageName: pulumi.Sprintf("%s/%s/%s/%s:%s", registry, args.Project, repo.RepositoryId, imageName, args.Tag),
 		Build: &docker.DockerBuildArgs{
 			Context:        pulumi.String(args.Context),
 			Dockerfile:     pulumi.String(args.Dockerfile),
@@ -161,7 +159,7 @@ func buildImage(ctx *pulumi.Context, name string, img *Image, repo *artifactregi
 			Password: pulumi.ToSecret(token).(pulumi.StringOutput),
 		},
 		BuildOnPreview: pulumi.Bool(false),
-	}, child(pulumi.DependsOn([]pulumi.Resource{repo}))...)
+	}, child.opts(pulumi.DependsOn([]pulumi.Resource{repo}))...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("building the app image: %w", err)
 	}
@@ -187,7 +185,7 @@ func promotionSource(ctx *pulumi.Context, name string, img *Image, args *ImageAr
 	}
 	from := args.PromoteFrom
 	// ApplyT to check the shape: only a digest from Artifact Registry is deployable.
-	return source.GetOutput(pulumi.String("imageRef")).ApplyT(func(v interface{}) (string, error) {
+	return source.GetOutput(pulumi.String(outputs.ImageRef)).ApplyT(func(v interface{}) (string, error) {
 		s, _ := v.(string)
 		if _, _, _, ok := ParseArtifactRegistryRef(s); !ok {
 			return "", fmt.Errorf("stack %s exports imageRef %q, not an Artifact Registry digest (…-docker.pkg.dev/<project>/<repo>/<image>@sha256:…): run `pulumi up` on %s first", from, s, from)

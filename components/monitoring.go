@@ -13,16 +13,16 @@ import (
 // their price: health checks and static files (RE2, as Cloud Logging's =~).
 const HealthAndStaticURL = `/(healthz|readyz)([?]|$)|/static/`
 
-// AppErrorsMetric is the log-based metric counting Django's ERROR lines.
-const AppErrorsMetric = "django_app_errors"
+// appErrorsMetric is the log-based metric counting Django's ERROR lines.
+const appErrorsMetric = "django_app_errors"
 
 // Thresholds are when stg and prd page.
 type Thresholds struct {
-	SloTarget                                      float64
+	SLOTarget                                      float64
 	ErrorRatio                                     float64
 	LatencyP95Ms, LatencyP99Ms                     int
-	RestartsPerHour, HpaAtMaxMinutes               int
-	SqlCpuRatio, SqlDiskRatio, SqlConnectionsRatio float64
+	RestartsPerHour, HPAAtMaxMinutes               int
+	SQLCPURatio, SQLDiskRatio, SQLConnectionsRatio float64
 	AppErrorsPerMinute                             int
 }
 
@@ -59,15 +59,15 @@ type Monitoring struct {
 	DashboardID pulumi.StringOutput `pulumi:"dashboardId"`
 }
 
-// Alert is one alert policy's documentation: what it means, what to do first.
-type Alert struct {
+// alert is one alert policy's documentation: what it means, what to do first.
+type alert struct {
 	Key, Title, Meaning, FirstSteps string
 	Severity                        string
 }
 
 // Alerts lists the alert policies of a paging stack, in order. The README's
 // "Operating it" section repeats them (a test keeps the two in step).
-var Alerts = []Alert{
+var Alerts = []alert{
 	{"uptime", "Uptime check failing", "The public endpoint's health path fails from more than one region: users cannot reach the site.",
 		"Open the load balancer's backend service health in the console; `kubectl -n django get pods,ingress`; check the managed certificate's status and DNS.", "CRITICAL"},
 	{"slo-fast-burn", "SLO fast burn (2 % of the monthly error budget in an hour)", "5xx responses are consuming the availability SLO's error budget 14.4 times faster than sustainable.",
@@ -94,7 +94,7 @@ var Alerts = []Alert{
 		"Logs Explorer: resource.labels.namespace_name=\"django\" severity>=ERROR, grouped by message; correlate with the latest release.", "WARNING"},
 }
 
-func policyDocumentation(a Alert) *monitoring.AlertPolicyDocumentationArgs {
+func policyDocumentation(a alert) *monitoring.AlertPolicyDocumentationArgs {
 	return &monitoring.AlertPolicyDocumentationArgs{
 		Subject:  pulumi.String(a.Title),
 		MimeType: pulumi.String("text/markdown"),
@@ -102,21 +102,21 @@ func policyDocumentation(a Alert) *monitoring.AlertPolicyDocumentationArgs {
 	}
 }
 
-// LoadBalancerFilter selects this app's Ingress at the load balancer: GKE names
+// loadBalancerFilter selects this app's Ingress at the load balancer: GKE names
 // its URL map k8s2-um-<id>-<namespace>-<ingress>-<hash>.
-func LoadBalancerFilter(metric, namespace, ingress string) string {
+func loadBalancerFilter(metric, namespace, ingress string) string {
 	return fmt.Sprintf(`metric.type="loadbalancing.googleapis.com/https/%s" resource.type="https_lb_rule" resource.label."url_map_name"=monitoring.regex.full_match("k8s2-um-.*-%s-%s-.*")`,
 		metric, namespace, ingress)
 }
 
-// ServerErrors narrows a load balancer request filter to 5xx responses.
-func ServerErrors(requests string) string {
+// serverErrors narrows a load balancer request filter to 5xx responses.
+func serverErrors(requests string) string {
 	return requests + ` metric.label."response_code_class"=500`
 }
 
-// LogExclusionFilter drops health-check and static-file request lines (not
+// logExclusionFilter drops health-check and static-file request lines (not
 // errors) from the app's containers and the load balancer's request logs.
-func LogExclusionFilter(namespace string) string {
+func logExclusionFilter(namespace string) string {
 	return fmt.Sprintf(`severity<ERROR AND httpRequest.requestUrl=~"%s" AND ((resource.type="k8s_container" AND resource.labels.namespace_name="%s") OR resource.type="http_load_balancer")`,
 		HealthAndStaticURL, namespace)
 }
@@ -127,44 +127,44 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	if err := ctx.RegisterComponentResource("django-gke:components:Monitoring", name, m, opts...); err != nil {
 		return nil, err
 	}
-	child := childOptions(m, opts)
+	child := childrenOf(m, opts)
 
 	// Logs: retention per environment, an exclusion where logging cost dominates, an error metric.
 	if _, err := logging.NewProjectBucketConfig(ctx, name+"-log-retention", &logging.ProjectBucketConfigArgs{
 		Project: pulumi.String(args.Project), Location: pulumi.String("global"), BucketId: pulumi.String("_Default"),
 		RetentionDays: pulumi.Int(args.LogRetentionDays),
-	}, child()...); err != nil {
+	}, child.opts()...); err != nil {
 		return nil, fmt.Errorf("setting log retention: %w", err)
 	}
 	if _, err := logging.NewProjectExclusion(ctx, name+"-exclude-health-static", &logging.ProjectExclusionArgs{
 		Description: pulumi.String("Health checks and static files: high volume, no information (errors are kept)"),
-		Filter:      pulumi.String(LogExclusionFilter(args.Namespace)),
-	}, child()...); err != nil {
+		Filter:      pulumi.String(logExclusionFilter(args.Namespace)),
+	}, child.opts()...); err != nil {
 		return nil, fmt.Errorf("creating log exclusion: %w", err)
 	}
 	appErrors, err := logging.NewMetric(ctx, name+"-app-errors", &logging.MetricArgs{
-		Name:        pulumi.String(AppErrorsMetric),
+		Name:        pulumi.String(appErrorsMetric),
 		Description: pulumi.String("ERROR lines logged by Django (gunicorn container)"),
 		Filter: pulumi.String(fmt.Sprintf(`resource.type="k8s_container" AND resource.labels.namespace_name="%s" AND resource.labels.container_name="gunicorn" AND severity>=ERROR`,
 			args.Namespace)),
 		MetricDescriptor: &logging.MetricMetricDescriptorArgs{MetricKind: pulumi.String("DELTA"), ValueType: pulumi.String("INT64"), Unit: pulumi.String("1")},
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating app errors metric: %w", err)
 	}
 
-	requests := LoadBalancerFilter("request_count", args.Namespace, WebName)
-	latency := LoadBalancerFilter("total_latencies", args.Namespace, WebName)
+	requests := loadBalancerFilter("request_count", args.Namespace, WebName)
+	latency := loadBalancerFilter("total_latencies", args.Namespace, WebName)
 	sqlID := pulumi.Sprintf("%s:%s", args.Project, args.SQLInstanceName)
 	dashboardJSON := sqlID.ApplyT(func(id string) (string, error) {
-		return AppDashboard(DashboardParams{
+		return appDashboard(dashboardParams{
 			Title: "django-gke " + name, LBFilter: requests, LatencyFilter: latency, ClusterName: args.ClusterName,
 			Namespace: args.Namespace, SQLDatabaseID: id, HPAMaxReplicas: args.HPAMaxReplicas, NodesAtPeak: args.NodesAtPeak,
 			NodePoolMaxNodes: args.NodePoolMaxNodes, DBMaxConnections: args.DBMaxConnections,
 			ManagedPrometheus: args.ManagedPrometheus, HPAName: args.HPAName,
 		}).JSON()
 	}).(pulumi.StringOutput)
-	dashboard, err := monitoring.NewDashboard(ctx, name+"-dashboard", &monitoring.DashboardArgs{DashboardJson: dashboardJSON}, child()...)
+	dashboard, err := monitoring.NewDashboard(ctx, name+"-dashboard", &monitoring.DashboardArgs{DashboardJson: dashboardJSON}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating dashboard: %w", err)
 	}
@@ -177,14 +177,14 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	return m, ctx.RegisterResourceOutputs(m, pulumi.Map{"dashboardId": m.DashboardID})
 }
 
-func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child childOpts, requests, latency string, sqlID pulumi.StringOutput,
+func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child children, requests, latency string, sqlID pulumi.StringOutput,
 	appErrors *logging.Metric) error {
 	t := args.Thresholds
 	channel, err := monitoring.NewNotificationChannel(ctx, name+"-email", &monitoring.NotificationChannelArgs{
 		DisplayName: pulumi.String("django-gke " + name + " on-call"),
 		Type:        pulumi.String("email"),
 		Labels:      pulumi.StringMap{"email_address": pulumi.String(args.AlertEmail)},
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return fmt.Errorf("creating notification channel: %w", err)
 	}
@@ -207,7 +207,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			Labels: pulumi.StringMap{"project_id": pulumi.String(args.Project), "host": args.PublicHost},
 		},
 		SelectedRegions: pulumi.ToStringArray([]string{"USA", "EUROPE", "ASIA_PACIFIC"}),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return fmt.Errorf("creating uptime check: %w", err)
 	}
@@ -215,21 +215,21 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 	// The availability SLO: requests the load balancer answered without a 5xx.
 	service, err := monitoring.NewCustomService(ctx, name+"-service", &monitoring.CustomServiceArgs{
 		ServiceId: pulumi.String(name + "-web"), DisplayName: pulumi.String("django-gke " + name),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return fmt.Errorf("creating SLO service: %w", err)
 	}
 	slo, err := monitoring.NewSlo(ctx, name+"-availability", &monitoring.SloArgs{
 		Service:           service.ServiceId,
 		SloId:             pulumi.String("availability"),
-		DisplayName:       pulumi.String(fmt.Sprintf("%.3g%% of requests without a 5xx, 28 days", 100*t.SloTarget)),
-		Goal:              pulumi.Float64(t.SloTarget),
+		DisplayName:       pulumi.String(fmt.Sprintf("%.3g%% of requests without a 5xx, 28 days", 100*t.SLOTarget)),
+		Goal:              pulumi.Float64(t.SLOTarget),
 		RollingPeriodDays: pulumi.Int(28),
 		RequestBasedSli: &monitoring.SloRequestBasedSliArgs{GoodTotalRatio: &monitoring.SloRequestBasedSliGoodTotalRatioArgs{
-			BadServiceFilter:   pulumi.String(ServerErrors(requests)),
+			BadServiceFilter:   pulumi.String(serverErrors(requests)),
 			TotalServiceFilter: pulumi.String(requests),
 		}},
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return fmt.Errorf("creating SLO: %w", err)
 	}
@@ -279,7 +279,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		"lb-5xx": {"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
 			DisplayName: pulumi.Sprintf("5xx ratio > %g", t.ErrorRatio),
 			ConditionThreshold: &monitoring.AlertPolicyConditionConditionThresholdArgs{
-				Filter:            pulumi.String(ServerErrors(requests)),
+				Filter:            pulumi.String(serverErrors(requests)),
 				DenominatorFilter: pulumi.String(requests),
 				Aggregations: monitoring.AlertPolicyConditionConditionThresholdAggregationArray{monitoring.AlertPolicyConditionConditionThresholdAggregationArgs{
 					AlignmentPeriod: pulumi.String("300s"), PerSeriesAligner: pulumi.String("ALIGN_RATE"), CrossSeriesReducer: pulumi.String("REDUCE_SUM"),
@@ -298,13 +298,13 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			pulumi.String(containers), "ALIGN_DELTA", "REDUCE_SUM", "3600s", float64(t.RestartsPerHour), "0s", `resource.label."pod_name"`)}},
 		"nodes-at-max": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("%d nodes (the pool's maximum) for 15 minutes", args.NodePoolMaxNodes),
 			pulumi.String(nodes), "ALIGN_MEAN", "REDUCE_COUNT", "300s", float64(args.NodePoolMaxNodes)-0.5, "900s")}},
-		"sql-cpu": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("CPU > %g", t.SqlCpuRatio),
-			sql("cpu/utilization"), "ALIGN_MEAN", "", "300s", t.SqlCpuRatio, "900s")}},
-		"sql-disk": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("disk > %g", t.SqlDiskRatio),
-			sql("disk/utilization"), "ALIGN_MEAN", "", "300s", t.SqlDiskRatio, "300s")}},
+		"sql-cpu": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("CPU > %g", t.SQLCPURatio),
+			sql("cpu/utilization"), "ALIGN_MEAN", "", "300s", t.SQLCPURatio, "900s")}},
+		"sql-disk": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("disk > %g", t.SQLDiskRatio),
+			sql("disk/utilization"), "ALIGN_MEAN", "", "300s", t.SQLDiskRatio, "300s")}},
 		"sql-connections": {"OR", monitoring.AlertPolicyConditionArray{threshold(
-			fmt.Sprintf("connections > %g × max_connections (%d)", t.SqlConnectionsRatio, args.DBMaxConnections),
-			sql("postgresql/num_backends"), "ALIGN_MEAN", "REDUCE_SUM", "60s", t.SqlConnectionsRatio*float64(args.DBMaxConnections), "300s")}},
+			fmt.Sprintf("connections > %g × max_connections (%d)", t.SQLConnectionsRatio, args.DBMaxConnections),
+			sql("postgresql/num_backends"), "ALIGN_MEAN", "REDUCE_SUM", "60s", t.SQLConnectionsRatio*float64(args.DBMaxConnections), "300s")}},
 		"app-errors": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("> %d errors a minute", t.AppErrorsPerMinute),
 			// The metric's own name output: the alert is created after the metric.
 			pulumi.Sprintf(`metric.type="logging.googleapis.com/user/%s" AND resource.type="k8s_container"`, appErrors.Name),
@@ -312,11 +312,11 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 	}
 	if args.ManagedPrometheus {
 		conditions["hpa-at-max"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
-			DisplayName: pulumi.Sprintf("replicas at maxReplicas (%d) for %d minutes", args.HPAMaxReplicas, t.HpaAtMaxMinutes),
+			DisplayName: pulumi.Sprintf("replicas at maxReplicas (%d) for %d minutes", args.HPAMaxReplicas, t.HPAAtMaxMinutes),
 			ConditionPrometheusQueryLanguage: &monitoring.AlertPolicyConditionConditionPrometheusQueryLanguageArgs{
 				Query: pulumi.String(fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{cluster="%s",namespace="%s",horizontalpodautoscaler="%s"}) >= %d`,
 					args.ClusterName, args.Namespace, args.HPAName, args.HPAMaxReplicas)),
-				Duration: pulumi.String(strconv.Itoa(60*t.HpaAtMaxMinutes) + "s"),
+				Duration: pulumi.String(strconv.Itoa(60*t.HPAAtMaxMinutes) + "s"),
 			},
 		}}}
 	}
@@ -338,7 +338,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			Severity:             pulumi.String(a.Severity),
 			AlertStrategy:        &monitoring.AlertPolicyAlertStrategyArgs{AutoClose: pulumi.String("1800s")},
 			UserLabels:           pulumi.ToStringMap(args.Labels),
-		}, child(settle...)...); err != nil {
+		}, child.opts(settle...)...); err != nil {
 			return fmt.Errorf("creating alert policy %s: %w", a.Key, err)
 		}
 	}

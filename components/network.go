@@ -12,24 +12,24 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// GoogleLoadBalancerRanges are where Google's front ends and health checks
+// googleLoadBalancerRanges are where Google's front ends and health checks
 // connect from (https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges).
-var GoogleLoadBalancerRanges = []string{"130.211.0.0/22", "35.191.0.0/16"}
+var googleLoadBalancerRanges = []string{"130.211.0.0/22", "35.191.0.0/16"}
 
 // NetworkArgs is the VPC's address plan.
 type NetworkArgs struct {
 	Region       string
-	Cidr         string
-	PodsCidr     string
-	ServicesCidr string
+	CIDR         string
+	PodsCIDR     string
+	ServicesCIDR string
 	// NodeTag is the network tag of the cluster's nodes (firewall target).
 	NodeTag string
 	// AppPort is the port the load balancer reaches pods on (nginx, via NEGs).
 	AppPort int
-	// PrivateServicesCidr is the range peered to Google's service producer
+	// PrivateServicesCIDR is the range peered to Google's service producer
 	// network for Cloud SQL's private IPs: given, never auto-allocated, so it
 	// cannot land on the subnet's ranges.
-	PrivateServicesCidr netip.Prefix
+	PrivateServicesCIDR netip.Prefix
 }
 
 // Network is a custom-mode VPC with one regional subnet whose secondary
@@ -57,30 +57,30 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err := ctx.RegisterComponentResource("django-gke:components:Network", name, n, opts...); err != nil {
 		return nil, err
 	}
-	child := childOptions(n, opts)
+	child := childrenOf(n, opts)
 	vpc, err := compute.NewNetwork(ctx, name+"-vpc", &compute.NetworkArgs{
 		AutoCreateSubnetworks: pulumi.Bool(false),
 		RoutingMode:           pulumi.String("REGIONAL"),
 		Description:           pulumi.String("django-gke VPC (" + name + ")"),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating VPC: %w", err)
 	}
 	subnet, err := compute.NewSubnetwork(ctx, name+"-subnet", &compute.SubnetworkArgs{
 		Network:               vpc.ID(),
 		Region:                pulumi.String(args.Region),
-		IpCidrRange:           pulumi.String(args.Cidr),
+		IpCidrRange:           pulumi.String(args.CIDR),
 		PrivateIpGoogleAccess: pulumi.Bool(true),
 		SecondaryIpRanges: compute.SubnetworkSecondaryIpRangeArray{
-			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(n.PodsRangeName), IpCidrRange: pulumi.String(args.PodsCidr)},
-			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(n.ServicesRangeName), IpCidrRange: pulumi.String(args.ServicesCidr)},
+			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(n.PodsRangeName), IpCidrRange: pulumi.String(args.PodsCIDR)},
+			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(n.ServicesRangeName), IpCidrRange: pulumi.String(args.ServicesCIDR)},
 		},
 		LogConfig: &compute.SubnetworkLogConfigArgs{
 			AggregationInterval: pulumi.String("INTERVAL_5_MIN"),
 			FlowSampling:        pulumi.Float64(0.1),
 			Metadata:            pulumi.String("INCLUDE_ALL_METADATA"),
 		},
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating subnetwork: %w", err)
 	}
@@ -90,7 +90,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	router, err := compute.NewRouter(ctx, name+"-router", &compute.RouterArgs{
 		Network: vpc.ID(),
 		Region:  pulumi.String(args.Region),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Cloud Router: %w", err)
 	}
@@ -104,7 +104,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 			Enable: pulumi.Bool(true),
 			Filter: pulumi.String("ERRORS_ONLY"),
 		},
-	}, child()...); err != nil {
+	}, child.opts()...); err != nil {
 		return nil, fmt.Errorf("creating Cloud NAT: %w", err)
 	}
 
@@ -112,11 +112,11 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	psaRange, err := compute.NewGlobalAddress(ctx, name+"-psa", &compute.GlobalAddressArgs{
 		Purpose:      pulumi.String("VPC_PEERING"),
 		AddressType:  pulumi.String("INTERNAL"),
-		Address:      pulumi.String(args.PrivateServicesCidr.Addr().String()),
-		PrefixLength: pulumi.Int(args.PrivateServicesCidr.Bits()),
+		Address:      pulumi.String(args.PrivateServicesCIDR.Addr().String()),
+		PrefixLength: pulumi.Int(args.PrivateServicesCIDR.Bits()),
 		Network:      vpc.ID(),
 		Description:  pulumi.String("Private services access (Cloud SQL private IP)"),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("reserving the private services range: %w", err)
 	}
@@ -127,7 +127,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		// Deleting the peering fails while Google still tears down the SQL
 		// instance; abandoning it lets `pulumi destroy` finish (the VPC's deletion removes it).
 		DeletionPolicy: pulumi.String("ABANDON"),
-	}, child()...)
+	}, child.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("peering for private services access: %w", err)
 	}
@@ -139,14 +139,14 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		Description:  pulumi.String("Google load balancer front ends and health checks to the app's nginx port"),
 		Direction:    pulumi.String("INGRESS"),
 		Priority:     pulumi.Int(1000),
-		SourceRanges: pulumi.ToStringArray(GoogleLoadBalancerRanges),
+		SourceRanges: pulumi.ToStringArray(googleLoadBalancerRanges),
 		TargetTags:   pulumi.StringArray{pulumi.String(args.NodeTag)},
 		Allows: compute.FirewallAllowArray{compute.FirewallAllowArgs{
 			Protocol: pulumi.String("tcp"),
 			Ports:    pulumi.StringArray{pulumi.Sprintf("%d", args.AppPort)},
 		}},
 		LogConfig: &compute.FirewallLogConfigArgs{Metadata: pulumi.String("EXCLUDE_ALL_METADATA")},
-	}, child()...); err != nil {
+	}, child.opts()...); err != nil {
 		return nil, fmt.Errorf("creating the load balancer firewall rule: %w", err)
 	}
 

@@ -38,10 +38,10 @@ func RenderNginxConf(template string, values map[string]string) (string, error) 
 	return out, nil
 }
 
-// Checksum is a stable digest of a string map (sorted keys): a pod template
+// checksum is a stable digest of a string map (sorted keys): a pod template
 // annotation that changes whenever the configuration it reads changes, so the
 // Deployment rolls.
-func Checksum(data map[string]string) string {
+func checksum(data map[string]string) string {
 	keys := make([]string, 0, len(data))
 	for k := range data {
 		keys = append(keys, k)

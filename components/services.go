@@ -38,14 +38,14 @@ func NewProjectServices(ctx *pulumi.Context, name string, services []string, opt
 	if err := ctx.RegisterComponentResource("django-gke:components:ProjectServices", name, s, opts...); err != nil {
 		return nil, err
 	}
-	child := childOptions(s, opts)
+	child := childrenOf(s, opts)
 	for _, api := range services {
 		short := strings.TrimSuffix(api, ".googleapis.com")
 		svc, err := projects.NewService(ctx, name+"-"+short, &projects.ServiceArgs{
 			Service:                  pulumi.String(api),
 			DisableOnDestroy:         pulumi.Bool(false),
 			DisableDependentServices: pulumi.Bool(false),
-		}, child()...)
+		}, child.opts()...)
 		if err != nil {
 			return nil, fmt.Errorf("enabling %s: %w", api, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"django-gke/components"
 	"django-gke/infra/capacity"
 	"django-gke/infra/config"
+	"django-gke/infra/outputs"
 )
 
 // Env local deploys the same workload to any Kubernetes cluster named by a
@@ -49,22 +50,28 @@ func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *ca
 		return fmt.Errorf("generating the database password: %w", err)
 	}
 	password := dbPassword.Result
-	args, err := webappArgs(root, cfg, plan, labels)
+	args, err := workloadArgs(root, cfg, plan, labels)
 	if err != nil {
 		return err
 	}
 	args.Image = pulumi.String(cfg.Image.Ref)
-	args.DBPassword = password
-	args.GoogleServiceAccount = pulumi.String("")
-	args.Local = &components.LocalArgs{DBHost: cfg.Database.Host, DBPort: cfg.Database.Port}
-	webapp, err := components.NewWebapp(ctx, base, args, pulumi.Providers(provider))
+	args.Database.Password = password
+	args.Database.Host, args.Database.Port = cfg.Database.Host, cfg.Database.Port
+	args.Host = pulumi.String("localhost")
+	if cfg.App.Hostname != "" {
+		args.Host = pulumi.String(cfg.App.Hostname)
+	}
+	// No load balancer: nginx sees its clients directly.
+	args.LoadBalancerIP = pulumi.String("127.0.0.1")
+	workload, err := declareOnCluster(ctx, base, cfg, args, nil,
+		components.DatabasePeer{Host: cfg.Database.Host, Port: cfg.Database.Port}, provider, nil)
 	if err != nil {
 		return err
 	}
-	exportWorkload(ctx, cfg, plan, webapp)
-	ctx.Export("kubeconfig", pulumi.String(kubeconfig))
-	ctx.Export("imageRef", pulumi.String(cfg.Image.Ref))
-	ctx.Export("localDatabasePassword", password)
+	exportWorkload(ctx, cfg, plan, workload, args.Host)
+	ctx.Export(outputs.Kubeconfig, pulumi.String(kubeconfig))
+	ctx.Export(outputs.ImageRef, pulumi.String(cfg.Image.Ref))
+	ctx.Export(outputs.LocalDatabasePassword, password)
 	return nil
 }
 

@@ -21,9 +21,9 @@ func BaseName(stack string) (string, error) {
 	return config.Namespace + "-" + stack, nil
 }
 
-// Labels are put on every GCP resource (as provider default labels) and every
+// stackLabels are put on every GCP resource (as provider default labels) and every
 // Kubernetes object, so cost reports and log queries can filter by stack.
-func Labels(env config.Env, stack string) map[string]string {
+func stackLabels(env config.Env, stack string) map[string]string {
 	return map[string]string{
 		"app":        config.Namespace,
 		"env":        string(env),

@@ -6,7 +6,6 @@ package infra
 import (
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
@@ -15,10 +14,11 @@ import (
 	"django-gke/components"
 	"django-gke/infra/capacity"
 	"django-gke/infra/config"
+	"django-gke/infra/outputs"
 )
 
 // Program declares the whole stack, for the project where the CLI says it is.
-func Program(ctx *pulumi.Context) error { return program(ctx, ProjectRoot(ctx)) }
+func Program(ctx *pulumi.Context) error { return program(ctx, projectRoot(ctx)) }
 
 // ProgramIn is Program for the project at root: the Automation API does not
 // tell an inline program where its Pulumi.yaml is (ctx.RootDirectory is
@@ -53,13 +53,14 @@ func program(ctx *pulumi.Context, root string) error {
 			}
 		}
 	}
-	labels := Labels(cfg.Env, ctx.Stack())
+	labels := stackLabels(cfg.Env, ctx.Stack())
+	policy := config.PolicyFor(cfg.Env)
 	if cfg.Env == config.Local {
 		return localProgram(ctx, root, cfg, plan, base, labels)
 	}
 	tag := ""
 	if cfg.Image.Build {
-		if tag, err = SourceTag(filepath.Join(root, cfg.Image.Context)); err != nil {
+		if tag, err = sourceTag(filepath.Join(root, cfg.Image.Context)); err != nil {
 			return err
 		}
 	}
@@ -81,18 +82,18 @@ func program(ctx *pulumi.Context, root string) error {
 	afterAPIs := pulumi.DependsOn(services.Enabled)
 
 	nodeTag := base + "-node"
-	psaRange, err := netip.ParsePrefix(cfg.Network.PrivateServicesCidr)
+	psaRange, err := netip.ParsePrefix(cfg.Network.PrivateServicesCIDR)
 	if err != nil { // config validation has already refused it; never a panic
 		return fmt.Errorf("%s.privateServicesCidr: %w", config.Key("network"), err)
 	}
 	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
 		Region:              cfg.Region,
-		Cidr:                cfg.Network.Cidr,
-		PodsCidr:            cfg.Network.PodsCidr,
-		ServicesCidr:        cfg.Network.ServicesCidr,
+		CIDR:                cfg.Network.CIDR,
+		PodsCIDR:            cfg.Network.PodsCIDR,
+		ServicesCIDR:        cfg.Network.ServicesCIDR,
 		NodeTag:             nodeTag,
 		AppPort:             components.NginxPort,
-		PrivateServicesCidr: psaRange,
+		PrivateServicesCIDR: psaRange,
 	}, onGCP, afterAPIs)
 	if err != nil {
 		return err
@@ -100,7 +101,7 @@ func program(ctx *pulumi.Context, root string) error {
 
 	authorized := make([]components.AuthorizedNetwork, len(cfg.Cluster.AuthorizedNetworks))
 	for i, n := range cfg.Cluster.AuthorizedNetworks {
-		authorized[i] = components.AuthorizedNetwork{Name: n.Name, Cidr: n.Cidr}
+		authorized[i] = components.AuthorizedNetwork{Name: n.Name, CIDR: n.CIDR}
 	}
 	cluster, err := components.NewCluster(ctx, base, &components.ClusterArgs{
 		Project:            cfg.Project,
@@ -109,17 +110,17 @@ func program(ctx *pulumi.Context, root string) error {
 		SubnetworkSelfLink: network.SubnetworkSelfLink,
 		PodsRangeName:      network.PodsRangeName,
 		ServicesRangeName:  network.ServicesRangeName,
-		MasterCidr:         cfg.Network.MasterCidr,
+		MasterCIDR:         cfg.Network.MasterCIDR,
 		ReleaseChannel:     cfg.Cluster.ReleaseChannel,
 		AuthorizedNetworks: authorized,
 		DeletionProtection: cfg.Cluster.DeletionProtection,
 		WorkloadPool:       cfg.Project + ".svc.id.goog",
-		ManagedPrometheus:  ManagedPrometheus(cfg.Env),
-		Maintenance:        ClusterMaintenance(cfg.Env),
+		ManagedPrometheus:  policy.ManagedPrometheus,
+		Maintenance:        components.MaintenanceWindow(policy.ClusterMaintenance),
 		NodeTag:            nodeTag,
 		NodePool: components.NodePoolArgs{
 			MachineType: cfg.Cluster.MachineType,
-			DiskGb:      cfg.Cluster.DiskGb,
+			DiskGB:      cfg.Cluster.DiskGB,
 			Spot:        cfg.Cluster.Spot,
 			MinNodes:    int(plan.NodePoolMinNodes),
 			MaxNodes:    int(plan.NodePoolMaxNodes),
@@ -132,23 +133,22 @@ func program(ctx *pulumi.Context, root string) error {
 		return err
 	}
 
-	dbDay, dbHour, dbTrack := DatabaseMaintenance(cfg.Env)
 	database, err := components.NewDatabase(ctx, base, &components.DatabaseArgs{
 		Region:              cfg.Region,
 		Version:             cfg.Database.Version,
 		Tier:                cfg.Database.Tier,
 		Availability:        cfg.Database.Availability,
-		DiskGb:              cfg.Database.DiskGb,
+		DiskGB:              cfg.Database.DiskGB,
 		PointInTimeRecovery: cfg.Database.PointInTimeRecovery,
-		RetainedBackups:     RetainedBackups(cfg.Env),
+		RetainedBackups:     policy.RetainedBackups,
 		DeletionProtection:  cfg.Database.DeletionProtection,
 		MaxConnections:      plan.DBMaxConnections,
 		PrivateNetwork:      network.NetworkID,
-		MaintenanceDay:      dbDay,
-		MaintenanceHour:     dbHour,
-		UpdateTrack:         dbTrack,
-		DatabaseName:        DatabaseName,
-		UserName:            DatabaseUser,
+		MaintenanceDay:      policy.DatabaseMaintenance.Day,
+		MaintenanceHour:     policy.DatabaseMaintenance.Hour,
+		UpdateTrack:         policy.DatabaseMaintenance.Track,
+		DatabaseName:        databaseName,
+		UserName:            databaseUser,
 		Labels:              labels,
 		DependsOn:           []pulumi.Resource{network.PrivateServicesConnection},
 	}, onGCP, afterAPIs)
@@ -159,9 +159,9 @@ func program(ctx *pulumi.Context, root string) error {
 	identity, err := components.NewAppIdentity(ctx, base, &components.AppIdentityArgs{
 		Project:                  cfg.Project,
 		WorkloadPool:             cluster.WorkloadPool,
-		Namespace:                AppNamespace,
-		KubernetesServiceAccount: AppServiceAccount,
-		Roles:                    AppRoles,
+		Namespace:                appNamespace,
+		KubernetesServiceAccount: appServiceAccount,
+		Roles:                    appRoles,
 	}, onGCP, afterAPIs)
 	if err != nil {
 		return err
@@ -184,49 +184,54 @@ func program(ctx *pulumi.Context, root string) error {
 		return err
 	}
 
-	args, err := webappArgs(root, cfg, plan, labels)
+	address, err := components.NewEdgeAddress(ctx, base, &components.EdgeAddressArgs{TLS: cfg.App.Hostname != ""},
+		onGCP, afterAPIs, formerlyInWebapp(ctx, base))
+	if err != nil {
+		return err
+	}
+	args, err := workloadArgs(root, cfg, plan, labels)
 	if err != nil {
 		return err
 	}
 	args.GoogleServiceAccount = identity.Email
 	args.Image = image.ImageRef
-	args.SQLConnectionName = database.ConnectionName
-	args.SQLPrivateIP = database.PrivateIP
-	args.DBPassword = database.Password
+	args.Database.Password = database.Password
+	args.Database.CloudSQLInstance = database.ConnectionName
+	args.LoadBalancerIP = address.IP
+	args.Host = address.IP
+	if cfg.App.Hostname != "" {
+		args.Host = pulumi.String(cfg.App.Hostname)
+	}
 	// The pods start only once they can run (the node pool), reach Cloud SQL
 	// (the app's IAM grants and Workload Identity) and pull the image (the
 	// registry grant): otherwise the proxy's startup probe and the migrations
 	// Job spend their retries on IAM errors.
 	ready := append([]pulumi.Resource{cluster.NodePool}, services.Enabled...)
 	ready = append(append(ready, identity.Grants...), image.Grants...)
-	webapp, err := components.NewWebapp(ctx, base, args,
-		pulumi.Providers(gcpProvider, cluster.Provider), pulumi.DependsOn(ready))
+	workload, err := declareOnCluster(ctx, base, cfg, args, address,
+		components.DatabasePeer{CloudSQLPrivateIP: database.PrivateIP}, cluster.Provider, ready)
 	if err != nil {
 		return err
 	}
 
-	publicHost := pulumi.String(cfg.App.Hostname).ToStringOutput()
-	if cfg.App.Hostname == "" {
-		publicHost = webapp.Address
-	}
 	mon := cfg.Monitoring
 	if _, err := components.NewMonitoring(ctx, base, &components.MonitoringArgs{
 		Project:           cfg.Project,
 		ClusterName:       base,
-		Namespace:         AppNamespace,
+		Namespace:         appNamespace,
 		SQLInstanceName:   database.InstanceName,
-		PublicHost:        publicHost,
+		PublicHost:        args.Host,
 		UseSSL:            cfg.App.Hostname != "",
 		UptimePath:        mon.UptimePath,
-		Paging:            Pages(cfg.Env),
+		Paging:            policy.Pages,
 		AlertEmail:        mon.AlertEmail,
-		ManagedPrometheus: ManagedPrometheus(cfg.Env),
+		ManagedPrometheus: policy.ManagedPrometheus,
 		Thresholds: components.Thresholds{
-			SloTarget: mon.SloTarget.Float64(), ErrorRatio: mon.ErrorRatio.Float64(),
+			SLOTarget: mon.SLOTarget.Float64(), ErrorRatio: mon.ErrorRatio.Float64(),
 			LatencyP95Ms: mon.LatencyP95Ms, LatencyP99Ms: mon.LatencyP99Ms,
-			RestartsPerHour: mon.RestartsPerHour, HpaAtMaxMinutes: mon.HpaAtMaxMinutes,
-			SqlCpuRatio: mon.SqlCpuRatio.Float64(), SqlDiskRatio: mon.SqlDiskRatio.Float64(),
-			SqlConnectionsRatio: mon.SqlConnectionsRatio.Float64(), AppErrorsPerMinute: mon.AppErrorsPerMinute,
+			RestartsPerHour: mon.RestartsPerHour, HPAAtMaxMinutes: mon.HPAAtMaxMinutes,
+			SQLCPURatio: mon.SQLCPURatio.Float64(), SQLDiskRatio: mon.SQLDiskRatio.Float64(),
+			SQLConnectionsRatio: mon.SQLConnectionsRatio.Float64(), AppErrorsPerMinute: mon.AppErrorsPerMinute,
 		},
 		HPAName:          components.WebName,
 		HPAMaxReplicas:   int(plan.HPAMaxReplicas),
@@ -240,38 +245,42 @@ func program(ctx *pulumi.Context, root string) error {
 		return err
 	}
 
-	exportWorkload(ctx, cfg, plan, webapp)
-	ctx.Export("gcpProject", pulumi.String(cfg.Project))
-	ctx.Export("region", pulumi.String(cfg.Region))
-	ctx.Export("networkName", network.NetworkName)
-	ctx.Export("clusterName", cluster.ClusterName)
-	ctx.Export("clusterLocation", cluster.Location)
-	ctx.Export("kubeconfig", cluster.Kubeconfig)
-	ctx.Export("nodeServiceAccount", cluster.NodeServiceAccount)
-	ctx.Export("sqlConnectionName", database.ConnectionName)
-	ctx.Export("appServiceAccount", identity.Email)
-	ctx.Export("imageRef", image.ImageRef)
+	exportWorkload(ctx, cfg, plan, workload, args.Host)
+	ctx.Export(outputs.GCPProject, pulumi.String(cfg.Project))
+	ctx.Export(outputs.Region, pulumi.String(cfg.Region))
+	ctx.Export(outputs.NetworkName, network.NetworkName)
+	ctx.Export(outputs.ClusterName, cluster.ClusterName)
+	ctx.Export(outputs.ClusterLocation, cluster.Location)
+	ctx.Export(outputs.Kubeconfig, cluster.Kubeconfig)
+	ctx.Export(outputs.NodeServiceAccount, cluster.NodeServiceAccount)
+	ctx.Export(outputs.SQLConnectionName, database.ConnectionName)
+	ctx.Export(outputs.AppServiceAccount, identity.Email)
+	ctx.Export(outputs.ImageRef, image.ImageRef)
 	// What `make promote` copies into this stack's registry before `up`.
-	ctx.Export("imageSourceRef", image.SourceRef)
-	ctx.Export("loadBalancerIp", webapp.Address)
+	ctx.Export(outputs.ImageSourceRef, image.SourceRef)
+	ctx.Export(outputs.LoadBalancerIP, address.IP)
 	return nil
 }
 
 // exportWorkload exports what every environment, env local included, says
 // about its workload: where it runs, how it is released and how it was sized.
-func exportWorkload(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, webapp *components.Webapp) {
-	ctx.Export("env", pulumi.String(string(cfg.Env)))
-	ctx.Export("namespace", webapp.Namespace)
-	ctx.Export("url", webapp.URL)
-	ctx.Export("releaseStrategy", pulumi.String(cfg.Release.Strategy))
-	if cfg.Release.Strategy == config.BlueGreen {
-		ctx.Export("activeColor", pulumi.String(cfg.Release.ActiveColor))
+func exportWorkload(ctx *pulumi.Context, cfg *config.Config, plan *capacity.Plan, workload *components.Workload, host pulumi.StringInput) {
+	ctx.Export(outputs.Env, pulumi.String(string(cfg.Env)))
+	ctx.Export(outputs.Namespace, workload.Namespace)
+	if cfg.App.Hostname != "" {
+		ctx.Export(outputs.URL, pulumi.Sprintf("https://%s/", cfg.App.Hostname))
+	} else {
+		ctx.Export(outputs.URL, pulumi.Sprintf("http://%s/", host))
 	}
-	ctx.Export("capacityPlan", CapacityOutput(plan))
+	ctx.Export(outputs.ReleaseStrategy, pulumi.String(cfg.Release.Strategy))
+	if cfg.Release.Strategy == config.BlueGreen {
+		ctx.Export(outputs.ActiveColor, pulumi.String(cfg.Release.ActiveColor))
+	}
+	ctx.Export(outputs.CapacityPlan, capacityOutput(plan))
 }
 
-// CapacityOutput is the capacityPlan stack output: the numbers the stack was sized with.
-func CapacityOutput(p *capacity.Plan) pulumi.Map {
+// capacityOutput is the capacityPlan stack output: the numbers the stack was sized with.
+func capacityOutput(p *capacity.Plan) pulumi.Map {
 	usd := func(r interface{ FloatString(int) string }) pulumi.StringInput {
 		return pulumi.String(r.FloatString(2))
 	}
@@ -287,65 +296,17 @@ func CapacityOutput(p *capacity.Plan) pulumi.Map {
 		"dbConnections":             pulumi.Int(int(p.DBConnections)),
 		"dbMaxConnections":          pulumi.Int(p.DBMaxConnections),
 		"gunicornWorkers":           pulumi.Int(p.GunicornWorkers),
-		"seedYearlyCostUsd":         usd(p.Seed.YearlyUsd),
-		"yearlyCostUsd":             usd(p.Autoscaled.YearlyUsd),
+		"seedYearlyCostUsd":         usd(p.Seed.YearlyUSD),
+		"yearlyCostUsd":             usd(p.Autoscaled.YearlyUSD),
 		"costPerMillionRequestsUsd": pulumi.String(p.Autoscaled.CostPerMillion.FloatString(4)),
 	}
 }
 
-// ProjectRoot is the directory of Pulumi.yaml: the CLI says so, else the
+// projectRoot is the directory of Pulumi.yaml: the CLI says so, else the
 // working directory (where the CLI starts a program).
-func ProjectRoot(ctx *pulumi.Context) string {
+func projectRoot(ctx *pulumi.Context) string {
 	if root := ctx.RootDirectory(); root != "" {
 		return root
 	}
 	return "."
-}
-
-// ReleaseArgs maps django-gke:release to the workload's release strategy.
-func ReleaseArgs(r config.Release) components.ReleaseArgs {
-	images := map[string]pulumi.StringInput{}
-	if r.Blue.Image != "" {
-		images[config.Blue] = pulumi.String(r.Blue.Image)
-	}
-	if r.Green.Image != "" {
-		images[config.Green] = pulumi.String(r.Green.Image)
-	}
-	return components.ReleaseArgs{
-		BlueGreen:         r.Strategy == config.BlueGreen,
-		Active:            r.ActiveColor,
-		Images:            images,
-		PreviewHostname:   r.PreviewHostname,
-		InactiveAtMinimum: r.InactiveAtMinimum,
-	}
-}
-
-// webappArgs is the workload's configuration common to every environment.
-func webappArgs(root string, cfg *config.Config, plan *capacity.Plan, labels map[string]string) (*components.WebappArgs, error) {
-	nginxConf, err := os.ReadFile(filepath.Join(root, cfg.Image.Context, "nginx", "nginx.conf"))
-	if err != nil {
-		return nil, fmt.Errorf("reading the pod's nginx config: %w", err)
-	}
-	return &components.WebappArgs{
-		Project:           cfg.Project,
-		Namespace:         AppNamespace,
-		ServiceAccount:    AppServiceAccount,
-		Labels:            labels,
-		DBName:            DatabaseName,
-		DBUser:            DatabaseUser,
-		GunicornCPU:       cfg.App.Cpu,
-		GunicornMemory:    cfg.App.Memory,
-		GunicornWorkers:   plan.GunicornWorkers,
-		GunicornThreads:   plan.GunicornThreads,
-		MinReplicas:       int(plan.HPAMinReplicas),
-		MaxReplicas:       int(plan.HPAMaxReplicas),
-		TargetCPUPercent:  plan.TargetCPUPercent(),
-		Hostname:          cfg.App.Hostname,
-		Settings:          cfg.App.Settings,
-		NginxConfTemplate: string(nginxConf),
-		CDN:               cfg.App.Cdn,
-		SecurityPolicy:    cfg.App.SecurityPolicy,
-		LogSampleRate:     LoadBalancerLogSampleRate(cfg.Env),
-		Release:           ReleaseArgs(cfg.Release),
-	}, nil
 }

@@ -14,10 +14,10 @@ import (
 // skippedSource are build by-products that must not change the image tag.
 var skippedSource = map[string]bool{"__pycache__": true, "staticfiles": true, ".pytest_cache": true, "node_modules": true}
 
-// SourceTag is a content hash of the image's build context ("src-<12 hex>"):
+// sourceTag is a content hash of the image's build context ("src-<12 hex>"):
 // the same sources always get the same tag, so a tag names what was built.
 // (Pods still run the digest; the tag is for people reading the registry.)
-func SourceTag(dir string) (string, error) {
+func sourceTag(dir string) (string, error) {
 	h := sha256.New()
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {

@@ -397,7 +397,7 @@ func TestTwoInstancesNeverCollide(t *testing.T) {
 	program := func(ctx *pulumi.Context) error {
 		for _, name := range []string{"alpha", "beta"} {
 			net, err := components.NewNetwork(ctx, name, &components.NetworkArgs{
-				Region: "us-central1", Cidr: "10.10.0.0/20", PodsCidr: "10.16.0.0/14", ServicesCidr: "10.20.0.0/20",
+				Region: "us-central1", CIDR: "10.10.0.0/20", PodsCIDR: "10.16.0.0/14", ServicesCIDR: "10.20.0.0/20",
 				NodeTag: name + "-node", AppPort: 8080,
 			})
 			if err != nil {
@@ -406,14 +406,14 @@ func TestTwoInstancesNeverCollide(t *testing.T) {
 			if _, err := components.NewCluster(ctx, name, &components.ClusterArgs{
 				Project: "acme-django-dev", Location: "us-central1-b", NetworkSelfLink: net.NetworkSelfLink,
 				SubnetworkSelfLink: net.SubnetworkSelfLink, PodsRangeName: net.PodsRangeName, ServicesRangeName: net.ServicesRangeName,
-				MasterCidr: "172.16.0.0/28", ReleaseChannel: "REGULAR", WorkloadPool: "acme-django-dev.svc.id.goog",
+				MasterCIDR: "172.16.0.0/28", ReleaseChannel: "REGULAR", WorkloadPool: "acme-django-dev.svc.id.goog",
 				Maintenance: components.MaintenanceWindow{Start: "s", End: "e", Recurrence: "r"}, NodeTag: name + "-node",
-				NodePool: components.NodePoolArgs{MachineType: "e2-standard-2", DiskGb: 30, MinNodes: 1, MaxNodes: 2, Zones: 1},
+				NodePool: components.NodePoolArgs{MachineType: "e2-standard-2", DiskGB: 30, MinNodes: 1, MaxNodes: 2, Zones: 1},
 			}); err != nil {
 				return err
 			}
 			if _, err := components.NewDatabase(ctx, name, &components.DatabaseArgs{
-				Region: "us-central1", Version: "POSTGRES_16", Tier: "db-custom-1-3840", Availability: "ZONAL", DiskGb: 10,
+				Region: "us-central1", Version: "POSTGRES_16", Tier: "db-custom-1-3840", Availability: "ZONAL", DiskGB: 10,
 				RetainedBackups: 7, MaxConnections: 100, PrivateNetwork: net.NetworkID, MaintenanceDay: 2, MaintenanceHour: 3,
 				UpdateTrack: "canary", DatabaseName: "django", UserName: "django",
 				DependsOn: []pulumi.Resource{net.PrivateServicesConnection},

@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -235,6 +236,31 @@ func TestStackOutputs(t *testing.T) {
 				assert.Equal(t, value, res.Outputs[name].Value, name)
 				assert.False(t, res.Outputs[name].Secret, name)
 			}
+		})
+	}
+}
+
+// TestResourcesOfTheSplitWebappKeepTheirURNs: the Webapp component was split
+// into Workload, EdgeAddress, Edge and NetworkPolicies. Each of their
+// resources has an alias to its URN under Webapp, so a stack deployed before
+// the split updates them in place instead of replacing them (make plan-diff
+// and the replacement guard show the same).
+func TestResourcesOfTheSplitWebappKeepTheirURNs(t *testing.T) {
+	split := map[string]bool{"Workload": true, "EdgeAddress": true, "Edge": true, "NetworkPolicies": true}
+	for _, stack := range append(slices.Clone(Stacks), "local") {
+		t.Run(stack, func(t *testing.T) {
+			res := plan(t, stack)
+			moved := 0
+			for _, r := range res.Resources {
+				parent := res.ByURN(r.Parent)
+				if !r.Custom || parent == nil || !split[strings.TrimPrefix(parent.Type, "django-gke:components:")] {
+					continue
+				}
+				moved++
+				former := "urn:pulumi:" + stack + "::django-gke::django-gke:components:Webapp$" + r.Type + "::" + r.Name
+				assert.Contains(t, r.Aliases, former, "%s %s", r.Type, r.Name)
+			}
+			assert.GreaterOrEqual(t, moved, 16, "the workload, its edge and its policies")
 		})
 	}
 }

@@ -277,7 +277,7 @@ func TestHPAAndPDB(t *testing.T) {
 	assert.GreaterOrEqual(t, in(t, prd, "spec.minReplicas"), int64(3))
 	m, err := config.Measured()
 	require.NoError(t, err)
-	perCore, err := strconv.ParseFloat(m.RpsPerCore.String(), 64)
+	perCore, err := strconv.ParseFloat(m.RPSPerCore.String(), 64)
 	require.NoError(t, err)
 	assert.Equal(t, int64(math.Ceil(10000/(perCore*0.7))), in(t, prd, "spec.maxReplicas"))
 }
@@ -422,23 +422,6 @@ func TestNginxConfIsTheAppsFileRendered(t *testing.T) {
 	assert.EqualError(t, err, "nginx.conf: no value for @@ROOT@@")
 	_, err = components.RenderNginxConf("listen @@LISTEN@@;", map[string]string{"LISTEN": "80", "EXTRA": "x"})
 	assert.EqualError(t, err, "nginx.conf has no placeholder @@EXTRA@@")
-}
-
-func TestAppSettingsFollowTLS(t *testing.T) {
-	args := &components.WebappArgs{Hostname: "www.example.com", DBName: "django", DBUser: "django", Project: "p", GunicornWorkers: 3, GunicornThreads: 2,
-		Settings: map[string]string{"FEATURE": "x"}}
-	s := components.AppSettings(args, "www.example.com")
-	assert.Equal(t, "true", s["DJANGO_SECURE_SSL_REDIRECT"])
-	assert.Equal(t, "https://www.example.com", s["DJANGO_CSRF_TRUSTED_ORIGINS"])
-	assert.Equal(t, "31536000", s["DJANGO_SECURE_HSTS_SECONDS"])
-	assert.Equal(t, "x", s["FEATURE"])
-	args.Hostname = ""
-	s = components.AppSettings(args, "34.1.2.3")
-	assert.Equal(t, "false", s["DJANGO_SECURE_SSL_REDIRECT"], "no TLS without a hostname: never redirect to https")
-	assert.Equal(t, "34.1.2.3", s["DJANGO_ALLOWED_HOSTS"])
-	for k := range s {
-		assert.NotRegexp(t, `PASSWORD|SECRET_KEY`, k, "secrets stay in the Secret")
-	}
 }
 
 // TestRenderedNginxConfPassesNginxT runs the real nginx on exactly what the

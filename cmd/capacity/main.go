@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"django-gke/infra/capacity"
+	"django-gke/infra/readme"
 	"django-gke/infra/stackfile"
 )
 
@@ -62,12 +63,9 @@ func rewriteBlock(path, stack, block string) error {
 	if err != nil {
 		return err
 	}
-	begin, end := "<!-- capacity:"+stack+":begin", "<!-- capacity:"+stack+":end -->"
-	s := string(text)
-	i, j := strings.Index(s, begin), strings.Index(s, end)
-	if i < 0 || j < i {
-		return fmt.Errorf("%s has no %s … %s block", path, begin, end)
+	out, err := readme.Replace(string(text), "capacity:"+stack, block)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	i += strings.Index(s[i:], "-->") + len("-->")
-	return os.WriteFile(path, []byte(s[:i]+"\n"+block+"\n"+s[j:]), 0o644)
+	return os.WriteFile(path, []byte(out), 0o644)
 }

@@ -25,11 +25,11 @@ func r(s string) *big.Rat {
 // inputs is a prd-like stack; tests change what they exercise.
 func inputs() Inputs {
 	return Inputs{
-		TargetRps: r("10000"), PodTps: r("250"), Complexity: r("1"), TargetUtilization: r("0.7"),
-		Zones: 3, MachineType: "n2-standard-4", NodeDiskGb: 100, MinNodes: 3,
+		TargetRPS: r("10000"), PodTPS: r("250"), Complexity: r("1"), TargetUtilization: r("0.7"),
+		Zones: 3, MachineType: "n2-standard-4", NodeDiskGB: 100, MinNodes: 3,
 		GunicornCPUMilli: 1000, GunicornMemoryMiB: 1024, GunicornThreads: 2, MinReplicas: 3,
-		SQLTier: "db-custom-4-16384", SQLRegional: true, SQLDiskGb: 100,
-		AvgResponseKb: r("16"), AvgLogKb: r("1"), StaticShare: r("0.3"), PeakHoursPerDay: r("6"), OffPeakFraction: r("0.3"),
+		SQLTier: "db-custom-4-16384", SQLRegional: true, SQLDiskGB: 100,
+		AvgResponseKB: r("16"), AvgLogKB: r("1"), StaticShare: r("0.3"), PeakHoursPerDay: r("6"), OffPeakFraction: r("0.3"),
 		HasDomain: true,
 	}
 }
@@ -57,8 +57,8 @@ func TestSeedHandWorked(t *testing.T) {
 	in := inputs()
 	in.PodsPerNode = 4
 	in.Overrides = Overrides{
-		NodeUsdPerHour: r("0.36"), DatabaseUsdPerHour: r("0.18"), LoadBalancerUsdPerHour: r("0.036"),
-		LoggingUsdPerGib: r("0.5"), EgressUsdPerGib: r("0.1"), InternalUsdPerGib: r("0.01"), DomainUsdPerYear: r("12"),
+		NodeUSDPerHour: r("0.36"), DatabaseUSDPerHour: r("0.18"), LoadBalancerUSDPerHour: r("0.036"),
+		LoggingUSDPerGiB: r("0.5"), EgressUSDPerGiB: r("0.1"), InternalUSDPerGiB: r("0.01"), DomainUSDPerYear: r("12"),
 	}
 	p := compute(t, in)
 	assert.Equal(t, int64(40), p.Seed.Pods)
@@ -68,13 +68,13 @@ func TestSeedHandWorked(t *testing.T) {
 	assert.Equal(t, "0.000100", p.Seed.Rates.CW.FloatString(6))
 	lines := map[string]string{}
 	for _, l := range p.Seed.Lines {
-		lines[l.Key] = l.YearlyUsd.FloatString(2)
+		lines[l.Key] = l.YearlyUSD.FloatString(2)
 	}
 	assert.Equal(t, map[string]string{
 		"nodes": "31536.00", "database": "3153.60", "lb": "315.36", "logging": "150375.37",
 		"egress": "481201.17", "internal": "32080.08", "domain": "12.00",
 	}, lines)
-	assert.Equal(t, "698673.58", p.Seed.YearlyUsd.FloatString(2))
+	assert.Equal(t, "698673.58", p.Seed.YearlyUSD.FloatString(2))
 }
 
 func TestSeedPodsAreExact(t *testing.T) {
@@ -123,15 +123,15 @@ func TestPlanForPrd(t *testing.T) {
 	assert.Equal(t, 548, p.DBCeilingConnections) // 16384 · 67 % / 20 MiB
 	assert.Equal(t, 548, p.DBMaxConnections, "the tier's ceiling, whatever the plan needs")
 	// The autoscaled estimate costs less than running at peak all year.
-	assert.Equal(t, -1, p.Autoscaled.YearlyUsd.Cmp(p.AtPeak.YearlyUsd))
+	assert.Equal(t, -1, p.Autoscaled.YearlyUSD.Cmp(p.AtPeak.YearlyUSD))
 	assert.Equal(t, "egress", p.Autoscaled.Dominant().Key, "egress dominates at 10k req/s")
 	// The log exclusion saves the static share of request logs plus the probes' lines.
-	assert.Equal(t, 1, p.Autoscaled.LoggingSavingUsd.Sign())
+	assert.Equal(t, 1, p.Autoscaled.LoggingSavingUSD.Sign())
 	noStatic := inputs()
 	noStatic.StaticShare = r("0")
 	q := compute(t, noStatic)
-	assert.Equal(t, 1, p.Autoscaled.LoggingSavingUsd.Cmp(q.Autoscaled.LoggingSavingUsd), "excluding static lines saves more")
-	assert.Equal(t, 1, q.Autoscaled.LoggingSavingUsd.Sign(), "health-check lines alone are worth excluding")
+	assert.Equal(t, 1, p.Autoscaled.LoggingSavingUSD.Cmp(q.Autoscaled.LoggingSavingUSD), "excluding static lines saves more")
+	assert.Equal(t, 1, q.Autoscaled.LoggingSavingUSD.Sign(), "health-check lines alone are worth excluding")
 }
 
 func TestZonalStackHasNoSpareZone(t *testing.T) {
@@ -236,20 +236,20 @@ func TestMoreTrafficNeverMeansLess(t *testing.T) {
 		in := inputs()
 		in.SQLTier = "db-custom-96-393216" // room for every connection count drawn here
 		in.Zones = 1 + rng.Intn(4)
-		in.PodTps = big.NewRat(int64(1+rng.Intn(2000)), int64(1+rng.Intn(10)))
+		in.PodTPS = big.NewRat(int64(1+rng.Intn(2000)), int64(1+rng.Intn(10)))
 		in.Complexity = big.NewRat(int64(1+rng.Intn(30)), 10)
 		a := big.NewRat(int64(1+rng.Intn(20000)), int64(1+rng.Intn(100)))
 		b := new(big.Rat).Add(a, big.NewRat(int64(rng.Intn(5000)), int64(1+rng.Intn(100))))
-		in.TargetRps = a
+		in.TargetRPS = a
 		pa, errA := Compute(in)
-		in.TargetRps = b
+		in.TargetRPS = b
 		pb, errB := Compute(in)
 		if errA != nil || errB != nil {
 			// Only a connection budget may refuse, and then never for the smaller target alone.
 			require.False(t, errA != nil && errB == nil, "a smaller target failed where a bigger one passed: %v", errA)
 			continue
 		}
-		ctx := map[string]any{"a": a.RatString(), "b": b.RatString(), "tps": in.PodTps.RatString(), "c": in.Complexity.RatString(), "zones": in.Zones}
+		ctx := map[string]any{"a": a.RatString(), "b": b.RatString(), "tps": in.PodTPS.RatString(), "c": in.Complexity.RatString(), "zones": in.Zones}
 		assert.LessOrEqual(t, pa.Seed.Pods, pb.Seed.Pods, ctx)
 		assert.LessOrEqual(t, pa.Seed.Nodes, pb.Seed.Nodes, ctx)
 		assert.LessOrEqual(t, pa.PodsAtPeak, pb.PodsAtPeak, ctx)
@@ -257,7 +257,7 @@ func TestMoreTrafficNeverMeansLess(t *testing.T) {
 		assert.LessOrEqual(t, pa.NodesAtPeak, pb.NodesAtPeak, ctx)
 		assert.LessOrEqual(t, pa.NodePoolMaxNodes, pb.NodePoolMaxNodes, ctx)
 		assert.LessOrEqual(t, pa.DBConnections, pb.DBConnections, ctx)
-		assert.LessOrEqual(t, pa.Autoscaled.YearlyUsd.Cmp(pb.Autoscaled.YearlyUsd), 0, ctx)
+		assert.LessOrEqual(t, pa.Autoscaled.YearlyUSD.Cmp(pb.Autoscaled.YearlyUSD), 0, ctx)
 	}
 }
 
@@ -289,7 +289,7 @@ func TestReports(t *testing.T) {
 	require.NoError(t, json.Unmarshal(js.Bytes(), &doc), js.String())
 	assert.Equal(t, float64(40), doc.Seed["pods"])
 	assert.Equal(t, float64(14), doc.Seed["nodes"])
-	seedUsd, _ := p.Seed.YearlyUsd.Float64()
+	seedUsd, _ := p.Seed.YearlyUSD.Float64()
 	assert.InDelta(t, seedUsd, doc.Seed["yearlyCostUsd"], 0.01)
 	for _, k := range []string{"hpaMinReplicas", "hpaMaxReplicas", "nodePoolMaxNodes", "dbConnections", "yearlyCostUsd", "costPerMillionRequestsUsd", "lines"} {
 		assert.Contains(t, doc.Plan, k)

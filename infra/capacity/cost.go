@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// ProbeRpsPerPod is the health traffic one pod gets: nginx's readiness probe
+// ProbeRPSPerPod is the health traffic one pod gets: nginx's readiness probe
 // every 5 s, gunicorn's liveness every 10 s, and the load balancer's health
 // checkers (several probers, every 10 s) — about 0.6 requests a second.
-var ProbeRpsPerPod = big.NewRat(3, 5)
+var ProbeRPSPerPod = big.NewRat(3, 5)
 
 // Units: sizes in KiB per request, prices per GiB; a month is 730 hours (8760 / 12).
 const (
@@ -45,15 +45,15 @@ func orList(override, list *big.Rat) *big.Rat {
 func resolvePrices(in Inputs, m Machine, tier SQLTier) resolved {
 	p, o := Prices, in.Overrides
 	var res resolved
-	machine := new(big.Rat).Set(m.Hourly.Usd)
+	machine := new(big.Rat).Set(m.Hourly.USD)
 	if in.Spot {
-		machine.Mul(machine, p.SpotFactor.Usd)
+		machine.Mul(machine, p.SpotFactor.USD)
 		res.spotDiscountNote = " (Spot)"
 	}
-	disk := mul(p.NodeDisk.Usd, rat(int64(in.NodeDiskGb)), big.NewRat(1, hoursPerMonth))
+	disk := mul(p.NodeDisk.USD, rat(int64(in.NodeDiskGB)), big.NewRat(1, hoursPerMonth))
 	res.nodeHourly = add(machine, disk)
-	if set(o.NodeUsdPerHour) { // the whole node: machine and disk
-		res.nodeHourly = new(big.Rat).Set(o.NodeUsdPerHour)
+	if set(o.NodeUSDPerHour) { // the whole node: machine and disk
+		res.nodeHourly = new(big.Rat).Set(o.NodeUSDPerHour)
 		res.spotDiscountNote = " (override)"
 	}
 
@@ -64,36 +64,36 @@ func resolvePrices(in Inputs, m Machine, tier SQLTier) resolved {
 	compute := new(big.Rat)
 	switch {
 	case tier.Shared && tier.MemoryMiB < 1024:
-		compute.Set(p.SQLSharedF1.Usd)
+		compute.Set(p.SQLSharedF1.USD)
 	case tier.Shared:
-		compute.Set(p.SQLSharedG1.Usd)
+		compute.Set(p.SQLSharedG1.USD)
 	default:
-		compute = add(mul(p.SQLvCPU.Usd, rat(int64(tier.VCPU))), mul(p.SQLMemoryGiB.Usd, big.NewRat(int64(tier.MemoryMiB), 1024)))
+		compute = add(mul(p.SQLvCPU.USD, rat(int64(tier.VCPU))), mul(p.SQLMemoryGiB.USD, big.NewRat(int64(tier.MemoryMiB), 1024)))
 	}
-	storage := mul(p.SQLStorageGiB.Usd, rat(int64(in.SQLDiskGb)), big.NewRat(1, hoursPerMonth))
-	res.sqlHourly = orList(o.DatabaseUsdPerHour, add(compute, storage))
+	storage := mul(p.SQLStorageGiB.USD, rat(int64(in.SQLDiskGB)), big.NewRat(1, hoursPerMonth))
+	res.sqlHourly = orList(o.DatabaseUSDPerHour, add(compute, storage))
 
-	res.lbHourly = orList(o.LoadBalancerUsdPerHour, p.LBForwardingRule.Usd)
-	res.loggingPerGib = orList(o.LoggingUsdPerGib, p.LoggingIngest.Usd)
-	res.egressTier1 = orList(o.EgressUsdPerGib, p.EgressTier1.Usd)
-	if set(o.EgressUsdPerGib) {
-		res.egressFlat = new(big.Rat).Set(o.EgressUsdPerGib)
+	res.lbHourly = orList(o.LoadBalancerUSDPerHour, p.LBForwardingRule.USD)
+	res.loggingPerGib = orList(o.LoggingUSDPerGiB, p.LoggingIngest.USD)
+	res.egressTier1 = orList(o.EgressUSDPerGiB, p.EgressTier1.USD)
+	if set(o.EgressUSDPerGiB) {
+		res.egressFlat = new(big.Rat).Set(o.EgressUSDPerGiB)
 	}
-	res.interZonePerGib = orList(o.InternalUsdPerGib, p.InterZone.Usd)
+	res.interZonePerGib = orList(o.InternalUSDPerGiB, p.InterZone.USD)
 	res.domainPerYear = new(big.Rat)
 	if in.HasDomain {
-		res.domainPerYear = orList(o.DomainUsdPerYear, p.Domain.Usd)
+		res.domainPerYear = orList(o.DomainUSDPerYear, p.Domain.USD)
 	}
 	return res
 }
 
 // Data rates at a request rate, in GiB per second.
 func egressGibPerSec(in Inputs, rps *big.Rat) *big.Rat {
-	return mul(rps, in.AvgResponseKb, big.NewRat(1, kibPerGib))
+	return mul(rps, in.AvgResponseKB, big.NewRat(1, kibPerGib))
 }
 
 func logGibPerSec(in Inputs, rps *big.Rat) *big.Rat {
-	return mul(rps, in.AvgLogKb, big.NewRat(1, kibPerGib))
+	return mul(rps, in.AvgLogKB, big.NewRat(1, kibPerGib))
 }
 
 // interZoneGibPerSec: the database answers from one zone, so pods in the other
@@ -112,14 +112,14 @@ func seedCost(in Inputs, p *Plan, pr resolved) (SeedRates, *big.Rat, []CostLine)
 		CD:                      mul(pr.sqlHourly, perSec),
 		CL:                      mul(pr.lbHourly, perSec),
 		ND:                      pr.sqlInstances,
-		NDStack:                 logGibPerSec(in, in.TargetRps),
-		NDExt:                   egressGibPerSec(in, in.TargetRps),
-		NDInt:                   interZoneGibPerSec(in, in.TargetRps, p.Zones),
+		NDStack:                 logGibPerSec(in, in.TargetRPS),
+		NDExt:                   egressGibPerSec(in, in.TargetRPS),
+		NDInt:                   interZoneGibPerSec(in, in.TargetRPS, p.Zones),
 		CStack:                  pr.loggingPerGib,
 		CExt:                    pr.egressTier1,
 		CInt:                    pr.interZonePerGib,
 		Domain:                  pr.domainPerYear,
-		NodeExternalIPUsdPerSec: new(big.Rat),
+		NodeExternalIPUSDPerSec: new(big.Rat),
 	}
 	t := rat(SecondsPerYear)
 	lines := []CostLine{
@@ -145,24 +145,24 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	if autoscaled {
 		peakHours = mul(in.PeakHoursPerDay, rat(365))
 		offHours = sub(rat(hoursPerYear), peakHours)
-		offRps = mul(in.TargetRps, in.OffPeakFraction)
+		offRps = mul(in.TargetRPS, in.OffPeakFraction)
 		offPods = max(podsFor(in, offRps), p.HPAMinReplicas)
 		offNodes = max(p.NodesAtFloor, NodesSpread(offPods, int64(p.Zones), int64(p.PodsPerNode)))
 	}
-	requests := add(mul(in.TargetRps, peakHours, rat(3600)), mul(offRps, offHours, rat(3600)))
+	requests := add(mul(in.TargetRPS, peakHours, rat(3600)), mul(offRps, offHours, rat(3600)))
 	seconds := func(rateAtPeak, rateOffPeak *big.Rat) *big.Rat { // GiB per year
 		return add(mul(rateAtPeak, peakHours, rat(3600)), mul(rateOffPeak, offHours, rat(3600)))
 	}
 
 	nodeHours := add(mul(rat(p.NodesAtPeak), peakHours), mul(rat(offNodes), offHours))
-	egressGib := seconds(egressGibPerSec(in, in.TargetRps), egressGibPerSec(in, offRps))
+	egressGib := seconds(egressGibPerSec(in, in.TargetRPS), egressGibPerSec(in, offRps))
 	// Logs: every request's lines, minus what the exclusion drops (static files and
 	// health checks); the probes' lines are what the exclusion saves on top.
-	allRequestLogGib := seconds(logGibPerSec(in, in.TargetRps), logGibPerSec(in, offRps))
+	allRequestLogGib := seconds(logGibPerSec(in, in.TargetRPS), logGibPerSec(in, offRps))
 	logGib := mul(allRequestLogGib, sub(rat(1), in.StaticShare))
-	probeLogGib := seconds(logGibPerSec(in, mul(rat(p.PodsAtPeak), ProbeRpsPerPod)), logGibPerSec(in, mul(rat(offPods), ProbeRpsPerPod)))
-	interZoneGib := seconds(interZoneGibPerSec(in, in.TargetRps, p.Zones), interZoneGibPerSec(in, offRps, p.Zones))
-	freeLogGib := mul(Prices.LoggingFreeGiB.Usd, rat(12))
+	probeLogGib := seconds(logGibPerSec(in, mul(rat(p.PodsAtPeak), ProbeRPSPerPod)), logGibPerSec(in, mul(rat(offPods), ProbeRPSPerPod)))
+	interZoneGib := seconds(interZoneGibPerSec(in, in.TargetRPS, p.Zones), interZoneGibPerSec(in, offRps, p.Zones))
+	freeLogGib := mul(Prices.LoggingFreeGiB.USD, rat(12))
 	loggingCost := func(ingested *big.Rat) *big.Rat {
 		billed := sub(ingested, freeLogGib)
 		if billed.Sign() < 0 {
@@ -179,12 +179,12 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	}
 	lines := []CostLine{
 		{"nodes", "nodes", mul(nodeHours, pr.nodeHourly), nodeDetail},
-		{"cluster", "GKE cluster fee", mul(rat(hoursPerYear), Prices.GKEClusterFee.Usd), fmt.Sprintf("1 cluster × %s USD/h", usd4(Prices.GKEClusterFee.Usd))},
+		{"cluster", "GKE cluster fee", mul(rat(hoursPerYear), Prices.GKEClusterFee.USD), fmt.Sprintf("1 cluster × %s USD/h", usd4(Prices.GKEClusterFee.USD))},
 		{"nat", "Cloud NAT", add(mul(natHourly(p.NodesAtPeak), peakHours), mul(natHourly(offNodes), offHours)), "per VM-hour"},
 		{"database", "database", mul(rat(int64(pr.sqlInstances)), pr.sqlHourly, rat(hoursPerYear)),
 			fmt.Sprintf("%d × %s USD/h (compute + storage)", pr.sqlInstances, usd4(pr.sqlHourly))},
 		{"lb", "load balancer rule", mul(pr.lbHourly, rat(hoursPerYear)), fmt.Sprintf("%s USD/h", usd4(pr.lbHourly))},
-		{"lbData", "load balancer data", mul(egressGib, Prices.LBDataProcessed.Usd), fmt.Sprintf("%s GiB × %s USD/GiB", gib(egressGib), usd4(Prices.LBDataProcessed.Usd))},
+		{"lbData", "load balancer data", mul(egressGib, Prices.LBDataProcessed.USD), fmt.Sprintf("%s GiB × %s USD/GiB", gib(egressGib), usd4(Prices.LBDataProcessed.USD))},
 		{"egress", "egress", egressCost(egressGib, pr), fmt.Sprintf("%s GiB/year, %s", gib(egressGib), egressNote(pr))},
 		{"internal", "inter-zone traffic", mul(interZoneGib, pr.interZonePerGib), fmt.Sprintf("%s GiB × %s USD/GiB", gib(interZoneGib), usd4(pr.interZonePerGib))},
 		{"logging", "logging", loggingCost(logGib), fmt.Sprintf("%s GiB/year after the exclusion, %s free × %s USD/GiB", gib(logGib), decimal(freeLogGib), usd4(pr.loggingPerGib))},
@@ -195,16 +195,16 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	if requests.Sign() > 0 {
 		perMillion = new(big.Rat).Quo(total, new(big.Rat).Quo(requests, rat(1_000_000)))
 	}
-	return Estimate{Lines: lines, YearlyUsd: total, RequestsPerYr: requests, CostPerMillion: perMillion,
-		LoggingSavingUsd: sub(withoutExclusion, loggingCost(logGib))}
+	return Estimate{Lines: lines, YearlyUSD: total, RequestsPerYr: requests, CostPerMillion: perMillion,
+		LoggingSavingUSD: sub(withoutExclusion, loggingCost(logGib))}
 }
 
 // natHourly is Cloud NAT's hourly charge for a gateway serving nodes VMs.
 func natHourly(nodes int64) *big.Rat {
 	if nodes > NATPerVMUpTo {
-		return Prices.NATGateway.Usd
+		return Prices.NATGateway.USD
 	}
-	return mul(rat(nodes), Prices.NATPerVM.Usd)
+	return mul(rat(nodes), Prices.NATPerVM.USD)
 }
 
 // egressCost bills a year's egress month by month through the volume tiers.
@@ -216,7 +216,7 @@ func egressCost(yearGib *big.Rat, pr resolved) *big.Rat {
 	tiers := []struct {
 		upToTib int64 // -1: no limit
 		price   *big.Rat
-	}{{1, Prices.EgressTier1.Usd}, {10, Prices.EgressTier2.Usd}, {-1, Prices.EgressTier3.Usd}}
+	}{{1, Prices.EgressTier1.USD}, {10, Prices.EgressTier2.USD}, {-1, Prices.EgressTier3.USD}}
 	cost, billed := new(big.Rat), new(big.Rat)
 	for _, t := range tiers {
 		chunk := sub(month, billed)
@@ -240,14 +240,14 @@ func egressNote(pr resolved) string {
 		return "flat " + usd4(pr.egressFlat) + " USD/GiB (override)"
 	}
 	return fmt.Sprintf("monthly tiers %s / %s / %s USD/GiB",
-		usd4(Prices.EgressTier1.Usd), usd4(Prices.EgressTier2.Usd), usd4(Prices.EgressTier3.Usd))
+		usd4(Prices.EgressTier1.USD), usd4(Prices.EgressTier2.USD), usd4(Prices.EgressTier3.USD))
 }
 
 // Dominant returns the largest line of an estimate.
 func (e Estimate) Dominant() CostLine {
 	var best CostLine
 	for _, l := range e.Lines {
-		if best.YearlyUsd == nil || l.YearlyUsd.Cmp(best.YearlyUsd) > 0 {
+		if best.YearlyUSD == nil || l.YearlyUSD.Cmp(best.YearlyUSD) > 0 {
 			best = l
 		}
 	}
@@ -277,7 +277,7 @@ func sub(a, b *big.Rat) *big.Rat { return new(big.Rat).Sub(a, b) }
 func sum(lines []CostLine) *big.Rat {
 	out := new(big.Rat)
 	for _, l := range lines {
-		out.Add(out, l.YearlyUsd)
+		out.Add(out, l.YearlyUSD)
 	}
 	return out
 }

@@ -32,15 +32,15 @@ const (
 
 // Inputs is everything the model reads, taken from the stack configuration.
 type Inputs struct {
-	TargetRps, PodTps, Complexity, TargetUtilization *big.Rat
-	// PodTpsSource says where PodTps comes from (the benchmark, or config).
-	PodTpsSource string
+	TargetRPS, PodTPS, Complexity, TargetUtilization *big.Rat
+	// PodTPSSource says where PodTPS comes from (the benchmark, or config).
+	PodTPSSource string
 	// PodsPerNode 0 means "from the machine type".
 	PodsPerNode int
 	Zones       int
 	MachineType string
 	Spot        bool
-	NodeDiskGb  int
+	NodeDiskGB  int
 	// MinNodes and MaxNodes are cluster.minNodes/maxNodes (MaxNodes 0 = from the plan).
 	MinNodes, MaxNodes int
 	GunicornCPUMilli   int64
@@ -50,11 +50,11 @@ type Inputs struct {
 	MinReplicas                      int
 	SQLTier                          string
 	SQLRegional                      bool
-	SQLDiskGb                        int
+	SQLDiskGB                        int
 	// SQLMaxConnections 0 means "from the plan".
 	SQLMaxConnections int
-	AvgResponseKb     *big.Rat
-	AvgLogKb          *big.Rat
+	AvgResponseKB     *big.Rat
+	AvgLogKB          *big.Rat
 	StaticShare       *big.Rat
 	PeakHoursPerDay   *big.Rat
 	OffPeakFraction   *big.Rat
@@ -65,25 +65,25 @@ type Inputs struct {
 
 // Overrides are django-gke:cost; nil or zero means the list price.
 type Overrides struct {
-	NodeUsdPerHour, DatabaseUsdPerHour, LoadBalancerUsdPerHour *big.Rat
-	LoggingUsdPerGib, EgressUsdPerGib, InternalUsdPerGib       *big.Rat
-	DomainUsdPerYear                                           *big.Rat
+	NodeUSDPerHour, DatabaseUSDPerHour, LoadBalancerUSDPerHour *big.Rat
+	LoggingUSDPerGiB, EgressUSDPerGiB, InternalUSDPerGiB       *big.Rat
+	DomainUSDPerYear                                           *big.Rat
 }
 
 // InputsFrom maps a validated configuration to the model's inputs.
 func InputsFrom(c *config.Config) Inputs {
-	milli, _ := config.MilliCPU(c.App.Cpu)
+	milli, _ := config.MilliCPU(c.App.CPU)
 	mem, _ := config.MemoryBytes(c.App.Memory)
 	cp, co := c.Capacity, c.Cost
 	return Inputs{
-		TargetRps: cp.TargetRps.Rat(), PodTps: cp.PodTps.Rat(), Complexity: cp.Complexity.Rat(),
+		TargetRPS: cp.TargetRPS.Rat(), PodTPS: cp.PodTPS.Rat(), Complexity: cp.Complexity.Rat(),
 		TargetUtilization: cp.TargetUtilization.Rat(),
-		PodTpsSource:      cp.PodTpsSource,
+		PodTPSSource:      cp.PodTPSSource,
 		PodsPerNode:       cp.PodsPerNode,
 		Zones:             c.Zones(),
 		MachineType:       c.Cluster.MachineType,
 		Spot:              c.Cluster.Spot,
-		NodeDiskGb:        c.Cluster.DiskGb,
+		NodeDiskGB:        c.Cluster.DiskGB,
 		MinNodes:          c.Cluster.MinNodes,
 		MaxNodes:          c.Cluster.MaxNodes,
 		GunicornCPUMilli:  milli,
@@ -93,19 +93,19 @@ func InputsFrom(c *config.Config) Inputs {
 		MinReplicas:       c.App.MinReplicas,
 		SQLTier:           c.Database.Tier,
 		SQLRegional:       c.Database.Availability == "REGIONAL",
-		SQLDiskGb:         c.Database.DiskGb,
+		SQLDiskGB:         c.Database.DiskGB,
 		SQLMaxConnections: c.Database.MaxConnections,
-		AvgResponseKb:     cp.AvgResponseKb.Rat(),
-		AvgLogKb:          cp.AvgLogKb.Rat(),
+		AvgResponseKB:     cp.AvgResponseKB.Rat(),
+		AvgLogKB:          cp.AvgLogKB.Rat(),
 		StaticShare:       cp.StaticShare.Rat(),
 		PeakHoursPerDay:   cp.PeakHoursPerDay.Rat(),
 		OffPeakFraction:   cp.OffPeakFraction.Rat(),
 		HasDomain:         c.App.Hostname != "",
 		Overrides: Overrides{
-			NodeUsdPerHour: co.NodeUsdPerHour.Rat(), DatabaseUsdPerHour: co.DatabaseUsdPerHour.Rat(),
-			LoadBalancerUsdPerHour: co.LoadBalancerUsdPerHour.Rat(), LoggingUsdPerGib: co.LoggingUsdPerGib.Rat(),
-			EgressUsdPerGib: co.EgressUsdPerGib.Rat(), InternalUsdPerGib: co.InternalUsdPerGib.Rat(),
-			DomainUsdPerYear: co.DomainUsdPerYear.Rat(),
+			NodeUSDPerHour: co.NodeUSDPerHour.Rat(), DatabaseUSDPerHour: co.DatabaseUSDPerHour.Rat(),
+			LoadBalancerUSDPerHour: co.LoadBalancerUSDPerHour.Rat(), LoggingUSDPerGiB: co.LoggingUSDPerGiB.Rat(),
+			EgressUSDPerGiB: co.EgressUSDPerGiB.Rat(), InternalUSDPerGiB: co.InternalUSDPerGiB.Rat(),
+			DomainUSDPerYear: co.DomainUSDPerYear.Rat(),
 		},
 	}
 }
@@ -123,7 +123,7 @@ type Seed struct {
 	Nodes int64
 	// Rates are the per-second terms of the yearly formula.
 	Rates     SeedRates
-	YearlyUsd *big.Rat
+	YearlyUSD *big.Rat
 	Lines     []CostLine
 }
 
@@ -134,7 +134,7 @@ type SeedRates struct {
 	NDStack, NDExt, NDInt   *big.Rat // GiB/s to logging, to the internet, between zones
 	CStack, CExt, CInt      *big.Rat // USD/GiB
 	Domain                  *big.Rat // USD/year
-	NodeExternalIPUsdPerSec *big.Rat // part of CW; 0 for private nodes
+	NodeExternalIPUSDPerSec *big.Rat // part of CW; 0 for private nodes
 }
 
 // CostLine is one line of a yearly estimate.
@@ -142,7 +142,7 @@ type CostLine struct {
 	// Key lines up the same cost across estimates (nodes, database, egress …).
 	Key       string   `json:"key"`
 	Name      string   `json:"name"`
-	YearlyUsd *big.Rat `json:"-"`
+	YearlyUSD *big.Rat `json:"-"`
 	Detail    string   `json:"detail"`
 }
 
@@ -151,19 +151,19 @@ func (l CostLine) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Key       string      `json:"key"`
 		Name      string      `json:"name"`
-		YearlyUsd json.Number `json:"yearlyUsd"`
+		YearlyUSD json.Number `json:"yearlyUsd"`
 		Detail    string      `json:"detail"`
-	}{l.Key, l.Name, json.Number(l.YearlyUsd.FloatString(2)), l.Detail})
+	}{l.Key, l.Name, json.Number(l.YearlyUSD.FloatString(2)), l.Detail})
 }
 
 // Estimate is a list of cost lines and their total.
 type Estimate struct {
 	Lines          []CostLine
-	YearlyUsd      *big.Rat
+	YearlyUSD      *big.Rat
 	RequestsPerYr  *big.Rat
 	CostPerMillion *big.Rat
-	// LoggingSavingUsd is what the log exclusion (static files, health checks) saves a year.
-	LoggingSavingUsd *big.Rat
+	// LoggingSavingUSD is what the log exclusion (static files, health checks) saves a year.
+	LoggingSavingUSD *big.Rat
 }
 
 // Plan is what the program deploys, and what it costs.
@@ -218,7 +218,7 @@ func Compute(in Inputs) (*Plan, error) {
 		b, _ := json.Marshal(value)
 		ps = append(ps, config.Problem{Key: config.Key(key), Field: field, Value: string(b), Rule: fmt.Sprintf(rule, args...)})
 	}
-	if in.PodTps.Sign() <= 0 || in.Complexity.Sign() <= 0 || in.TargetRps.Sign() <= 0 ||
+	if in.PodTPS.Sign() <= 0 || in.Complexity.Sign() <= 0 || in.TargetRPS.Sign() <= 0 ||
 		in.TargetUtilization.Sign() <= 0 || in.TargetUtilization.Cmp(big.NewRat(1, 1)) > 0 {
 		problem("capacity", "", "…", "targetRps, podTps and complexity must be > 0 and targetUtilization in (0, 1]")
 		return nil, ps
@@ -237,7 +237,7 @@ func Compute(in Inputs) (*Plan, error) {
 
 	p := &Plan{Inputs: in, Zones: max(in.Zones, 1)}
 	p.PodRequests = AppPodRequests(in.GunicornCPUMilli, in.GunicornMemoryMiB)
-	p.Allocatable = GKEAllocatable(machine.VCPU, machine.MemoryGiB, in.NodeDiskGb)
+	p.Allocatable = GKEAllocatable(machine.VCPU, machine.MemoryGiB, in.NodeDiskGB)
 	if in.PodsPerNode > 0 {
 		p.PodsPerNode, p.PodsPerNodeLimit = in.PodsPerNode, "config"
 	} else {
@@ -246,18 +246,18 @@ func Compute(in Inputs) (*Plan, error) {
 			problem("cluster", "machineType", in.MachineType,
 				"one app pod (%dm CPU, %d MiB, %d MiB ephemeral storage) does not fit on it (allocatable after DaemonSets: %dm, %d MiB, %d MiB of a %d GB boot disk): choose a bigger machine or cluster.diskGb, or smaller app.cpu/app.memory",
 				p.PodRequests.CPUMilli, p.PodRequests.MemoryMiB, p.PodRequests.EphemeralMiB, p.Allocatable.CPUMilli-DaemonSetCPUMilli,
-				p.Allocatable.MemoryMiB-DaemonSetMemoryMiB, p.Allocatable.EphemeralMiB, in.NodeDiskGb)
+				p.Allocatable.MemoryMiB-DaemonSetMemoryMiB, p.Allocatable.EphemeralMiB, in.NodeDiskGB)
 			return nil, ps
 		}
 	}
 
 	// The seed: P = ⌈targetRps / (TPS / C)⌉, NW = ⌈P / PW⌉.
-	p.Seed.Pods = SeedPods(in.TargetRps, in.PodTps, in.Complexity)
+	p.Seed.Pods = SeedPods(in.TargetRPS, in.PodTPS, in.Complexity)
 	p.Seed.PodsPerNode = p.PodsPerNode
 	p.Seed.Nodes = ceilDiv(p.Seed.Pods, int64(p.PodsPerNode))
 
 	// Headroom: the HPA holds CPU at the target utilization, so peak needs P/u pods.
-	p.PodsAtPeak = podsFor(in, in.TargetRps)
+	p.PodsAtPeak = podsFor(in, in.TargetRPS)
 	p.HPAMinReplicas = int64(in.MinReplicas)
 	p.HPAMaxReplicas = max(p.PodsAtPeak, p.HPAMinReplicas)
 	p.SurgePods = ceilDiv(p.HPAMaxReplicas*RollingSurgeRatio, 100)
@@ -315,7 +315,7 @@ func Compute(in Inputs) (*Plan, error) {
 	}
 
 	prices := resolvePrices(in, machine, tier)
-	p.Seed.Rates, p.Seed.YearlyUsd, p.Seed.Lines = seedCost(in, p, prices)
+	p.Seed.Rates, p.Seed.YearlyUSD, p.Seed.Lines = seedCost(in, p, prices)
 	p.AtPeak = estimate(in, p, prices, false)
 	p.Autoscaled = estimate(in, p, prices, true)
 	return p, nil
@@ -324,7 +324,7 @@ func Compute(in Inputs) (*Plan, error) {
 // podsFor is the pods that serve rps with each at the target utilization:
 // ⌈rps·C / (TPS·utilization)⌉.
 func podsFor(in Inputs, rps *big.Rat) int64 {
-	perPod := new(big.Rat).Quo(in.PodTps, in.Complexity)
+	perPod := new(big.Rat).Quo(in.PodTPS, in.Complexity)
 	return ceilRat(new(big.Rat).Quo(rps, mul(perPod, in.TargetUtilization)))
 }
 

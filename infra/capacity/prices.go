@@ -15,7 +15,7 @@ const PricesAsOf = "2025-06"
 
 // Price is one list price with where it comes from.
 type Price struct {
-	Usd    *big.Rat
+	USD    *big.Rat
 	Unit   string
 	Source string
 }
@@ -25,7 +25,7 @@ func price(usd, unit, source string) Price {
 	if !ok {
 		panic("bad price literal " + usd)
 	}
-	return Price{Usd: r, Unit: unit, Source: source}
+	return Price{USD: r, Unit: unit, Source: source}
 }
 
 const (

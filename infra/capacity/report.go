@@ -39,17 +39,17 @@ func (p *Plan) JSON(stack, env string) map[string]any {
 	return map[string]any{
 		"stack": stack, "env": env, "pricesAsOf": PricesAsOf, "region": "us-central1 list prices",
 		"inputs": map[string]any{
-			"podTpsSource": in.PodTpsSource,
-			"targetRps":    json.Number(decimal(in.TargetRps)), "podTps": json.Number(decimal(in.PodTps)),
+			"podTpsSource": in.PodTPSSource,
+			"targetRps":    json.Number(decimal(in.TargetRPS)), "podTps": json.Number(decimal(in.PodTPS)),
 			"complexity": json.Number(decimal(in.Complexity)), "targetUtilization": json.Number(decimal(in.TargetUtilization)),
 			"zones": p.Zones, "machineType": in.MachineType, "spot": in.Spot, "sqlTier": in.SQLTier, "sqlRegional": in.SQLRegional,
 			"podCpuMilli": p.PodRequests.CPUMilli, "podMemoryMiB": p.PodRequests.MemoryMiB, "podEphemeralStorageMiB": p.PodRequests.EphemeralMiB,
-			"nodeDiskGb":      in.NodeDiskGb,
+			"nodeDiskGb":      in.NodeDiskGB,
 			"peakHoursPerDay": json.Number(decimal(in.PeakHoursPerDay)), "offPeakFraction": json.Number(decimal(in.OffPeakFraction)),
 		},
 		"seed": map[string]any{
 			"pods": p.Seed.Pods, "podsPerNode": p.Seed.PodsPerNode, "nodes": p.Seed.Nodes,
-			"yearlyCostUsd": money(p.Seed.YearlyUsd), "lines": p.Seed.Lines,
+			"yearlyCostUsd": money(p.Seed.YearlyUSD), "lines": p.Seed.Lines,
 		},
 		"plan": map[string]any{
 			"podsAtPeak": p.PodsAtPeak, "hpaMinReplicas": p.HPAMinReplicas, "hpaMaxReplicas": p.HPAMaxReplicas,
@@ -59,11 +59,11 @@ func (p *Plan) JSON(stack, env string) map[string]any {
 			"gunicornWorkers": p.GunicornWorkers, "gunicornThreads": p.GunicornThreads,
 			"dbConnections": p.DBConnections, "dbConnectionsWithMargin": p.DBConnectionsNeeded,
 			"dbMaxConnections": p.DBMaxConnections,
-			"yearlyCostUsd":    money(p.Autoscaled.YearlyUsd), "atPeakYearlyCostUsd": money(p.AtPeak.YearlyUsd),
+			"yearlyCostUsd":    money(p.Autoscaled.YearlyUSD), "atPeakYearlyCostUsd": money(p.AtPeak.YearlyUSD),
 			"costPerMillionRequestsUsd": json.Number(p.Autoscaled.CostPerMillion.FloatString(4)),
 			"requestsPerYear":           json.Number(p.Autoscaled.RequestsPerYr.FloatString(0)),
 			"dominantCost":              p.Autoscaled.Dominant().Key,
-			"loggingExclusionSavingUsd": money(p.Autoscaled.LoggingSavingUsd),
+			"loggingExclusionSavingUsd": money(p.Autoscaled.LoggingSavingUSD),
 			"lines":                     p.Autoscaled.Lines, "atPeakLines": p.AtPeak.Lines,
 		},
 	}
@@ -107,15 +107,15 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 	}
 	pre(
 		fmt.Sprintf("targetRps %s · podTps (TPS) %s · complexity (C) %s · targetUtilization %s · zones %d",
-			decimal(in.TargetRps), decimal(in.PodTps), decimal(in.Complexity), decimal(in.TargetUtilization), p.Zones),
+			decimal(in.TargetRPS), decimal(in.PodTPS), decimal(in.Complexity), decimal(in.TargetUtilization), p.Zones),
 		fmt.Sprintf("nodes %s (%d vCPU, %d GiB%s, %d GB boot disk) · app pod requests %dm CPU / %d MiB / %d MiB ephemeral storage",
-			in.MachineType, m.VCPU, m.MemoryGiB, spot, in.NodeDiskGb, p.PodRequests.CPUMilli, p.PodRequests.MemoryMiB, p.PodRequests.EphemeralMiB),
+			in.MachineType, m.VCPU, m.MemoryGiB, spot, in.NodeDiskGB, p.PodRequests.CPUMilli, p.PodRequests.MemoryMiB, p.PodRequests.EphemeralMiB),
 		fmt.Sprintf("  (gunicorn %dm/%d MiB/%d MiB + nginx %dm/%d MiB/%d MiB + cloud-sql-proxy %dm/%d MiB/%d MiB)",
 			in.GunicornCPUMilli, in.GunicornMemoryMiB, GunicornEphemeralMiB, NginxCPUMilli, NginxMemoryMiB, NginxEphemeralMiB,
 			ProxyCPUMilli, ProxyMemoryMiB, ProxyEphemeralMiB),
 		fmt.Sprintf("database %s %s · gunicorn %d workers × %d threads · traffic: %s h/day at peak, %s of it the rest",
 			in.SQLTier, availability, p.GunicornWorkers, p.GunicornThreads, decimal(in.PeakHoursPerDay), decimal(in.OffPeakFraction)),
-		"TPS: "+orDash(in.PodTpsSource),
+		"TPS: "+orDash(in.PodTPSSource),
 	)
 
 	h("The seed's method")
@@ -126,14 +126,14 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 		pwSource = "capacity.podsPerNode"
 	}
 	pre(
-		fmt.Sprintf("P  = ⌈targetRps / (TPS / C)⌉ = ⌈%s / (%s / %s)⌉ = %d pods", decimal(in.TargetRps), decimal(in.PodTps), decimal(in.Complexity), p.Seed.Pods),
+		fmt.Sprintf("P  = ⌈targetRps / (TPS / C)⌉ = ⌈%s / (%s / %s)⌉ = %d pods", decimal(in.TargetRPS), decimal(in.PodTPS), decimal(in.Complexity), p.Seed.Pods),
 		fmt.Sprintf("PW = %d pods per node (%s)", p.Seed.PodsPerNode, pwSource),
 		fmt.Sprintf("NW = ⌈P / PW⌉ = ⌈%d / %d⌉ = %d nodes", p.Seed.Pods, p.Seed.PodsPerNode, p.Seed.Nodes),
 		"yearly = (NW·CW + ND·CD + CL + NDStack·CStack + NDExt·CExt + NDInt·CInt)·T + Domain",
 		fmt.Sprintf("       = (%d·%s + %d·%s + %s + %s·%s + %s·%s + %s·%s)·%d + %s",
 			p.Seed.Nodes, g(r.CW), r.ND, g(r.CD), g(r.CL), g(r.NDStack), g(r.CStack), g(r.NDExt), g(r.CExt), g(r.NDInt), g(r.CInt),
 			SecondsPerYear, decimal(r.Domain)),
-		fmt.Sprintf("       = %s USD a year", dollars(p.Seed.YearlyUsd)),
+		fmt.Sprintf("       = %s USD a year", dollars(p.Seed.YearlyUSD)),
 		"  (CW, CD, CL in USD/s; ND counts billed instances, 2 with HA; NDStack, NDExt, NDInt in GiB/s; prices in USD/GiB)",
 	)
 
@@ -145,7 +145,7 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 	}
 	pre(
 		fmt.Sprintf("pods at peak = ⌈targetRps·C / (TPS·utilization)⌉ = ⌈%s·%s / (%s·%s)⌉ = %d",
-			decimal(in.TargetRps), decimal(in.Complexity), decimal(in.PodTps), decimal(in.TargetUtilization), p.PodsAtPeak),
+			decimal(in.TargetRPS), decimal(in.Complexity), decimal(in.PodTPS), decimal(in.TargetUtilization), p.PodsAtPeak),
 		fmt.Sprintf("HPA          min %d, max %d (target CPU %s%%); a rollout adds up to %d pods (maxSurge %d%%)",
 			p.HPAMinReplicas, p.HPAMaxReplicas, decimal(mul(in.TargetUtilization, rat(100))), p.SurgePods, RollingSurgeRatio),
 		fmt.Sprintf("nodes        %d at peak (%d pods over %d zones, %d per node), %d at the floor; %s",
@@ -158,7 +158,7 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 	h("Yearly cost (USD)")
 	seedByKey := map[string]*big.Rat{}
 	for _, l := range p.Seed.Lines {
-		seedByKey[l.Key] = l.YearlyUsd
+		seedByKey[l.Key] = l.YearlyUSD
 	}
 	rows := [][]string{{"", "seed (always at peak)", "plan at peak", "plan autoscaled", "autoscaled: how"}}
 	for i, l := range p.Autoscaled.Lines {
@@ -166,17 +166,17 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 		if v, ok := seedByKey[l.Key]; ok {
 			seed = dollars(v)
 		}
-		rows = append(rows, []string{l.Name, seed, dollars(p.AtPeak.Lines[i].YearlyUsd), dollars(l.YearlyUsd), l.Detail})
+		rows = append(rows, []string{l.Name, seed, dollars(p.AtPeak.Lines[i].YearlyUSD), dollars(l.YearlyUSD), l.Detail})
 	}
-	rows = append(rows, []string{"total", dollars(p.Seed.YearlyUsd), dollars(p.AtPeak.YearlyUsd), dollars(p.Autoscaled.YearlyUsd), ""})
-	seedPerMillion := new(big.Rat).Quo(p.Seed.YearlyUsd, new(big.Rat).Quo(mul(in.TargetRps, rat(SecondsPerYear)), rat(1_000_000)))
+	rows = append(rows, []string{"total", dollars(p.Seed.YearlyUSD), dollars(p.AtPeak.YearlyUSD), dollars(p.Autoscaled.YearlyUSD), ""})
+	seedPerMillion := new(big.Rat).Quo(p.Seed.YearlyUSD, new(big.Rat).Quo(mul(in.TargetRPS, rat(SecondsPerYear)), rat(1_000_000)))
 	rows = append(rows, []string{"per 1M requests", cents(seedPerMillion), cents(p.AtPeak.CostPerMillion), cents(p.Autoscaled.CostPerMillion), ""})
 	table(w, rows, markdown)
 	dom := p.Autoscaled.Dominant()
-	share := new(big.Rat).Quo(mul(dom.YearlyUsd, rat(100)), p.Autoscaled.YearlyUsd)
+	share := new(big.Rat).Quo(mul(dom.YearlyUSD, rat(100)), p.Autoscaled.YearlyUSD)
 	fmt.Fprintf(w, "\nDominant term: %s, %s%% of the autoscaled estimate.\n", dom.Name, share.FloatString(0))
 	fmt.Fprintf(w, "The log exclusion (static files: %s%% of requests, and health checks) saves %s USD a year (autoscaled; %s at peak).\n",
-		decimal(mul(in.StaticShare, rat(100))), dollars(p.Autoscaled.LoggingSavingUsd), dollars(p.AtPeak.LoggingSavingUsd))
+		decimal(mul(in.StaticShare, rat(100))), dollars(p.Autoscaled.LoggingSavingUSD), dollars(p.AtPeak.LoggingSavingUSD))
 }
 
 func survive(zones int) string {

@@ -32,55 +32,64 @@ type Config struct {
 	// Region is gcp:region.
 	Region string
 
+	// Env is django-gke:env; the other project keys are objects, named by
+	// their key tag (their fields by their json tags).
 	Env        Env
-	Network    Network
-	Cluster    Cluster
-	Database   Database
-	Image      Image
-	App        App
-	Capacity   Capacity
-	Cost       Cost
-	Monitoring Monitoring
-	Release    Release
+	Network    Network    `key:"network"`
+	Cluster    Cluster    `key:"cluster"`
+	Database   Database   `key:"database"`
+	Image      Image      `key:"image"`
+	App        App        `key:"app"`
+	Capacity   Capacity   `key:"capacity"`
+	Cost       Cost       `key:"cost"`
+	Monitoring Monitoring `key:"monitoring"`
+	Release    Release    `key:"release"`
 }
 
 // Network is django-gke:network: the VPC's address plan.
 type Network struct {
-	// Cidr is the node subnet's primary range.
-	Cidr string `json:"cidr"`
-	// PodsCidr is the subnet's secondary range for pod IPs (VPC-native).
-	PodsCidr string `json:"podsCidr"`
-	// ServicesCidr is the subnet's secondary range for ClusterIP services.
-	ServicesCidr string `json:"servicesCidr"`
-	// MasterCidr is the /28 the GKE control plane's private endpoint uses.
-	MasterCidr string `json:"masterCidr"`
-	// PrivateServicesCidr is the range peered to Google's service producer
+	// CIDR is the node subnet's primary range.
+	CIDR string `json:"cidr"`
+	// PodsCIDR is the subnet's secondary range for pod IPs (VPC-native).
+	PodsCIDR string `json:"podsCidr"`
+	// ServicesCIDR is the subnet's secondary range for ClusterIP services.
+	ServicesCIDR string `json:"servicesCidr"`
+	// MasterCIDR is the /28 the GKE control plane's private endpoint uses.
+	MasterCIDR string `json:"masterCidr"`
+	// PrivateServicesCIDR is the range peered to Google's service producer
 	// network, where Cloud SQL's private IPs live (/16 to /24). Explicit, so
 	// Google never allocates one that collides with the ranges above.
-	PrivateServicesCidr string `json:"privateServicesCidr"`
+	PrivateServicesCIDR string `json:"privateServicesCidr"`
 }
 
 // AuthorizedNetwork may reach the cluster's public control-plane endpoint.
 type AuthorizedNetwork struct {
 	Name string `json:"name"`
-	Cidr string `json:"cidr"`
+	CIDR string `json:"cidr"`
 }
 
 // Cluster is django-gke:cluster: the GKE cluster and its node pool.
 type Cluster struct {
-	// Location is a zone (zonal cluster) or a region (regional cluster).
-	Location    string `json:"location"`
+	// Location is a zone (a zonal cluster) or a region (a regional cluster).
+	Location string `json:"location"`
+	// MachineType is the node pool's Compute Engine machine type.
 	MachineType string `json:"machineType"`
-	// MinNodes and MaxNodes count nodes across all zones; MaxNodes 0 means
+	// MinNodes is the node pool's autoscaling minimum, counted across all zones.
+	MinNodes int `json:"minNodes"`
+	// MaxNodes is the node pool's autoscaling maximum across all zones; 0 means
 	// "from the capacity plan".
-	MinNodes           int                 `json:"minNodes"`
-	MaxNodes           int                 `json:"maxNodes"`
-	ReleaseChannel     string              `json:"releaseChannel"`
+	MaxNodes int `json:"maxNodes"`
+	// ReleaseChannel is GKE's upgrade channel: RAPID, REGULAR, STABLE or EXTENDED.
+	ReleaseChannel string `json:"releaseChannel"`
+	// AuthorizedNetworks [{name, cidr}] may reach the control plane's public
+	// endpoint; never 0.0.0.0/0.
 	AuthorizedNetworks []AuthorizedNetwork `json:"authorizedNetworks"`
-	DeletionProtection bool                `json:"deletionProtection"`
-	// Spot runs the node pool on Spot VMs (cheap, preemptible: dev only).
-	Spot   bool `json:"spot"`
-	DiskGb int  `json:"diskGb"`
+	// DeletionProtection refuses to delete the cluster (GKE's own flag).
+	DeletionProtection bool `json:"deletionProtection"`
+	// Spot runs the node pool on Spot VMs (cheap, preemptible; not in prd).
+	Spot bool `json:"spot"`
+	// DiskGB is each node's boot disk in GB.
+	DiskGB int `json:"diskGb"`
 	// Kubeconfig (env local only) is the cluster to deploy to, relative to the
 	// project; empty means $KUBECONFIG.
 	Kubeconfig string `json:"kubeconfig"`
@@ -88,30 +97,37 @@ type Cluster struct {
 
 // Database is django-gke:database: the Cloud SQL Postgres instance.
 type Database struct {
+	// Version is the Postgres major version, POSTGRES_14 to POSTGRES_17.
 	Version string `json:"version"`
-	Tier    string `json:"tier"`
+	// Tier is the machine: db-custom-<vCPUs>-<MiB> (or a shared-core tier outside prd).
+	Tier string `json:"tier"`
 	// Availability is ZONAL or REGIONAL (HA with a standby in another zone).
-	Availability        string `json:"availability"`
-	DiskGb              int    `json:"diskGb"`
-	PointInTimeRecovery bool   `json:"pointInTimeRecovery"`
-	DeletionProtection  bool   `json:"deletionProtection"`
+	Availability string `json:"availability"`
+	// DiskGB is the first size of the data disk; it grows by itself and never shrinks.
+	DiskGB int `json:"diskGb"`
+	// PointInTimeRecovery keeps the write-ahead log for restores to any second.
+	PointInTimeRecovery bool `json:"pointInTimeRecovery"`
+	// DeletionProtection sets both Pulumi's and Cloud SQL's deletion protection.
+	DeletionProtection bool `json:"deletionProtection"`
 	// MaxConnections sets the max_connections flag; 0 means "from the plan".
 	MaxConnections int `json:"maxConnections"`
-	// Host and Port (env local only) are the Postgres the pods connect to directly.
+	// Host (env local only) is the Postgres the pods connect to directly.
 	Host string `json:"host"`
-	Port int    `json:"port"`
+	// Port (env local only) is that Postgres's port.
+	Port int `json:"port"`
 }
 
 // Image is django-gke:image: where the app's container image comes from.
 type Image struct {
-	// Build builds the image from Context with pulumi-docker (dev only).
-	Build   bool   `json:"build"`
+	// Build builds the image from the context with pulumi-docker (dev only).
+	Build bool `json:"build"`
+	// Context is the image's build context (app/), relative to the project.
 	Context string `json:"context"`
-	// Repository is the Artifact Registry repository id.
+	// Repository is the stack's Artifact Registry repository id.
 	Repository string `json:"repository"`
 	// PromoteFrom is a stack (org/project/stack) whose imageRef output is deployed.
 	PromoteFrom string `json:"promoteFrom"`
-	// Ref is a full repo@sha256:… digest; it wins over PromoteFrom.
+	// Ref is a full repo@sha256:… digest; it wins over promoteFrom.
 	Ref string `json:"ref"`
 }
 
@@ -119,31 +135,33 @@ type Image struct {
 type App struct {
 	// Hostname is the public DNS name; empty means "the load balancer's IP, no TLS".
 	Hostname string `json:"hostname"`
-	// Cpu and Memory are the gunicorn container's requests (Kubernetes quantities).
-	Cpu    string `json:"cpu"`
+	// CPU is the gunicorn container's CPU request (a Kubernetes quantity).
+	CPU string `json:"cpu"`
+	// Memory is the gunicorn container's memory request and limit.
 	Memory string `json:"memory"`
-	// GunicornWorkers 0 means "from Cpu" (2 × cores + 1, at least 2).
+	// GunicornWorkers 0 means "from cpu" (2 × cores + 1, at least 2).
 	GunicornWorkers int `json:"gunicornWorkers"`
 	// GunicornThreads per worker (gthread); each thread holds one database connection.
 	GunicornThreads int `json:"gunicornThreads"`
-	MinReplicas     int `json:"minReplicas"`
+	// MinReplicas is the HPA's minimum number of pods.
+	MinReplicas int `json:"minReplicas"`
 	// Settings are extra, non-secret environment variables for Django.
 	Settings map[string]string `json:"settings"`
-	// Cdn turns on Cloud CDN on the load balancer's backend (static files cache at the edge).
-	Cdn bool `json:"cdn"`
+	// CDN turns on Cloud CDN on the load balancer's backend (static files cache at the edge).
+	CDN bool `json:"cdn"`
 	// SecurityPolicy names an existing Cloud Armor policy to attach to the backend.
 	SecurityPolicy string `json:"securityPolicy"`
 }
 
 // Capacity is django-gke:capacity: the inputs of the capacity model.
 type Capacity struct {
-	// TargetRps is the peak request rate the stack must serve.
-	TargetRps Decimal `json:"targetRps"`
-	// PodTps is how many requests per second one pod serves; 0 means "measured":
+	// TargetRPS is the peak request rate the stack must serve.
+	TargetRPS Decimal `json:"targetRps"`
+	// PodTPS is how many requests per second one pod serves; 0 means "measured":
 	// make bench's req/s per core (infra/config/podtps.json) × app.cpu.
-	PodTps Decimal `json:"podTps"`
-	// PodTpsSource says where PodTps comes from (config, or the measurement).
-	PodTpsSource string `json:"-"`
+	PodTPS Decimal `json:"podTps"`
+	// PodTPSSource says where PodTPS comes from (config, or the measurement).
+	PodTPSSource string `json:"-"`
 	// Complexity is the seed's factor C: a request costs C times the measured one.
 	Complexity Decimal `json:"complexity"`
 	// PodsPerNode 0 means "from the machine type's allocatable resources".
@@ -152,51 +170,62 @@ type Capacity struct {
 	TargetUtilization Decimal `json:"targetUtilization"`
 	// Zones the stack spreads over; 0 means "from cluster.location".
 	Zones int `json:"zones"`
-	// AvgResponseKb is the mean response size (internet egress per request).
-	AvgResponseKb Decimal `json:"avgResponseKb"`
-	// AvgLogKb is what one request writes to Cloud Logging (access logs of nginx and gunicorn).
-	AvgLogKb Decimal `json:"avgLogKb"`
+	// AvgResponseKB is the mean response size (internet egress per request).
+	AvgResponseKB Decimal `json:"avgResponseKb"`
+	// AvgLogKB is what one request writes to Cloud Logging (nginx's access log line).
+	AvgLogKB Decimal `json:"avgLogKb"`
 	// StaticShare is the fraction of requests for static files (served by nginx;
 	// their log lines are excluded from Cloud Logging, like health checks').
 	StaticShare Decimal `json:"staticShare"`
-	// PeakHoursPerDay at targetRps; the rest of the day runs at OffPeakFraction of it.
+	// PeakHoursPerDay at targetRps; the rest of the day runs at offPeakFraction of it.
 	PeakHoursPerDay Decimal `json:"peakHoursPerDay"`
+	// OffPeakFraction is the off-peak load as a fraction of targetRps.
 	OffPeakFraction Decimal `json:"offPeakFraction"`
 }
 
 // Cost is django-gke:cost: overrides of the cost model's list prices (USD).
 // A zero field means "the list price for this stack's machine type or tier".
 type Cost struct {
-	NodeUsdPerHour         Decimal `json:"nodeUsdPerHour"`
-	DatabaseUsdPerHour     Decimal `json:"databaseUsdPerHour"`
-	LoadBalancerUsdPerHour Decimal `json:"loadBalancerUsdPerHour"`
-	LoggingUsdPerGib       Decimal `json:"loggingUsdPerGib"`
-	EgressUsdPerGib        Decimal `json:"egressUsdPerGib"`
-	InternalUsdPerGib      Decimal `json:"internalUsdPerGib"`
-	DomainUsdPerYear       Decimal `json:"domainUsdPerYear"`
+	// NodeUSDPerHour is one node's price.
+	NodeUSDPerHour Decimal `json:"nodeUsdPerHour"`
+	// DatabaseUSDPerHour is the Cloud SQL instance's price (HA included).
+	DatabaseUSDPerHour Decimal `json:"databaseUsdPerHour"`
+	// LoadBalancerUSDPerHour is the forwarding rule's price.
+	LoadBalancerUSDPerHour Decimal `json:"loadBalancerUsdPerHour"`
+	// LoggingUSDPerGiB is Cloud Logging's ingestion price.
+	LoggingUSDPerGiB Decimal `json:"loggingUsdPerGib"`
+	// EgressUSDPerGiB is internet egress's first-tier price.
+	EgressUSDPerGiB Decimal `json:"egressUsdPerGib"`
+	// InternalUSDPerGiB is traffic between zones.
+	InternalUSDPerGiB Decimal `json:"internalUsdPerGib"`
+	// DomainUSDPerYear is the domain's registration (with a hostname).
+	DomainUSDPerYear Decimal `json:"domainUsdPerYear"`
 }
 
 // Monitoring is django-gke:monitoring: who is paged, and when.
 type Monitoring struct {
-	// AlertEmail receives the alerts of stg and prd (dev pages nobody).
+	// AlertEmail receives the alerts of stg and prd (required there; dev pages nobody).
 	AlertEmail string `json:"alertEmail"`
 	// UptimePath is what the uptime check requests on the public endpoint.
 	UptimePath string `json:"uptimePath"`
-	// SloTarget is the availability objective over 28 days (0.999 = 99.9 %).
-	SloTarget Decimal `json:"sloTarget"`
+	// SLOTarget is the availability objective over 28 days (0.999 = 99.9 %).
+	SLOTarget Decimal `json:"sloTarget"`
 	// ErrorRatio of 5xx responses at the load balancer that alerts.
 	ErrorRatio Decimal `json:"errorRatio"`
-	// LatencyP95Ms and LatencyP99Ms alert on the load balancer's total latency.
+	// LatencyP95Ms is the load balancer's 95th percentile latency that alerts.
 	LatencyP95Ms int `json:"latencyP95Ms"`
+	// LatencyP99Ms is the load balancer's 99th percentile latency that alerts.
 	LatencyP99Ms int `json:"latencyP99Ms"`
 	// RestartsPerHour of one pod's containers that alerts (crash loops).
 	RestartsPerHour int `json:"restartsPerHour"`
-	// HpaAtMaxMinutes: the HPA at maxReplicas this long means the plan is too small.
-	HpaAtMaxMinutes int `json:"hpaAtMaxMinutes"`
-	// SqlCpuRatio, SqlDiskRatio and SqlConnectionsRatio (of max_connections) alert on Cloud SQL.
-	SqlCpuRatio         Decimal `json:"sqlCpuRatio"`
-	SqlDiskRatio        Decimal `json:"sqlDiskRatio"`
-	SqlConnectionsRatio Decimal `json:"sqlConnectionsRatio"`
+	// HPAAtMaxMinutes: the HPA at maxReplicas this long means the plan is too small.
+	HPAAtMaxMinutes int `json:"hpaAtMaxMinutes"`
+	// SQLCPURatio is Cloud SQL's CPU utilization that alerts.
+	SQLCPURatio Decimal `json:"sqlCpuRatio"`
+	// SQLDiskRatio is Cloud SQL's disk utilization that alerts.
+	SQLDiskRatio Decimal `json:"sqlDiskRatio"`
+	// SQLConnectionsRatio is the share of max_connections in use that alerts.
+	SQLConnectionsRatio Decimal `json:"sqlConnectionsRatio"`
 	// AppErrorsPerMinute of ERROR log lines from Django that alerts.
 	AppErrorsPerMinute int `json:"appErrorsPerMinute"`
 	// LogRetentionDays of the project's _Default log bucket (beyond 30 days is billed).
@@ -207,10 +236,11 @@ type Monitoring struct {
 type Release struct {
 	// Strategy is rolling (one Deployment) or blueGreen (a Deployment per color).
 	Strategy string `json:"strategy"`
-	// ActiveColor is the color the public Service sends users to.
+	// ActiveColor is the color the public Service sends users to (blue | green).
 	ActiveColor string `json:"activeColor"`
-	// Blue and Green pin a color's image; a color without one runs the stack's image.
-	Blue  ColorRelease `json:"blue"`
+	// Blue pins the blue color's image ({image: repo@sha256:…}); unset runs the stack's image.
+	Blue ColorRelease `json:"blue"`
+	// Green pins the green color's image, like blue.
 	Green ColorRelease `json:"green"`
 	// PreviewHostname routes a second host on the Ingress to the inactive color.
 	PreviewHostname string `json:"previewHostname"`

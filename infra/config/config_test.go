@@ -79,7 +79,7 @@ func TestDefaultsPerEnvironment(t *testing.T) {
 			assert.Equal(t, tt.build, c.Image.Build)
 			assert.Equal(t, tt.promoteFrom, c.Image.PromoteFrom)
 			assert.Equal(t, tt.minReplicas, c.App.MinReplicas)
-			assert.Equal(t, tt.targetRps, c.Capacity.TargetRps.String())
+			assert.Equal(t, tt.targetRps, c.Capacity.TargetRPS.String())
 			assert.Equal(t, tt.tier, c.Database.Tier)
 			assert.Equal(t, tt.machineType, c.Cluster.MachineType)
 			assert.Equal(t, tt.minNodes, c.Cluster.MinNodes)
@@ -125,18 +125,18 @@ func paths(ps Problems) []string {
 func TestPodTpsComesFromTheBenchmark(t *testing.T) {
 	m, err := Measured()
 	require.NoError(t, err)
-	perCore := MustDecimal(m.RpsPerCore.String())
+	perCore := MustDecimal(m.RPSPerCore.String())
 	for env, cores := range map[string]string{"dev": "0.25", "stg": "0.5", "prd": "1"} {
 		c, err := Load(base(env))
 		require.NoError(t, err)
 		want := new(big.Rat).Mul(perCore.Rat(), MustDecimal(cores).Rat())
-		assert.Equal(t, 0, c.Capacity.PodTps.Rat().Cmp(want), "%s: podTps %s = %s × %s", env, c.Capacity.PodTps, perCore, cores)
-		assert.Contains(t, c.Capacity.PodTpsSource, "measured: "+m.RpsPerCore.String()+" req/s per core")
+		assert.Equal(t, 0, c.Capacity.PodTPS.Rat().Cmp(want), "%s: podTps %s = %s × %s", env, c.Capacity.PodTPS, perCore, cores)
+		assert.Contains(t, c.Capacity.PodTPSSource, "measured: "+m.RPSPerCore.String()+" req/s per core")
 	}
 	c, err := Load(with(base("prd"), "capacity", `{"podTps": 123.5}`))
 	require.NoError(t, err)
-	assert.Equal(t, "123.5", c.Capacity.PodTps.String(), "an explicit podTps wins")
-	assert.Equal(t, "django-gke:capacity.podTps", c.Capacity.PodTpsSource)
+	assert.Equal(t, "123.5", c.Capacity.PodTPS.String(), "an explicit podTps wins")
+	assert.Equal(t, "django-gke:capacity.podTps", c.Capacity.PodTPSSource)
 }
 
 func TestMissingEnvMeansDev(t *testing.T) {
@@ -150,8 +150,8 @@ func TestMissingEnvMeansDev(t *testing.T) {
 func TestStackValuesOverlayOnlyTheFieldsTheySet(t *testing.T) {
 	c, err := Load(with(base("prd"), "capacity", `{"targetRps": 20000, "podTps": "300.5"}`))
 	require.NoError(t, err)
-	assert.Equal(t, "20000", c.Capacity.TargetRps.String())
-	assert.Equal(t, "300.5", c.Capacity.PodTps.String())
+	assert.Equal(t, "20000", c.Capacity.TargetRPS.String())
+	assert.Equal(t, "300.5", c.Capacity.PodTPS.String())
 	assert.Equal(t, "1", c.Capacity.Complexity.String(), "fields the stack leaves out keep the env default")
 	assert.Equal(t, "0.7", c.Capacity.TargetUtilization.String())
 }

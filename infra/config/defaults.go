@@ -19,12 +19,12 @@ func Defaults(env Env, region string) Config {
 		Region: region,
 		Env:    env,
 		Network: Network{
-			Cidr:         "10.10.0.0/20",
-			PodsCidr:     "10.16.0.0/14",
-			ServicesCidr: "10.20.0.0/20",
-			MasterCidr:   "172.16.0.0/28",
+			CIDR:         "10.10.0.0/20",
+			PodsCIDR:     "10.16.0.0/14",
+			ServicesCIDR: "10.20.0.0/20",
+			MasterCIDR:   "172.16.0.0/28",
 			// Room for Cloud SQL's private IPs (and other producer services) beside the cluster's ranges.
-			PrivateServicesCidr: "10.24.0.0/20",
+			PrivateServicesCIDR: "10.24.0.0/20",
 		},
 		Cluster: Cluster{
 			Location:           region,
@@ -35,13 +35,13 @@ func Defaults(env Env, region string) Config {
 			AuthorizedNetworks: []AuthorizedNetwork{},
 			DeletionProtection: false,
 			Spot:               false,
-			DiskGb:             50,
+			DiskGB:             50,
 		},
 		Database: Database{
 			Version:             "POSTGRES_16",
 			Tier:                "db-custom-2-7680",
 			Availability:        "ZONAL",
-			DiskGb:              20,
+			DiskGB:              20,
 			PointInTimeRecovery: true,
 			DeletionProtection:  false,
 			MaxConnections:      0,
@@ -52,7 +52,7 @@ func Defaults(env Env, region string) Config {
 			Repository: "django-gke",
 		},
 		App: App{
-			Cpu:             "500m",
+			CPU:             "500m",
 			Memory:          "512Mi",
 			GunicornWorkers: 0,
 			GunicornThreads: 2,
@@ -60,29 +60,29 @@ func Defaults(env Env, region string) Config {
 			Settings:        map[string]string{},
 		},
 		Capacity: Capacity{
-			TargetRps:         MustDecimal("200"),
-			PodTps:            Decimal{}, // from the benchmark (see Load)
+			TargetRPS:         MustDecimal("200"),
+			PodTPS:            Decimal{}, // from the benchmark (see Load)
 			Complexity:        MustDecimal("1"),
 			PodsPerNode:       0,
 			TargetUtilization: MustDecimal("0.7"),
 			Zones:             0,
-			AvgResponseKb:     MustDecimal("20"),
-			AvgLogKb:          MustDecimal("1"),
+			AvgResponseKB:     MustDecimal("20"),
+			AvgLogKB:          MustDecimal("1"),
 			StaticShare:       MustDecimal("0.3"),
 			PeakHoursPerDay:   MustDecimal("6"),
 			OffPeakFraction:   MustDecimal("0.3"),
 		},
 		Monitoring: Monitoring{
 			UptimePath:          "/healthz",
-			SloTarget:           MustDecimal("0.995"),
+			SLOTarget:           MustDecimal("0.995"),
 			ErrorRatio:          MustDecimal("0.05"),
 			LatencyP95Ms:        1500,
 			LatencyP99Ms:        3000,
 			RestartsPerHour:     5,
-			HpaAtMaxMinutes:     30,
-			SqlCpuRatio:         MustDecimal("0.9"),
-			SqlDiskRatio:        MustDecimal("0.9"),
-			SqlConnectionsRatio: MustDecimal("0.9"),
+			HPAAtMaxMinutes:     30,
+			SQLCPURatio:         MustDecimal("0.9"),
+			SQLDiskRatio:        MustDecimal("0.9"),
+			SQLConnectionsRatio: MustDecimal("0.9"),
 			AppErrorsPerMinute:  30,
 			LogRetentionDays:    30,
 		},
@@ -96,9 +96,9 @@ func Defaults(env Env, region string) Config {
 		c.Cluster.MinNodes = 1
 		c.Database.Tier = "db-custom-1-3840"
 		c.Database.Port = 5432
-		c.App.Cpu = "250m"
+		c.App.CPU = "250m"
 		c.App.MinReplicas = 2
-		c.Capacity.TargetRps = MustDecimal("20")
+		c.Capacity.TargetRPS = MustDecimal("20")
 		c.Monitoring.LogRetentionDays = 7
 	case Dev:
 		// A zonal cluster costs one control plane fee less and starts faster.
@@ -106,41 +106,41 @@ func Defaults(env Env, region string) Config {
 		c.Cluster.MachineType = "e2-standard-2"
 		c.Cluster.MinNodes = 1
 		c.Cluster.Spot = true
-		c.Cluster.DiskGb = 30
+		c.Cluster.DiskGB = 30
 		c.Database.Tier = "db-custom-1-3840"
-		c.Database.DiskGb = 10
+		c.Database.DiskGB = 10
 		c.Database.PointInTimeRecovery = false
 		c.Image.Build = true
-		c.App.Cpu = "250m"
+		c.App.CPU = "250m"
 		c.App.MinReplicas = 1
-		c.Capacity.TargetRps = MustDecimal("20")
+		c.Capacity.TargetRPS = MustDecimal("20")
 		c.Monitoring.LogRetentionDays = 7
 	case Stg:
 		c.Image.PromoteFrom = "organization/django-gke/dev"
 	case Prd:
 		c.Cluster.MachineType = "n2-standard-4"
 		c.Cluster.DeletionProtection = true
-		c.Cluster.DiskGb = 100
+		c.Cluster.DiskGB = 100
 		// Room for the connections of a plan at half the measured TPS (see make capacity).
 		c.Database.Tier = "db-custom-8-32768"
 		c.Database.Availability = "REGIONAL"
-		c.Database.DiskGb = 100
+		c.Database.DiskGB = 100
 		c.Database.DeletionProtection = true
 		c.Image.PromoteFrom = "organization/django-gke/stg"
-		c.App.Cpu = "1"
+		c.App.CPU = "1"
 		c.App.Memory = "1Gi"
 		c.App.MinReplicas = 3
-		c.Capacity.TargetRps = MustDecimal("10000")
+		c.Capacity.TargetRPS = MustDecimal("10000")
 		// prd pages on tighter thresholds than stg.
-		c.Monitoring.SloTarget = MustDecimal("0.999")
+		c.Monitoring.SLOTarget = MustDecimal("0.999")
 		c.Monitoring.ErrorRatio = MustDecimal("0.02")
 		c.Monitoring.LatencyP95Ms = 800
 		c.Monitoring.LatencyP99Ms = 1500
 		c.Monitoring.RestartsPerHour = 3
-		c.Monitoring.HpaAtMaxMinutes = 15
-		c.Monitoring.SqlCpuRatio = MustDecimal("0.8")
-		c.Monitoring.SqlDiskRatio = MustDecimal("0.85")
-		c.Monitoring.SqlConnectionsRatio = MustDecimal("0.8")
+		c.Monitoring.HPAAtMaxMinutes = 15
+		c.Monitoring.SQLCPURatio = MustDecimal("0.8")
+		c.Monitoring.SQLDiskRatio = MustDecimal("0.85")
+		c.Monitoring.SQLConnectionsRatio = MustDecimal("0.8")
 		c.Monitoring.AppErrorsPerMinute = 10
 		c.Monitoring.LogRetentionDays = 90
 	}

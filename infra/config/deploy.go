@@ -24,13 +24,13 @@ func (c *Config) DeploymentProblems() Problems {
 		return nil
 	}
 	for i, n := range c.Cluster.AuthorizedNetworks {
-		p, err := netip.ParsePrefix(n.Cidr)
+		p, err := netip.ParsePrefix(n.CIDR)
 		if err != nil {
 			continue // Validate reports it
 		}
 		for _, doc := range documentationRanges {
 			if p.Overlaps(doc) {
-				ps.add(Key("cluster"), fmt.Sprintf("authorizedNetworks[%d].cidr", i), n.Cidr,
+				ps.add(Key("cluster"), fmt.Sprintf("authorizedNetworks[%d].cidr", i), n.CIDR,
 					"is an example range (RFC 5737, %s) that no deployer is in: the control plane would refuse "+
 						"the machine running `pulumi up` and every Kubernetes object would time out; set the egress "+
 						"CIDRs of your CI runners and office/VPN in Pulumi.<stack>.yaml (django-gke:cluster.authorizedNetworks)", doc)

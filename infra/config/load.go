@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -18,8 +19,29 @@ const (
 // Key returns the fully qualified name of a project key ("capacity" → "django-gke:capacity").
 func Key(name string) string { return Namespace + ":" + name }
 
-// objectKeys are the project's object-valued keys, in decoding order.
-var objectKeys = []string{"network", "cluster", "database", "image", "app", "capacity", "cost", "monitoring", "release"}
+// objectKeys are the project's object-valued keys (Config's key tags), in decoding order.
+var objectKeys = func() []string {
+	var keys []string
+	t := reflect.TypeFor[Config]()
+	for i := range t.NumField() {
+		if k := t.Field(i).Tag.Get("key"); k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}()
+
+// objectFields maps each object key to the field of c it decodes into.
+func objectFields(c *Config) map[string]any {
+	fields := map[string]any{}
+	v := reflect.ValueOf(c).Elem()
+	for i := range v.NumField() {
+		if k := v.Type().Field(i).Tag.Get("key"); k != "" {
+			fields[k] = v.Field(i).Addr().Interface()
+		}
+	}
+	return fields
+}
 
 // ProjectKeys lists every project key (short names), for Pulumi.yaml checks and tools.
 func ProjectKeys() []string { return append([]string{"env"}, objectKeys...) }
@@ -55,14 +77,10 @@ func Load(values map[string]string) (*Config, error) {
 	c := Defaults(env, values[KeyRegion])
 	c.Project = values[KeyProject]
 
-	targets := map[string]any{
-		"network": &c.Network, "cluster": &c.Cluster, "database": &c.Database, "image": &c.Image,
-		"app": &c.App, "capacity": &c.Capacity, "cost": &c.Cost, "monitoring": &c.Monitoring,
-		"release": &c.Release,
-	}
+	fields := objectFields(&c)
 	for _, name := range objectKeys {
 		if raw, ok := values[Key(name)]; ok {
-			decodeObject(&ps, Key(name), raw, targets[name])
+			decodeObject(&ps, Key(name), raw, fields[name])
 		}
 	}
 	ps = append(ps, unknownKeys(values)...)
@@ -114,11 +132,11 @@ func isEnv(e Env) bool {
 
 // resolvePodTps fills capacity.podTps from the benchmark when the stack leaves it 0.
 func (c *Config) resolvePodTps() Problems {
-	if !c.Capacity.PodTps.IsZero() {
-		c.Capacity.PodTpsSource = "django-gke:capacity.podTps"
+	if !c.Capacity.PodTPS.IsZero() {
+		c.Capacity.PodTPSSource = "django-gke:capacity.podTps"
 		return nil
 	}
-	milli, err := MilliCPU(c.App.Cpu)
+	milli, err := MilliCPU(c.App.CPU)
 	if err != nil {
 		return nil // app.cpu's own rule reports it; podTps stays 0 and is reported too
 	}
@@ -128,8 +146,8 @@ func (c *Config) resolvePodTps() Problems {
 		ps.add(Key("capacity"), "podTps", 0, "is 0 (measured) but the measurement is unreadable: %v", err)
 		return ps
 	}
-	c.Capacity.PodTps = MeasuredPodTps(m, milli)
-	c.Capacity.PodTpsSource = fmt.Sprintf("measured: %s req/s per core × %s cores (%s, %s %s endpoint via %s, %s, %s)",
-		m.RpsPerCore, DecimalFromInt(milli).ratQuo(1000), m.Machine, m.Server, m.Endpoint, m.Path, m.Date, m.Command)
+	c.Capacity.PodTPS = MeasuredPodTPS(m, milli)
+	c.Capacity.PodTPSSource = fmt.Sprintf("measured: %s req/s per core × %s cores (%s, %s %s endpoint via %s, %s, %s)",
+		m.RPSPerCore, DecimalFromInt(milli).ratQuo(1000), m.Machine, m.Server, m.Endpoint, m.Path, m.Date, m.Command)
 	return nil
 }

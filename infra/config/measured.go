@@ -16,7 +16,7 @@ var podTpsJSON []byte
 
 // Measurement is the benchmark result the capacity model's TPS comes from.
 type Measurement struct {
-	RpsPerCore json.Number `json:"rpsPerCore"`
+	RPSPerCore json.Number `json:"rpsPerCore"`
 	Server     string      `json:"server"`
 	Endpoint   string      `json:"endpoint"`
 	Path       string      `json:"path"`
@@ -32,16 +32,16 @@ func Measured() (Measurement, error) {
 	if err := json.Unmarshal(podTpsJSON, &m); err != nil {
 		return m, fmt.Errorf("infra/config/podtps.json: %w", err)
 	}
-	if _, err := ParseDecimal(m.RpsPerCore.String()); err != nil {
-		return m, fmt.Errorf("infra/config/podtps.json: rpsPerCore %q: %v", m.RpsPerCore, err)
+	if _, err := ParseDecimal(m.RPSPerCore.String()); err != nil {
+		return m, fmt.Errorf("infra/config/podtps.json: rpsPerCore %q: %v", m.RPSPerCore, err)
 	}
 	return m, nil
 }
 
-// MeasuredPodTps scales the measured requests per core to a pod's CPU request
+// MeasuredPodTPS scales the measured requests per core to a pod's CPU request
 // (millicores): the pod's TPS when capacity.podTps is left at 0.
-func MeasuredPodTps(m Measurement, milliCPU int64) Decimal {
-	perCore := MustDecimal(m.RpsPerCore.String())
+func MeasuredPodTPS(m Measurement, milliCPU int64) Decimal {
+	perCore := MustDecimal(m.RPSPerCore.String())
 	tps := new(big.Rat).Mul(perCore.Rat(), big.NewRat(milliCPU, 1000))
 	return Decimal{rat: tps}
 }

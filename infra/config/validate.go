@@ -131,11 +131,11 @@ func (c *Config) validateNetwork(v *validator) {
 		parsedOkay bool
 	}
 	ranges := []*namedRange{
-		{field: "cidr", value: c.Network.Cidr, minLen: 8, maxLen: 28},
-		{field: "podsCidr", value: c.Network.PodsCidr, minLen: 8, maxLen: 21},
-		{field: "servicesCidr", value: c.Network.ServicesCidr, minLen: 8, maxLen: 27},
-		{field: "masterCidr", value: c.Network.MasterCidr, minLen: 28, maxLen: 28},
-		{field: "privateServicesCidr", value: c.Network.PrivateServicesCidr, minLen: 16, maxLen: 24},
+		{field: "cidr", value: c.Network.CIDR, minLen: 8, maxLen: 28},
+		{field: "podsCidr", value: c.Network.PodsCIDR, minLen: 8, maxLen: 21},
+		{field: "servicesCidr", value: c.Network.ServicesCIDR, minLen: 8, maxLen: 27},
+		{field: "masterCidr", value: c.Network.MasterCIDR, minLen: 28, maxLen: 28},
+		{field: "privateServicesCidr", value: c.Network.PrivateServicesCIDR, minLen: 16, maxLen: 24},
 	}
 	for _, r := range ranges {
 		p, err := netip.ParsePrefix(r.value)
@@ -182,7 +182,7 @@ func (c *Config) validateCluster(v *validator) {
 		"must be 0 (from the capacity plan) or between minNodes (%d) and 1000", cl.MinNodes)
 	v.oneOf(key, "releaseChannel", cl.ReleaseChannel, "RAPID", "REGULAR", "STABLE", "EXTENDED")
 	v.check(cl.Kubeconfig == "" || c.Env == Local, key, "kubeconfig", cl.Kubeconfig, "only env local deploys to a kubeconfig's cluster")
-	v.check(cl.DiskGb >= 10 && cl.DiskGb <= 65536, key, "diskGb", cl.DiskGb, "must be between 10 and 65536")
+	v.check(cl.DiskGB >= 10 && cl.DiskGB <= 65536, key, "diskGb", cl.DiskGB, "must be between 10 and 65536")
 	v.check(!(cl.Spot && c.Env == Prd), key, "spot", cl.Spot,
 		"spot nodes can be preempted at any moment: not for prd")
 	v.check(len(cl.AuthorizedNetworks) <= 50, key, "authorizedNetworks", len(cl.AuthorizedNetworks),
@@ -194,14 +194,14 @@ func (c *Config) validateCluster(v *validator) {
 			"must be a display name of letters, digits, spaces, _ . - (at most 64)")
 		v.check(!seen[n.Name], key, field+".name", n.Name, "must be unique")
 		seen[n.Name] = true
-		p, err := netip.ParsePrefix(n.Cidr)
+		p, err := netip.ParsePrefix(n.CIDR)
 		switch {
 		case err != nil || !p.Addr().Is4():
-			v.ps.add(key, field+".cidr", n.Cidr, "must be an IPv4 CIDR such as 203.0.113.0/24")
+			v.ps.add(key, field+".cidr", n.CIDR, "must be an IPv4 CIDR such as 203.0.113.0/24")
 		case p.Masked() != p:
-			v.ps.add(key, field+".cidr", n.Cidr, "must be a network address (did you mean %s?)", p.Masked())
+			v.ps.add(key, field+".cidr", n.CIDR, "must be a network address (did you mean %s?)", p.Masked())
 		case p.Bits() < 8:
-			v.ps.add(key, field+".cidr", n.Cidr,
+			v.ps.add(key, field+".cidr", n.CIDR,
 				"opens the control plane to the internet: authorize specific networks (at least a /8), never 0.0.0.0/0")
 		}
 	}
@@ -217,7 +217,7 @@ func (c *Config) validateDatabase(v *validator) {
 	}
 	v.oneOf(key, "availability", db.Availability, "ZONAL", "REGIONAL")
 	v.check(db.Host == "" || c.Env == Local, key, "host", db.Host, "only env local connects to a database by host (GCP stacks use Cloud SQL)")
-	v.check(db.DiskGb >= 10 && db.DiskGb <= 65536, key, "diskGb", db.DiskGb, "must be between 10 and 65536")
+	v.check(db.DiskGB >= 10 && db.DiskGB <= 65536, key, "diskGb", db.DiskGB, "must be between 10 and 65536")
 	v.check(db.MaxConnections == 0 || (db.MaxConnections >= 14 && db.MaxConnections <= 262143), key,
 		"maxConnections", db.MaxConnections, "must be 0 (from the plan) or between 14 and 262143")
 }
@@ -284,10 +284,10 @@ func (c *Config) validateApp(v *validator) {
 		v.check(hostnameSyntax.MatchString(app.Hostname) && len(app.Hostname) <= 253, key, "hostname", app.Hostname,
 			"must be a lowercase DNS name such as www.example.com (or empty for the load balancer's IP)")
 	}
-	if milli, err := MilliCPU(app.Cpu); err != nil {
-		v.ps.add(key, "cpu", app.Cpu, "%s", err.Error())
+	if milli, err := MilliCPU(app.CPU); err != nil {
+		v.ps.add(key, "cpu", app.CPU, "%s", err.Error())
 	} else {
-		v.check(milli >= 100 && milli <= 16000, key, "cpu", app.Cpu, "must be between 100m and 16")
+		v.check(milli >= 100 && milli <= 16000, key, "cpu", app.CPU, "must be between 100m and 16")
 	}
 	if b, err := MemoryBytes(app.Memory); err != nil {
 		v.ps.add(key, "memory", app.Memory, "%s", err.Error())
@@ -326,18 +326,18 @@ func (c *Config) validateCapacity(v *validator) {
 	key, cp := Key("capacity"), c.Capacity
 	positive := func(field string, d Decimal) { v.check(d.Sign() > 0, key, field, d, "must be > 0") }
 	nonNegative := func(field string, d Decimal) { v.check(d.Sign() >= 0, key, field, d, "must be >= 0") }
-	positive("targetRps", cp.TargetRps)
-	v.check(cp.TargetRps.Cmp(MustDecimal("10000000")) <= 0, key, "targetRps", cp.TargetRps, "must be <= 10000000")
+	positive("targetRps", cp.TargetRPS)
+	v.check(cp.TargetRPS.Cmp(MustDecimal("10000000")) <= 0, key, "targetRps", cp.TargetRPS, "must be <= 10000000")
 	// Zero with no source: the measurement could not be scaled (app.cpu is reported instead).
-	unresolved := cp.PodTps.IsZero() && cp.PodTpsSource == ""
-	v.check(unresolved || cp.PodTps.Sign() > 0, key, "podTps", cp.PodTps, "must be > 0, or 0 for the benchmark's measurement (make bench)")
+	unresolved := cp.PodTPS.IsZero() && cp.PodTPSSource == ""
+	v.check(unresolved || cp.PodTPS.Sign() > 0, key, "podTps", cp.PodTPS, "must be > 0, or 0 for the benchmark's measurement (make bench)")
 	positive("complexity", cp.Complexity)
 	v.check(cp.PodsPerNode >= 0 && cp.PodsPerNode <= 110, key, "podsPerNode", cp.PodsPerNode,
 		"must be 0 (from the machine type) or between 1 and 110 (GKE's pods-per-node limit)")
 	v.check(cp.TargetUtilization.Sign() > 0 && cp.TargetUtilization.Cmp(DecimalFromInt(1)) <= 0, key,
 		"targetUtilization", cp.TargetUtilization, "must be in (0, 1]")
-	nonNegative("avgResponseKb", cp.AvgResponseKb)
-	nonNegative("avgLogKb", cp.AvgLogKb)
+	nonNegative("avgResponseKb", cp.AvgResponseKB)
+	nonNegative("avgLogKb", cp.AvgLogKB)
 	v.check(cp.StaticShare.Sign() >= 0 && cp.StaticShare.Cmp(DecimalFromInt(1)) < 0, key, "staticShare", cp.StaticShare, "must be in [0, 1)")
 	v.check(cp.PeakHoursPerDay.Sign() > 0 && cp.PeakHoursPerDay.Cmp(DecimalFromInt(24)) <= 0, key, "peakHoursPerDay",
 		cp.PeakHoursPerDay, "must be in (0, 24]")
@@ -359,10 +359,10 @@ func (c *Config) validateCost(v *validator) {
 		field string
 		value Decimal
 	}{
-		{"nodeUsdPerHour", co.NodeUsdPerHour}, {"databaseUsdPerHour", co.DatabaseUsdPerHour},
-		{"loadBalancerUsdPerHour", co.LoadBalancerUsdPerHour}, {"loggingUsdPerGib", co.LoggingUsdPerGib},
-		{"egressUsdPerGib", co.EgressUsdPerGib}, {"internalUsdPerGib", co.InternalUsdPerGib},
-		{"domainUsdPerYear", co.DomainUsdPerYear},
+		{"nodeUsdPerHour", co.NodeUSDPerHour}, {"databaseUsdPerHour", co.DatabaseUSDPerHour},
+		{"loadBalancerUsdPerHour", co.LoadBalancerUSDPerHour}, {"loggingUsdPerGib", co.LoggingUSDPerGiB},
+		{"egressUsdPerGib", co.EgressUSDPerGiB}, {"internalUsdPerGib", co.InternalUSDPerGiB},
+		{"domainUsdPerYear", co.DomainUSDPerYear},
 	} {
 		v.check(f.value.Sign() >= 0, key, f.field, f.value, "must be >= 0 (0 = list price)")
 	}
@@ -377,19 +377,19 @@ func (c *Config) validateMonitoring(v *validator) {
 		v.ps.add(key, "alertEmail", m.AlertEmail, "stg and prd page someone: set the address alerts go to")
 	}
 	v.check(pathSyntax.MatchString(m.UptimePath), key, "uptimePath", m.UptimePath, "must be a URL path such as /healthz")
-	v.check(m.SloTarget.Cmp(MustDecimal("0.9")) >= 0 && m.SloTarget.Cmp(MustDecimal("0.99999")) <= 0, key, "sloTarget",
-		m.SloTarget, "must be between 0.9 and 0.99999 (e.g. 0.999 for 99.9 %)")
+	v.check(m.SLOTarget.Cmp(MustDecimal("0.9")) >= 0 && m.SLOTarget.Cmp(MustDecimal("0.99999")) <= 0, key, "sloTarget",
+		m.SLOTarget, "must be between 0.9 and 0.99999 (e.g. 0.999 for 99.9 %)")
 	for _, r := range []struct {
 		field string
 		value Decimal
-	}{{"errorRatio", m.ErrorRatio}, {"sqlCpuRatio", m.SqlCpuRatio}, {"sqlDiskRatio", m.SqlDiskRatio}, {"sqlConnectionsRatio", m.SqlConnectionsRatio}} {
+	}{{"errorRatio", m.ErrorRatio}, {"sqlCpuRatio", m.SQLCPURatio}, {"sqlDiskRatio", m.SQLDiskRatio}, {"sqlConnectionsRatio", m.SQLConnectionsRatio}} {
 		v.check(r.value.Sign() > 0 && r.value.Cmp(DecimalFromInt(1)) < 0, key, r.field, r.value, "must be in (0, 1)")
 	}
 	v.check(m.LatencyP95Ms > 0 && m.LatencyP95Ms <= 60000, key, "latencyP95Ms", m.LatencyP95Ms, "must be between 1 and 60000")
 	v.check(m.LatencyP99Ms >= m.LatencyP95Ms && m.LatencyP99Ms <= 60000, key, "latencyP99Ms", m.LatencyP99Ms,
 		"must be between latencyP95Ms (%d) and 60000", m.LatencyP95Ms)
 	v.check(m.RestartsPerHour >= 1 && m.RestartsPerHour <= 1000, key, "restartsPerHour", m.RestartsPerHour, "must be between 1 and 1000")
-	v.check(m.HpaAtMaxMinutes >= 1 && m.HpaAtMaxMinutes <= 1440, key, "hpaAtMaxMinutes", m.HpaAtMaxMinutes, "must be between 1 and 1440")
+	v.check(m.HPAAtMaxMinutes >= 1 && m.HPAAtMaxMinutes <= 1440, key, "hpaAtMaxMinutes", m.HPAAtMaxMinutes, "must be between 1 and 1440")
 	v.check(m.AppErrorsPerMinute >= 1 && m.AppErrorsPerMinute <= 100000, key, "appErrorsPerMinute", m.AppErrorsPerMinute,
 		"must be between 1 and 100000")
 	v.check(m.LogRetentionDays >= 1 && m.LogRetentionDays <= 3650, key, "logRetentionDays", m.LogRetentionDays, "must be between 1 and 3650")

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Resource is one registration the program made, as the engine would see it.
@@ -88,7 +89,7 @@ func (m *mock) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.AdditionalSecretOutputs = rpc.GetAdditionalSecretOutputs()
-		r.Aliases = rpc.GetAliasURNs()
+		r.Aliases = append(rpc.GetAliasURNs(), m.aliases(rpc, parent)...)
 	case args.ReadRPC != nil:
 		parent = args.ReadRPC.GetParent()
 		r.Provider = args.ReadRPC.GetProvider()
@@ -135,6 +136,45 @@ func (m *mock) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}), nil
 	}
 	return nil, fmt.Errorf("the offline engine has no mock for the function %s: add one to infra/offline/mock.go", args.Token)
+}
+
+// aliases resolves the alias specs of a registration to URNs, the way the
+// engine does: a spec's unset name, type, stack and project are the
+// resource's; its parent is the resource's unless it names one (or none).
+// Aliases inherited from a parent's aliases are not resolved: the program
+// gives each moved resource its own.
+func (m *mock) aliases(rpc *pulumirpc.RegisterResourceRequest, parent string) []string {
+	var out []string
+	for _, a := range rpc.GetAliases() {
+		if urn := a.GetUrn(); urn != "" {
+			out = append(out, urn)
+			continue
+		}
+		spec := a.GetSpec()
+		if spec == nil {
+			continue
+		}
+		or := func(v, dflt string) string {
+			if v == "" {
+				return dflt
+			}
+			return v
+		}
+		p := parent
+		switch {
+		case spec.GetNoParent():
+			p = ""
+		case spec.GetParentUrn() != "":
+			p = spec.GetParentUrn()
+		}
+		parentType := tokens.Type("")
+		if pu := resource.URN(p); pu != "" && pu.QualifiedType() != resource.RootStackType {
+			parentType = pu.QualifiedType()
+		}
+		out = append(out, string(resource.NewURN(tokens.QName(or(spec.GetStack(), m.stack)), tokens.PackageName(or(spec.GetProject(), m.project)),
+			parentType, tokens.Type(or(spec.GetType(), rpc.GetType())), or(spec.GetName(), rpc.GetName()))))
+	}
+	return out
 }
 
 // urn is computed the way the Pulumi mock monitor computes it.

@@ -230,7 +230,8 @@ func (res *Result) Snapshot() plandiff.Snapshot {
 				display = shortType(r.Type) + " " + fmt.Sprint(name)
 			}
 		}
-		snap.Resources = append(snap.Resources, plandiff.Resource{URN: r.URN, Type: r.Type, Name: r.Name, Display: display, Inputs: inputs})
+		snap.Resources = append(snap.Resources, plandiff.Resource{URN: r.URN, Type: r.Type, Name: r.Name, Display: display, Inputs: inputs,
+			Component: !r.Custom && !r.Read && !strings.HasPrefix(r.Type, "pulumi:"), Aliases: r.Aliases})
 	}
 	for name, o := range res.Outputs {
 		snap.Outputs[name] = PlainOutput(o)

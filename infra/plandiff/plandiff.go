@@ -27,6 +27,10 @@ type Resource struct {
 	Name    string         `json:"name"`
 	Display string         `json:"display"`
 	Inputs  map[string]any `json:"inputs"`
+	// Component marks a component resource: a grouping, nothing in the cloud.
+	Component bool `json:"component,omitempty"`
+	// Aliases are URNs the resource had before (it keeps that resource's state).
+	Aliases []string `json:"aliases,omitempty"`
 }
 
 // Change is one changed property of a resource.
@@ -49,11 +53,57 @@ type Diff struct {
 	Added   []Resource
 	Removed []Resource
 	Changed []ResourceDiff
+	// Moved are resources found under an alias: the same resource at a new URN.
+	Moved []Move
+	// Regrouped are components added or removed: groupings, nothing in the cloud.
+	Regrouped []Resource
 	// Capacity compares the capacityPlan outputs: key → [old, new].
 	Capacity map[string][2]any
 }
 
-// Empty reports whether nothing differs.
+// Move is a resource whose URN changed, kept through an alias.
+type Move struct {
+	From, To string
+}
+
+// String says what moved: "<type> <name>: under Webapp → under Edge" when
+// only the parent changed, else both URNs.
+func (m Move) String() string {
+	fromParents, fromType, fromName := splitURN(m.From)
+	toParents, toType, toName := splitURN(m.To)
+	if fromType == toType && fromName == toName {
+		return fmt.Sprintf("%s %s: under %s → under %s", toType, toName, lastPart(fromParents), lastPart(toParents))
+	}
+	return m.To + " ← " + m.From
+}
+
+// splitURN is a URN's parent type chain, own type and name.
+func splitURN(urn string) (parents, typ, name string) {
+	i := strings.LastIndex(urn, "::")
+	j := strings.LastIndex(urn[:max(i, 0)], "::")
+	if i < 0 || j < 0 {
+		return "", "", urn
+	}
+	qualified, name := urn[j+2:i], urn[i+2:]
+	if k := strings.LastIndex(qualified, "$"); k >= 0 {
+		return qualified[:k], qualified[k+1:], name
+	}
+	return "", qualified, name
+}
+
+// lastPart is the innermost parent's short type ("the stack" for none).
+func lastPart(parents string) string {
+	if parents == "" {
+		return "the stack"
+	}
+	if k := strings.LastIndex(parents, "$"); k >= 0 {
+		parents = parents[k+1:]
+	}
+	return parents[strings.LastIndex(parents, ":")+1:]
+}
+
+// Empty reports whether nothing in the cloud differs (moves under aliases
+// and regrouped components change no resource).
 func (d Diff) Empty() bool {
 	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 && len(d.Capacity) == 0
 }
@@ -69,9 +119,20 @@ func Compare(base, head Snapshot) Diff {
 	}
 	seen := map[string]bool{}
 	for _, r := range head.Resources {
-		seen[r.URN] = true
 		o, ok := old[r.URN]
-		if !ok {
+		seen[r.URN] = ok
+		for _, alias := range r.Aliases {
+			if a, found := old[alias]; found && !ok {
+				o, ok = a, true
+				seen[alias] = true
+				d.Moved = append(d.Moved, Move{From: alias, To: r.URN})
+			}
+		}
+		switch {
+		case !ok && (r.Component || isComponentURN(r.URN)):
+			d.Regrouped = append(d.Regrouped, r)
+			continue
+		case !ok:
 			d.Added = append(d.Added, r)
 			continue
 		}
@@ -80,7 +141,11 @@ func Compare(base, head Snapshot) Diff {
 		}
 	}
 	for _, r := range base.Resources {
-		if !seen[r.URN] {
+		switch {
+		case seen[r.URN]:
+		case r.Component || isComponentURN(r.URN):
+			d.Regrouped = append(d.Regrouped, r)
+		default:
 			d.Removed = append(d.Removed, r)
 		}
 	}
@@ -89,6 +154,8 @@ func Compare(base, head Snapshot) Diff {
 	}
 	byDisplay(d.Added)
 	byDisplay(d.Removed)
+	byDisplay(d.Regrouped)
+	sort.Slice(d.Moved, func(i, j int) bool { return d.Moved[i].To < d.Moved[j].To })
 	sort.Slice(d.Changed, func(i, j int) bool { return d.Changed[i].Resource.Display < d.Changed[j].Resource.Display })
 
 	oc, _ := base.Outputs["capacityPlan"].(map[string]any)
@@ -104,6 +171,21 @@ func Compare(base, head Snapshot) Diff {
 		}
 	}
 	return d
+}
+
+// isComponentURN tells a component in a plan written before Resource.Component
+// existed: this project's components are of type django-gke:components:*.
+func isComponentURN(urn string) bool {
+	i := strings.LastIndex(urn, "::")
+	j := strings.LastIndex(urn[:max(i, 0)], "::")
+	if i < 0 || j < 0 {
+		return false
+	}
+	typ := urn[j+2 : i]
+	if k := strings.LastIndex(typ, "$"); k >= 0 {
+		typ = typ[k+1:]
+	}
+	return strings.HasPrefix(typ, "django-gke:components:")
 }
 
 func normalized(s Snapshot) Snapshot {
@@ -183,6 +265,7 @@ func Write(w io.Writer, d Diff, markdown bool) {
 	}
 	if d.Empty() {
 		fmt.Fprintf(w, "No changes to stack %s.\n", d.Stack)
+		writeMoves(w, d, bullet, code)
 		return
 	}
 	fmt.Fprintf(w, "Stack %s: %d to add, %d to change, %d to remove.\n", d.Stack, len(d.Added), len(d.Changed), len(d.Removed))
@@ -222,6 +305,7 @@ func Write(w io.Writer, d Diff, markdown bool) {
 			}
 		}
 	}
+	writeMoves(w, d, bullet, code)
 	if len(d.Capacity) > 0 {
 		section("Capacity and cost")
 		keys := make([]string, 0, len(d.Capacity))
@@ -236,6 +320,23 @@ func Write(w io.Writer, d Diff, markdown bool) {
 				line += " (" + delta + " a year)"
 			}
 			fmt.Fprintf(w, "%s%s\n", bullet, line)
+		}
+	}
+}
+
+// writeMoves says which resources moved under an alias (same resource, new
+// URN: no change in the cloud) and which components came or went.
+func writeMoves(w io.Writer, d Diff, bullet string, code func(string) string) {
+	if len(d.Moved) > 0 {
+		fmt.Fprintf(w, "\n%d resources moved under aliases (same resources, new URNs: nothing changes in the cloud):\n", len(d.Moved))
+		for _, m := range d.Moved {
+			fmt.Fprintf(w, "%s%s\n", bullet, code(m.String()))
+		}
+	}
+	if len(d.Regrouped) > 0 {
+		fmt.Fprintf(w, "\nComponents regrouped (groupings only, nothing in the cloud):\n")
+		for _, r := range d.Regrouped {
+			fmt.Fprintf(w, "%s%s\n", bullet, code(r.URN))
 		}
 	}
 }

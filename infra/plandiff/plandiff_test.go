@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func snap(resources ...Resource) Snapshot { return Snapshot{Stack: "prd", Resources: resources} }
@@ -52,4 +53,38 @@ func TestPathsQuoteKeysWithDots(t *testing.T) {
 	assert.Equal(t, `data["nginx.conf"]`, changes[0].Path)
 	removed := compareValues("", map[string]any{"a": 1}, map[string]any{})
 	assert.True(t, removed[0].Removed)
+}
+
+// TestMovedResourcesAreMatchedThroughTheirAliases: a resource whose parent
+// changed, with an alias to its old URN, is the same resource (no add, no
+// remove, its inputs compared); components that come or go are regrouping.
+func TestMovedResourcesAreMatchedThroughTheirAliases(t *testing.T) {
+	old := "urn:pulumi:prd::django-gke::django-gke:components:Webapp$gcp:compute/globalAddress:GlobalAddress::web-ip"
+	moved := "urn:pulumi:prd::django-gke::django-gke:components:EdgeAddress$gcp:compute/globalAddress:GlobalAddress::web-ip"
+	base := Snapshot{Stack: "prd", Resources: []Resource{
+		{URN: "urn:pulumi:prd::django-gke::django-gke:components:Webapp::web"},
+		{URN: old, Display: "GlobalAddress web-ip", Inputs: map[string]any{"description": "a"}},
+	}}
+	head := Snapshot{Stack: "prd", Resources: []Resource{
+		{URN: "urn:pulumi:prd::django-gke::django-gke:components:EdgeAddress::web", Component: true},
+		{URN: moved, Display: "GlobalAddress web-ip", Inputs: map[string]any{"description": "a"}, Aliases: []string{old}},
+	}}
+	d := Compare(base, head)
+	assert.True(t, d.Empty(), "%+v", d)
+	assert.Equal(t, []Move{{From: old, To: moved}}, d.Moved)
+	assert.Len(t, d.Regrouped, 2)
+	var out strings.Builder
+	Write(&out, d, false)
+	assert.Contains(t, out.String(), "No changes to stack prd.")
+	assert.Contains(t, out.String(), "gcp:compute/globalAddress:GlobalAddress web-ip: under Webapp → under EdgeAddress")
+
+	head.Resources[1].Inputs["description"] = "b"
+	d = Compare(base, head)
+	require.Len(t, d.Changed, 1, "a moved resource's inputs are still compared")
+	assert.Equal(t, "description", d.Changed[0].Changes[0].Path)
+
+	head.Resources[1].Aliases = nil
+	d = Compare(base, head)
+	assert.Len(t, d.Added, 1, "without the alias it is a new resource")
+	assert.Len(t, d.Removed, 1, "and the old one is deleted")
 }

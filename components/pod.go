@@ -16,10 +16,15 @@ const (
 	ProxyImage = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3"
 )
 
-// Ports of the pod's containers.
+// Ports of the pod's containers. NginxPort is where the load balancer's NEGs
+// send traffic; the proxy listens for the app on proxyListenPort and speaks to
+// Cloud SQL's private IP on cloudSQLServerPort.
 const (
-	GunicornPort    = 8000
-	ProxyHealthPort = 9090
+	NginxPort          = 8080
+	GunicornPort       = 8000
+	proxyHealthPort    = 9090
+	proxyListenPort    = 5432
+	cloudSQLServerPort = 3307
 )
 
 // Users (and groups, the same numbers) of the pod's containers: all above
@@ -43,34 +48,33 @@ const (
 	GunicornGracefulTimeout = 25
 )
 
-// IAMPropagationSeconds is how long a new IAM grant may take to work (Google:
+// iamPropagationSeconds is how long a new IAM grant may take to work (Google:
 // "typically within 2 minutes, in some cases 7 minutes or more"). The proxy's
 // startup probe and the migrations Job give a first start that long, so a pod
 // scheduled right after its grants neither gives up nor crash-loops.
-const IAMPropagationSeconds = 420
+const iamPropagationSeconds = 420
 
-// TerminationGracePeriod covers gunicorn's preStop sleep plus its graceful
+// terminationGracePeriod covers gunicorn's preStop sleep plus its graceful
 // timeout with a margin, and is never under 30 s.
-func TerminationGracePeriod() int {
+func terminationGracePeriod() int {
 	return max(30, GunicornPreStopSleep+GunicornGracefulTimeout+8)
 }
 
-// PodParams is what the app's pods are made of.
-type PodParams struct {
-	Image             pulumi.StringInput
-	SQLConnectionName pulumi.StringInput
-	// Proxy runs the Cloud SQL Auth Proxy beside the app (not in env local).
-	Proxy          bool
-	ServiceAccount string
-	ConfigMapName  pulumi.StringInput
-	SecretName     pulumi.StringInput
-	NginxConfigMap pulumi.StringInput
-	GunicornCPU    string
-	GunicornMemory string
-	Labels         map[string]string
-	// Selector is the subset of Labels that identifies these pods.
-	Selector    map[string]string
-	Annotations pulumi.StringMapInput
+// podParams is what the app's pods are made of.
+type podParams struct {
+	image pulumi.StringInput
+	// cloudSQLInstance, when set, runs the Cloud SQL Auth Proxy beside the app.
+	cloudSQLInstance pulumi.StringInput
+	serviceAccount   string
+	configMapName    pulumi.StringInput
+	secretName       pulumi.StringInput
+	nginxConfigMap   pulumi.StringInput
+	gunicornCPU      string
+	gunicornMemory   string
+	labels           map[string]string
+	// selector is the subset of labels that identifies these pods.
+	selector    map[string]string
+	annotations pulumi.StringMapInput
 }
 
 // restrictedContext is the container security context the restricted Pod
@@ -130,32 +134,32 @@ func portInput(port any) pulumi.Input {
 	return pulumi.Int(port.(int))
 }
 
-// ProxyContainer is the Cloud SQL Auth Proxy as a native sidecar: an init
+// proxyContainer is the Cloud SQL Auth Proxy as a native sidecar: an init
 // container with restartPolicy Always starts before the app, stays up beside
 // it, and stops after it, so a Job's pod can complete.
-func ProxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
+func proxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
 	return corev1.ContainerArgs{
 		Name:          pulumi.String("cloud-sql-proxy"),
 		Image:         pulumi.String(ProxyImage),
 		RestartPolicy: pulumi.String("Always"),
 		Args: pulumi.StringArray{
 			pulumi.String("--private-ip"),
-			pulumi.String("--port=5432"),
+			pulumi.String(fmt.Sprintf("--port=%d", proxyListenPort)),
 			pulumi.String("--structured-logs"),
 			pulumi.String("--health-check"),
 			pulumi.String("--http-address=0.0.0.0"),
-			pulumi.Sprintf("--http-port=%d", ProxyHealthPort),
+			pulumi.Sprintf("--http-port=%d", proxyHealthPort),
 			pulumi.String("--exit-zero-on-sigterm"),
 			connectionName,
 		},
-		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("proxy-health"), ContainerPort: pulumi.Int(ProxyHealthPort)}},
+		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("proxy-health"), ContainerPort: pulumi.Int(proxyHealthPort)}},
 		// The app starts only once the proxy has its certificates, which needs
 		// the Workload Identity and cloudsql.client grants to have propagated.
 		StartupProbe: &corev1.ProbeArgs{
-			HttpGet: httpGet("/startup", ProxyHealthPort), PeriodSeconds: pulumi.Int(2), FailureThreshold: pulumi.Int(IAMPropagationSeconds / 2),
+			HttpGet: httpGet("/startup", proxyHealthPort), PeriodSeconds: pulumi.Int(2), FailureThreshold: pulumi.Int(iamPropagationSeconds / 2),
 		},
 		LivenessProbe: &corev1.ProbeArgs{
-			HttpGet: httpGet("/liveness", ProxyHealthPort), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(5), FailureThreshold: pulumi.Int(3),
+			HttpGet: httpGet("/liveness", proxyHealthPort), PeriodSeconds: pulumi.Int(10), TimeoutSeconds: pulumi.Int(5), FailureThreshold: pulumi.Int(3),
 		},
 		Resources:       sidecarResources(capacity.ProxyCPUMilli, capacity.ProxyMemoryMiB, capacity.ProxyEphemeralMiB),
 		SecurityContext: restrictedContext(ProxyUID),
@@ -164,10 +168,10 @@ func ProxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
 
 // appEnv is how the gunicorn and migrate containers get their settings: the
 // ConfigMap and the Secret as environment, plus the container's CPU request.
-func appEnv(p PodParams, container string) (corev1.EnvFromSourceArray, corev1.EnvVarArray) {
+func appEnv(p podParams, container string) (corev1.EnvFromSourceArray, corev1.EnvVarArray) {
 	from := corev1.EnvFromSourceArray{
-		corev1.EnvFromSourceArgs{ConfigMapRef: &corev1.ConfigMapEnvSourceArgs{Name: p.ConfigMapName}},
-		corev1.EnvFromSourceArgs{SecretRef: &corev1.SecretEnvSourceArgs{Name: p.SecretName}},
+		corev1.EnvFromSourceArgs{ConfigMapRef: &corev1.ConfigMapEnvSourceArgs{Name: p.configMapName}},
+		corev1.EnvFromSourceArgs{SecretRef: &corev1.SecretEnvSourceArgs{Name: p.secretName}},
 	}
 	env := corev1.EnvVarArray{corev1.EnvVarArgs{
 		Name: pulumi.String("GUNICORN_CPU_MILLICORES"),
@@ -178,10 +182,10 @@ func appEnv(p PodParams, container string) (corev1.EnvFromSourceArray, corev1.En
 	return from, env
 }
 
-// WebPodTemplate is the app pod: nginx in front of gunicorn, the Cloud SQL
+// webPodTemplate is the app pod: nginx in front of gunicorn, the Cloud SQL
 // proxy as a native sidecar, and an init container that copies the image's
 // collected static files to the volume nginx serves.
-func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
+func webPodTemplate(p podParams) *corev1.PodTemplateSpecArgs {
 	envFrom, env := appEnv(p, "gunicorn")
 	mount := func(name, path string, readOnly bool) corev1.VolumeMountArgs {
 		return corev1.VolumeMountArgs{Name: pulumi.String(name), MountPath: pulumi.String(path), ReadOnly: pulumi.Bool(readOnly)}
@@ -214,7 +218,7 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 	}
 	gunicorn := corev1.ContainerArgs{
 		Name:    pulumi.String("gunicorn"),
-		Image:   p.Image,
+		Image:   p.image,
 		EnvFrom: envFrom,
 		Env:     env,
 		Ports:   corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("gunicorn"), ContainerPort: pulumi.Int(GunicornPort)}},
@@ -229,13 +233,13 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 		Lifecycle: &corev1.LifecycleArgs{PreStop: &corev1.LifecycleHandlerArgs{Exec: &corev1.ExecActionArgs{Command: pulumi.StringArray{
 			pulumi.String("sleep"), pulumi.Sprintf("%d", GunicornPreStopSleep),
 		}}}},
-		Resources:       resources(p.GunicornCPU, p.GunicornMemory, p.GunicornMemory, capacity.GunicornEphemeralMiB),
+		Resources:       resources(p.gunicornCPU, p.gunicornMemory, p.gunicornMemory, capacity.GunicornEphemeralMiB),
 		SecurityContext: restrictedContext(AppUID),
 		VolumeMounts:    corev1.VolumeMountArray{mount("gunicorn-tmp", "/tmp", false)},
 	}
 	static := corev1.ContainerArgs{
 		Name:            pulumi.String("static"),
-		Image:           p.Image,
+		Image:           p.image,
 		Command:         pulumi.StringArray{pulumi.String("cp"), pulumi.String("-R"), pulumi.String("/app/staticfiles/."), pulumi.String("/static/")},
 		Resources:       resources("50m", "64Mi", "128Mi", capacity.StaticEphemeralMiB),
 		SecurityContext: restrictedContext(AppUID),
@@ -247,18 +251,18 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 			TopologyKey: pulumi.String(key),
 			// ScheduleAnyway: when a zone is down, pods must still land in the others.
 			WhenUnsatisfiable: pulumi.String("ScheduleAnyway"),
-			LabelSelector:     &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(p.Selector)},
+			LabelSelector:     &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(p.selector)},
 			MatchLabelKeys:    pulumi.StringArray{pulumi.String("pod-template-hash")},
 		}
 	}
 	return &corev1.PodTemplateSpecArgs{
-		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(p.Labels), Annotations: p.Annotations},
+		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(p.labels), Annotations: p.annotations},
 		Spec: &corev1.PodSpecArgs{
-			ServiceAccountName: pulumi.String(p.ServiceAccount),
+			ServiceAccountName: pulumi.String(p.serviceAccount),
 			// Workload Identity needs no Kubernetes token; the app never calls the API server.
 			AutomountServiceAccountToken:  pulumi.Bool(false),
 			EnableServiceLinks:            pulumi.Bool(false),
-			TerminationGracePeriodSeconds: pulumi.Int(TerminationGracePeriod()),
+			TerminationGracePeriodSeconds: pulumi.Int(terminationGracePeriod()),
 			SecurityContext:               podSecurityContext(),
 			InitContainers:                p.initContainers(static),
 			Containers:                    corev1.ContainerArray{nginx, gunicorn},
@@ -266,7 +270,7 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 				spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname"),
 			},
 			Volumes: corev1.VolumeArray{
-				corev1.VolumeArgs{Name: pulumi.String("nginx-conf"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: p.NginxConfigMap}},
+				corev1.VolumeArgs{Name: pulumi.String("nginx-conf"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: p.nginxConfigMap}},
 				emptyDir("static", capacity.StaticFilesMiB), emptyDir("nginx-tmp", capacity.NginxTmpMiB),
 				emptyDir("gunicorn-tmp", capacity.GunicornTmpMiB),
 			},
@@ -274,13 +278,13 @@ func WebPodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 	}
 }
 
-// MigratePodTemplate runs `manage.py migrate` once, with the proxy beside it.
-func MigratePodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
+// migratePodTemplate runs `manage.py migrate` once, with the proxy beside it.
+func migratePodTemplate(p podParams) *corev1.PodTemplateSpecArgs {
 	envFrom, env := appEnv(p, "migrate")
 	return &corev1.PodTemplateSpecArgs{
-		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(p.Labels)},
+		Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.ToStringMap(p.labels)},
 		Spec: &corev1.PodSpecArgs{
-			ServiceAccountName:           pulumi.String(p.ServiceAccount),
+			ServiceAccountName:           pulumi.String(p.serviceAccount),
 			AutomountServiceAccountToken: pulumi.Bool(false),
 			EnableServiceLinks:           pulumi.Bool(false),
 			RestartPolicy:                pulumi.String("Never"),
@@ -288,11 +292,11 @@ func MigratePodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 			InitContainers:               p.initContainers(),
 			Containers: corev1.ContainerArray{corev1.ContainerArgs{
 				Name:            pulumi.String("migrate"),
-				Image:           p.Image,
+				Image:           p.image,
 				Command:         pulumi.StringArray{pulumi.String("python"), pulumi.String("manage.py"), pulumi.String("migrate"), pulumi.String("--noinput")},
 				EnvFrom:         envFrom,
 				Env:             env,
-				Resources:       resources(p.GunicornCPU, p.GunicornMemory, p.GunicornMemory, capacity.MigrateEphemeralMiB),
+				Resources:       resources(p.gunicornCPU, p.gunicornMemory, p.gunicornMemory, capacity.MigrateEphemeralMiB),
 				SecurityContext: restrictedContext(AppUID),
 				VolumeMounts:    corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
 			}},
@@ -302,13 +306,13 @@ func MigratePodTemplate(p PodParams) *corev1.PodTemplateSpecArgs {
 }
 
 // initContainers are the given ones followed by the proxy sidecar, when there is one.
-func (p PodParams) initContainers(first ...corev1.ContainerArgs) corev1.ContainerArray {
+func (p podParams) initContainers(first ...corev1.ContainerArgs) corev1.ContainerArray {
 	out := corev1.ContainerArray{}
 	for _, c := range first {
 		out = append(out, c)
 	}
-	if p.Proxy {
-		out = append(out, ProxyContainer(p.SQLConnectionName))
+	if p.cloudSQLInstance != nil {
+		out = append(out, proxyContainer(p.cloudSQLInstance))
 	}
 	return out
 }

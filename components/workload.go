@@ -1,0 +1,256 @@
+package components
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// WebName names the web workload's objects (Deployment, Service, HPA, PDB,
+// Ingress, BackendConfig) in the app's namespace: monitoring filters on it.
+const WebName = "web"
+
+// webName is WebName inside the package; previewName names the blue/green preview Service.
+const (
+	webName     = WebName
+	previewName = "web-preview"
+)
+
+// WorkloadArgs configures the Django workload on a Kubernetes cluster.
+type WorkloadArgs struct {
+	// Project is the GCP project (GOOGLE_CLOUD_PROJECT; nginx's trace field).
+	Project   string
+	Namespace string
+	// ServiceAccount is the pods' Kubernetes service account; GoogleServiceAccount,
+	// when set, the Google one it acts as through Workload Identity.
+	ServiceAccount       string
+	GoogleServiceAccount pulumi.StringInput
+	Labels               map[string]string
+
+	// Image is the app image by digest (repo@sha256:…).
+	Image    pulumi.StringInput
+	Database DatabaseConnection
+
+	// Gunicorn container requests and process model (from the capacity plan).
+	GunicornCPU, GunicornMemory      string
+	GunicornWorkers, GunicornThreads int
+	// HPA bounds and CPU target (percent of gunicorn's request).
+	MinReplicas, MaxReplicas int
+	TargetCPUPercent         int
+
+	// Host is the name users reach the app by (ALLOWED_HOSTS, the CSRF origin);
+	// TLS says it is served over HTTPS (secure cookies, HSTS, redirect).
+	Host pulumi.StringInput
+	TLS  bool
+	// LoadBalancerIP is the address nginx trusts X-Forwarded-For from.
+	LoadBalancerIP pulumi.StringInput
+	// Settings are extra, non-secret environment variables.
+	Settings map[string]string
+	// NginxConfTemplate is app/nginx/nginx.conf.
+	NginxConfTemplate string
+	Release           Release
+}
+
+// DatabaseConnection is how the app reaches Postgres.
+type DatabaseConnection struct {
+	Name, User string
+	Password   pulumi.StringInput
+	// CloudSQLInstance, when set, is the instance connection name: the Cloud
+	// SQL Auth Proxy runs beside the app (a native sidecar) and the app talks
+	// to it on 127.0.0.1. Nil: the app connects to Host and Port directly.
+	CloudSQLInstance pulumi.StringInput
+	Host             string
+	Port             int
+}
+
+// endpoint is where the app's database client connects.
+func (d DatabaseConnection) endpoint() (string, int) {
+	if d.CloudSQLInstance != nil {
+		return "127.0.0.1", proxyListenPort
+	}
+	return d.Host, d.Port
+}
+
+// Workload is the Django app on the cluster: namespace, identity, settings,
+// the release tracks (Deployment, HPA, PDB, migrations Job) and Django's key.
+// It uses the Kubernetes provider; the key comes from pulumi-random, which
+// only keeps it in the stack's state, next to the Secret that carries it.
+type Workload struct {
+	pulumi.ResourceState
+
+	Namespace pulumi.StringOutput `pulumi:"namespace"`
+}
+
+// NewWorkload declares the workload; it needs the cluster's Kubernetes provider.
+func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...pulumi.ResourceOption) (*Workload, error) {
+	w := &Workload{}
+	if err := ctx.RegisterComponentResource("django-gke:components:Workload", name, w, opts...); err != nil {
+		return nil, err
+	}
+	child := childrenOf(w, opts)
+	k := newKubeObjects(pulumi.String(args.Namespace), args.Labels, child)
+
+	ns, err := corev1.NewNamespace(ctx, name+"-ns", &corev1.NamespaceArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(args.Namespace), Labels: pulumi.ToStringMap(merge(k.labels, podSecurityLabels()))},
+	}, child.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating namespace: %w", err)
+	}
+	k.inherited = append(k.inherited, pulumi.DependsOn([]pulumi.Resource{ns}))
+
+	var ksaAnnotations pulumi.StringMapInput
+	if args.GoogleServiceAccount != nil {
+		ksaAnnotations = pulumi.StringMap{"iam.gke.io/gcp-service-account": args.GoogleServiceAccount}
+	}
+	if _, err := corev1.NewServiceAccount(ctx, name+"-ksa", &corev1.ServiceAccountArgs{
+		Metadata:                     k.meta(args.ServiceAccount, nil, ksaAnnotations),
+		AutomountServiceAccountToken: pulumi.Bool(false),
+	}, k.opts()...); err != nil {
+		return nil, fmt.Errorf("creating service account: %w", err)
+	}
+
+	// Settings: a ConfigMap (never a secret in it) and a Secret, both auto-named:
+	// pulumi-kubernetes replaces them on change, the pods' references move, the pods roll.
+	settings := args.Host.ToStringOutput().ApplyT(func(h string) map[string]string { return appSettings(args, h) }).(pulumi.StringMapOutput)
+	configMap, err := corev1.NewConfigMap(ctx, name+"-config", &corev1.ConfigMapArgs{
+		Metadata: k.meta("", nil, nil), Data: settings, Immutable: pulumi.Bool(true),
+	}, k.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating settings ConfigMap: %w", err)
+	}
+	nginxConf := args.LoadBalancerIP.ToStringOutput().ApplyT(func(ip string) (map[string]string, error) {
+		text, err := RenderNginxConf(args.NginxConfTemplate, nginxValues(args.Project, ip))
+		return map[string]string{"nginx.conf": text}, err
+	}).(pulumi.StringMapOutput)
+	nginxMap, err := corev1.NewConfigMap(ctx, name+"-nginx", &corev1.ConfigMapArgs{
+		Metadata: k.meta("", nil, nil), Data: nginxConf, Immutable: pulumi.Bool(true),
+	}, k.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating nginx ConfigMap: %w", err)
+	}
+	// Django's SECRET_KEY signs sessions and tokens; generated once per stack, kept in state as a secret.
+	secretKey, err := random.NewRandomPassword(ctx, name+"-django-secret-key", &random.RandomPasswordArgs{
+		Length: pulumi.Int(64), Special: pulumi.Bool(false),
+	}, child.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("generating Django secret key: %w", err)
+	}
+	secret, err := corev1.NewSecret(ctx, name+"-django", &corev1.SecretArgs{
+		Metadata:   k.meta("", nil, nil),
+		Type:       pulumi.String("Opaque"),
+		Immutable:  pulumi.Bool(true),
+		StringData: pulumi.StringMap{"DJANGO_SECRET_KEY": secretKey.Result, "DB_PASSWORD": args.Database.Password},
+	}, k.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating Django secret: %w", err)
+	}
+
+	pod := podParams{
+		cloudSQLInstance: args.Database.CloudSQLInstance,
+		serviceAccount:   args.ServiceAccount,
+		configMapName:    configMap.Metadata.Name().Elem(),
+		secretName:       secret.Metadata.Name().Elem(),
+		nginxConfigMap:   nginxMap.Metadata.Name().Elem(),
+		gunicornCPU:      args.GunicornCPU,
+		gunicornMemory:   args.GunicornMemory,
+		// The pod template changes whenever its configuration does (and so rolls the pods).
+		annotations: pulumi.StringMap{
+			"checksum/config": settings.ApplyT(checksum).(pulumi.StringOutput),
+			"checksum/nginx":  nginxConf.ApplyT(checksum).(pulumi.StringOutput),
+		},
+	}
+	for _, t := range args.Release.tracks(args.Image, args.MinReplicas, args.MaxReplicas) {
+		if err := declareTrack(ctx, name, k, t, pod, args.TargetCPUPercent); err != nil {
+			return nil, err
+		}
+	}
+
+	w.Namespace = ns.Metadata.Name().Elem()
+	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"namespace": w.Namespace})
+}
+
+// webLabels select the web pods; migrateLabels the migration Job's.
+func webLabels() map[string]string {
+	return map[string]string{"app.kubernetes.io/name": "django", "app.kubernetes.io/component": webName}
+}
+
+func migrateLabels() map[string]string {
+	return map[string]string{"app.kubernetes.io/name": "django", "app.kubernetes.io/component": "migrate"}
+}
+
+// podSecurityLabels enforce the restricted Pod Security Standard on a namespace.
+func podSecurityLabels() map[string]string {
+	return map[string]string{
+		"pod-security.kubernetes.io/enforce": "restricted",
+		"pod-security.kubernetes.io/audit":   "restricted",
+		"pod-security.kubernetes.io/warn":    "restricted",
+	}
+}
+
+// appSettings are the non-secret environment variables of the app (the ConfigMap).
+// host is the public host name, or the load balancer's IP when there is none.
+func appSettings(args *WorkloadArgs, host string) map[string]string {
+	scheme, hsts := "http", "0"
+	if args.TLS {
+		scheme, hsts = "https", "31536000"
+	}
+	dbHost, dbPort := args.Database.endpoint()
+	s := map[string]string{
+		"DJANGO_ALLOWED_HOSTS":        host,
+		"DJANGO_CSRF_TRUSTED_ORIGINS": scheme + "://" + host,
+		"DJANGO_DEBUG":                "false",
+		"DJANGO_SECURE_SSL_REDIRECT":  strconv.FormatBool(args.TLS),
+		"DJANGO_SECURE_COOKIES":       strconv.FormatBool(args.TLS),
+		"DJANGO_SECURE_HSTS_SECONDS":  hsts,
+		"DB_HOST":                     dbHost,
+		"DB_PORT":                     strconv.Itoa(dbPort),
+		"DB_NAME":                     args.Database.Name,
+		"DB_USER":                     args.Database.User,
+		"GOOGLE_CLOUD_PROJECT":        args.Project,
+		"GUNICORN_BIND":               fmt.Sprintf("0.0.0.0:%d", GunicornPort),
+		"GUNICORN_WORKERS":            strconv.Itoa(args.GunicornWorkers),
+		"GUNICORN_THREADS":            strconv.Itoa(args.GunicornThreads),
+		"GUNICORN_GRACEFUL_TIMEOUT":   strconv.Itoa(GunicornGracefulTimeout),
+		// nginx already logs every request (same JSON, same httpRequest): a second line
+		// from gunicorn doubles the log bill and costs 7.5 % throughput (scripts/bench/tune.sh).
+		"GUNICORN_ACCESS_LOG": "0",
+	}
+	for k, v := range args.Settings {
+		s[k] = v
+	}
+	return s
+}
+
+// nginxValues are the pod's values for app/nginx/nginx.conf's placeholders.
+func nginxValues(project, loadBalancerIP string) map[string]string {
+	return map[string]string{
+		"LISTEN":       strconv.Itoa(NginxPort),
+		"UPSTREAM":     fmt.Sprintf("127.0.0.1:%d", GunicornPort),
+		"STATIC_ROOT":  "/static",
+		"TEMP_DIR":     "/tmp",
+		"PID_FILE":     "/tmp/nginx.pid",
+		"REAL_IP_FROM": loadBalancerIP + "/32",
+		"GCP_PROJECT":  project,
+	}
+}
+
+// migrationJobName names the Job after the image digest (and the color being
+// released, under blue/green), so each release migrates once.
+func migrationJobName(color, imageRef string) string {
+	digest := imageRef
+	if i := strings.LastIndex(imageRef, "@sha256:"); i >= 0 {
+		digest = imageRef[i+len("@sha256:"):]
+	}
+	if len(digest) > 12 {
+		digest = digest[:12]
+	}
+	if color != "" {
+		return "migrate-" + color + "-" + strings.ToLower(digest)
+	}
+	return "migrate-" + strings.ToLower(digest)
+}

@@ -48,21 +48,6 @@ type Image struct {
 
 // The reference helpers live in infra/imageref (pure, shared with cmd/promote).
 
-// ParseArtifactRegistryRef splits "<location>-docker.pkg.dev/<project>/<repo>/<image>@sha256:…".
-func ParseArtifactRegistryRef(ref string) (location, project, repository string, ok bool) {
-	return imageref.ParseArtifactRegistryRef(ref)
-}
-
-// imageRepository is the app image's path in a stack's registry, without tag or digest.
-func imageRepository(region, project, repository string) string {
-	return imageref.ImageRepository(region, project, repository)
-}
-
-// promotedRef is the source's digest in this stack's registry.
-func promotedRef(region, project, repository, source string) (string, error) {
-	return imageref.PromotedRef(region, project, repository, source)
-}
-
 // NewImage declares the registry and the build (Build), or resolves the promoted digest.
 func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.ResourceOption) (*Image, error) {
 	img := &Image{}
@@ -83,7 +68,7 @@ func NewImage(ctx *pulumi.Context, name string, args *ImageArgs, opts ...pulumi.
 			region, project, repository := args.Region, args.Project, args.Repository
 			// ApplyT to change shape: the source's digest, this registry's path.
 			img.ImageRef = pulumi.All(img.SourceRef, repo.RepositoryId).ApplyT(func(v []any) (string, error) {
-				return promotedRef(region, project, repository, v[0].(string))
+				return imageref.PromotedRef(region, project, repository, v[0].(string))
 			}).(pulumi.StringOutput)
 		}
 	}
@@ -187,7 +172,7 @@ func promotionSource(ctx *pulumi.Context, name string, img *Image, args *ImageAr
 	// ApplyT to check the shape: only a digest from Artifact Registry is deployable.
 	return source.GetOutput(pulumi.String(outputs.ImageRef)).ApplyT(func(v interface{}) (string, error) {
 		s, _ := v.(string)
-		if _, _, _, ok := ParseArtifactRegistryRef(s); !ok {
+		if _, _, _, ok := imageref.ParseArtifactRegistryRef(s); !ok {
 			return "", fmt.Errorf("stack %s exports imageRef %q, not an Artifact Registry digest (…-docker.pkg.dev/<project>/<repo>/<image>@sha256:…): run `pulumi up` on %s first", from, s, from)
 		}
 		return s, nil

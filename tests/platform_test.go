@@ -13,6 +13,7 @@ import (
 
 	"django-gke/components"
 	"django-gke/infra/capacity"
+	"django-gke/infra/imageref"
 	"django-gke/infra/offline"
 	"django-gke/infra/stackfile"
 )
@@ -361,11 +362,11 @@ func TestPinnedRefWinsOverPromotion(t *testing.T) {
 }
 
 func TestParseArtifactRegistryRef(t *testing.T) {
-	loc, project, repo, ok := components.ParseArtifactRegistryRef("us-central1-docker.pkg.dev/acme/django-gke/django@sha256:" + strings.Repeat("0", 64))
+	loc, project, repo, ok := imageref.ParseArtifactRegistryRef("us-central1-docker.pkg.dev/acme/django-gke/django@sha256:" + strings.Repeat("0", 64))
 	assert.True(t, ok)
 	assert.Equal(t, []string{"us-central1", "acme", "django-gke"}, []string{loc, project, repo})
 	for _, bad := range []string{"", "docker.io/library/nginx@sha256:" + strings.Repeat("0", 64), "us-docker.pkg.dev/a/b/c:latest"} {
-		_, _, _, ok := components.ParseArtifactRegistryRef(bad)
+		_, _, _, ok := imageref.ParseArtifactRegistryRef(bad)
 		assert.False(t, ok, bad)
 	}
 }

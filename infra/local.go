@@ -22,13 +22,16 @@ import (
 //   - the cluster: a kubeconfig path (cluster.kubeconfig, else $KUBECONFIG)
 //     instead of a GKE cluster and its exec-credential kubeconfig;
 //   - the image: image.ref as given (a tag is fine) instead of a build or a promotion;
-//   - the database: database.host and database.port, connected to directly,
-//     instead of Cloud SQL and its Auth Proxy sidecar; its password is exported
-//     as the secret output localDatabasePassword (create the role with it);
-//   - no Workload Identity annotation, no global address or SSL policy: the
-//     Ingress is declared (class gce, BackendConfig and all) with
-//     pulumi.com/skipAwait, since no GKE controller will give it a status;
+//   - the database: database.host and database.port, connected to directly
+//     (the Workload gets no Cloud SQL instance, so no Auth Proxy sidecar); its
+//     password is exported as the secret output localDatabasePassword (create
+//     the role with it);
+//   - no Google service account (no Workload Identity annotation) and no
+//     EdgeAddress: the Edge declares the Ingress (class gce, BackendConfig and
+//     all) with pulumi.com/skipAwait, since no GKE controller will give it a
+//     status, and nginx trusts 127.0.0.1 instead of the load balancer;
 //   - no monitoring (Cloud Monitoring and Logging are GCP services).
+// Each is a capability the components take as an optional argument, not a mode.
 func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *capacity.Plan, base string, labels map[string]string) error {
 	kubeconfig, err := localKubeconfig(root, cfg.Cluster.Kubeconfig)
 	if err != nil {
@@ -63,8 +66,10 @@ func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *ca
 	}
 	// No load balancer: nginx sees its clients directly.
 	args.LoadBalancerIP = pulumi.String("127.0.0.1")
-	workload, err := declareOnCluster(ctx, base, cfg, args, nil,
-		components.DatabasePeer{Host: cfg.Database.Host, Port: cfg.Database.Port}, provider, nil)
+	workload, err := declareOnCluster(ctx, base, cfg, args, platform{
+		kubernetes: provider,
+		database:   components.DatabasePeer{Host: cfg.Database.Host, Port: cfg.Database.Port},
+	})
 	if err != nil {
 		return err
 	}

@@ -208,8 +208,12 @@ func program(ctx *pulumi.Context, root string) error {
 	// Job spend their retries on IAM errors.
 	ready := append([]pulumi.Resource{cluster.NodePool}, services.Enabled...)
 	ready = append(append(ready, identity.Grants...), image.Grants...)
-	workload, err := declareOnCluster(ctx, base, cfg, args, address,
-		components.DatabasePeer{CloudSQLPrivateIP: database.PrivateIP}, cluster.Provider, ready)
+	workload, err := declareOnCluster(ctx, base, cfg, args, platform{
+		kubernetes: cluster.Provider,
+		ready:      ready,
+		database:   components.DatabasePeer{CloudSQLPrivateIP: database.PrivateIP},
+		address:    address,
+	})
 	if err != nil {
 		return err
 	}

@@ -13,15 +13,22 @@ import (
 	"django-gke/infra/config"
 )
 
+// platform is what the cluster's environment gives the app: the cluster's
+// Kubernetes provider, the resources pods must wait for, the database the
+// pods may reach and, on GCP, the edge's reserved address (nil in env local).
+type platform struct {
+	kubernetes pulumi.ProviderResource
+	ready      []pulumi.Resource
+	database   components.DatabasePeer
+	address    *components.EdgeAddress
+}
+
 // declareOnCluster declares what runs on the cluster, in every environment:
 // the workload, the edge in front of it and the namespace's network policies.
-// address is the edge's GCP half, nil in env local.
-func declareOnCluster(ctx *pulumi.Context, base string, cfg *config.Config, args *components.WorkloadArgs,
-	address *components.EdgeAddress, database components.DatabasePeer, k8s pulumi.ProviderResource, ready []pulumi.Resource,
-) (*components.Workload, error) {
-	onCluster := pulumi.Provider(k8s)
+func declareOnCluster(ctx *pulumi.Context, base string, cfg *config.Config, args *components.WorkloadArgs, p platform) (*components.Workload, error) {
+	onCluster := pulumi.Provider(p.kubernetes)
 	moved := formerlyInWebapp(ctx, base)
-	workload, err := components.NewWorkload(ctx, base, args, onCluster, pulumi.DependsOn(ready), moved)
+	workload, err := components.NewWorkload(ctx, base, args, onCluster, pulumi.DependsOn(p.ready), moved)
 	if err != nil {
 		return nil, err
 	}
@@ -33,14 +40,14 @@ func declareOnCluster(ctx *pulumi.Context, base string, cfg *config.Config, args
 		CDN:            cfg.App.CDN,
 		SecurityPolicy: cfg.App.SecurityPolicy,
 		LogSampleRate:  config.PolicyFor(cfg.Env).LoadBalancerLogSampleRate,
-		Address:        address,
+		Address:        p.address,
 	}, onCluster, moved); err != nil {
 		return nil, err
 	}
 	if _, err := components.NewNetworkPolicies(ctx, base, &components.NetworkPoliciesArgs{
 		Namespace: workload.Namespace,
 		Labels:    args.Labels,
-		Database:  database,
+		Database:  p.database,
 	}, onCluster, moved); err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ capacity: $(BIN)/capacity ## Capacity plan and yearly cost of STACK (FORMAT=tabl
 BASE ?= HEAD
 GUARD ?= 1
 ALLOW_REPLACE ?=
-plan-diff: ## STACK in the working tree against BASE (a git ref): replacement guard (real providers; GUARD=0 skips it), then plan changes by path and cost delta (FORMAT=text|markdown); exit 3 on a stateful replacement not in ALLOW_REPLACE
+plan-diff: ## STACK in the working tree against BASE (a git ref): replacement guard (real providers; GUARD=0 skips it), then plan changes by path and cost delta (FORMAT=text|markdown); exit 3 on a stateful replacement or deletion not in ALLOW_REPLACE
 	@$(if $(filter 1,$(GUARD)),scripts/engine/build.sh >&2,echo "plan-diff: GUARD=0, the replacement guard is off" >&2)
 	$(GO) build -o $(BIN)/plandiff ./cmd/plandiff
 	$(BIN)/plandiff -stack $(STACK) -base $(BASE) -format $(if $(filter markdown,$(FORMAT)),markdown,text) \

@@ -8,7 +8,7 @@
 //	preview -stack S -against F [-allow N]  the replacement guard: this tree's S against F
 //
 // Exit status: 1 on an error or a failed preview; 3 when the guard finds a
-// stateful replacement that -allow (comma-separated resource names) does not name.
+// stateful replacement or deletion that -allow (comma-separated resource names) does not name.
 package main
 
 import (
@@ -24,7 +24,7 @@ import (
 )
 
 // errBlocked is the guard's refusal (exit status 3).
-var errBlocked = errors.New("stateful replacement")
+var errBlocked = errors.New("stateful replacement or deletion")
 
 func main() {
 	stack := flag.String("stack", "", "stack name (Pulumi.<stack>.yaml)")

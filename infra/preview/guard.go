@@ -29,7 +29,8 @@ type Change struct {
 type Verdict struct {
 	Change string
 	// Replacements and Updates are the change's own: steps of the preview
-	// whose keys the unchanged configuration does not show too.
+	// whose keys the unchanged configuration does not show too. Replacements
+	// include deletions of stateful resources.
 	Replacements, Updates []Step
 	Report                *Report
 	// Allowed names the stateful resources whose replacement is deliberate.
@@ -155,6 +156,11 @@ func judge(name string, r, baseline *Report) Verdict {
 				s.ReplaceKeys = keys
 				v.Replacements = append(v.Replacements, s)
 			}
+		case s.Op == "delete" && slices.Contains(StatefulTypes, s.Type) && b.Op != "delete":
+			// Deleting a stateful resource loses its data or address even when
+			// one of the same name is created: a URN that changed without an
+			// alias looks exactly like this.
+			v.Replacements = append(v.Replacements, s)
 		case s.Op == "update" || s.Op == "create" || s.Op == "delete":
 			diffs := minus(s.Diffs, b.Diffs)
 			if s.Op != b.Op || len(diffs) > 0 {
@@ -174,6 +180,10 @@ func (v Verdict) Write(w io.Writer) {
 		why := ""
 		if slices.Contains(v.Allowed, s.Name) {
 			why = "; allowed as deliberate"
+		}
+		if s.Op == "delete" {
+			fmt.Fprintf(w, "  !!! DELETES %s %s (it left the program, or its URN changed without an alias%s)\n", s.Type, s.Name, why)
+			continue
 		}
 		fmt.Fprintf(w, "  !!! REPLACES %s %s (forced by %s%s)\n", s.Type, s.Name, strings.Join(s.ReplaceKeys, ", "), why)
 	}

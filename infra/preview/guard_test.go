@@ -79,6 +79,27 @@ func TestAStatefulReplacementBlocksUnlessAllowedByName(t *testing.T) {
 	assert.Contains(t, out.String(), "; allowed as deliberate)")
 }
 
+// TestAStatefulDeletionBlocks: a resource whose URN changed without an alias
+// is deleted and created again; for a static IP that is a new address.
+func TestAStatefulDeletionBlocks(t *testing.T) {
+	const address = "gcp:compute/globalAddress:GlobalAddress"
+	baseline := &Report{Steps: []Step{{Type: address, Name: "web-ip", Op: "same"}}}
+	change := &Report{Steps: []Step{
+		{Type: address, Name: "web-ip", Op: "create"},
+		{Type: address, Name: "web-ip", Op: "delete"},
+		{Type: "gcp:monitoring/alertPolicy:AlertPolicy", Name: "errors", Op: "delete"},
+	}}
+	v := judge("moved", change, baseline)
+	require.Len(t, v.Blocking(), 1)
+	assert.Equal(t, "delete", v.Blocking()[0].Op)
+	var out bytes.Buffer
+	v.Write(&out)
+	assert.Contains(t, out.String(), "!!! DELETES gcp:compute/globalAddress:GlobalAddress web-ip (it left the program, or its URN changed without an alias)")
+	assert.Contains(t, out.String(), "delete gcp:monitoring/alertPolicy:AlertPolicy errors", "an alert policy holds no data: an update, not a block")
+	v.Allowed = []string{"web-ip"}
+	assert.Empty(t, v.Blocking(), "a deliberate deletion is allowed by name")
+}
+
 func TestABaselineSurvivesItsFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "baseline.json")
 	b := &Baseline{Stack: "prd", Set: map[string]string{"k": "v"},

@@ -33,6 +33,11 @@ func (c children) opts(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
 	return append(append(out, c.inherited...), extra...)
 }
 
+// with are these options plus extra ones for every child.
+func (c children) with(extra ...pulumi.ResourceOption) children {
+	return children{inherited: c.opts(extra...)}
+}
+
 // kubeObjects is what a component's Kubernetes objects share: the namespace,
 // the labels on every object, and the children's options.
 type kubeObjects struct {

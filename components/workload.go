@@ -101,7 +101,8 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("creating namespace: %w", err)
 	}
-	k.inherited = append(k.inherited, pulumi.DependsOn([]pulumi.Resource{ns}))
+	// Everything else in the namespace waits for it.
+	k.children = k.children.with(pulumi.DependsOn([]pulumi.Resource{ns}))
 
 	var ksaAnnotations pulumi.StringMapInput
 	if args.GoogleServiceAccount != nil {

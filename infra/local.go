@@ -31,6 +31,7 @@ import (
 //     all) with pulumi.com/skipAwait, since no GKE controller will give it a
 //     status, and nginx trusts 127.0.0.1 instead of the load balancer;
 //   - no monitoring (Cloud Monitoring and Logging are GCP services).
+//
 // Each is a capability the components take as an optional argument, not a mode.
 func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *capacity.Plan, base string, labels map[string]string) error {
 	kubeconfig, err := localKubeconfig(root, cfg.Cluster.Kubeconfig)

@@ -138,6 +138,9 @@ func planAt(ref, stack string, guard bool) (snap plandiff.Snapshot, baseline str
 	if err := json.Unmarshal(stdout.Bytes(), &snap); err != nil {
 		return snap, "", fmt.Errorf("reading the plan of %s (does it predate `plan -json`?): %w", ref, err)
 	}
+	if here, err := filepath.Abs("."); err == nil {
+		snap = plandiff.Relocate(snap, tree, here)
+	}
 	if _, err := os.Stat(filepath.Join(tree, "cmd", "preview")); !guard || err != nil {
 		return snap, "", nil
 	}

@@ -382,3 +382,36 @@ func short(v any) string {
 	}
 	return s
 }
+
+// Relocate rewrites the string values (inputs and outputs) that name a path
+// under from to the same path under to: the base is planned in a temporary
+// checkout, and a path the program makes absolute (env local's kubeconfig)
+// must not read as a change.
+func Relocate(s Snapshot, from, to string) Snapshot {
+	from, to = strings.TrimSuffix(from, "/")+"/", strings.TrimSuffix(to, "/")+"/"
+	var walk func(v any) any
+	walk = func(v any) any {
+		switch x := v.(type) {
+		case string:
+			if strings.HasPrefix(x, from) {
+				return to + strings.TrimPrefix(x, from)
+			}
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = walk(e)
+			}
+		}
+		return v
+	}
+	for i := range s.Resources {
+		s.Resources[i].Inputs, _ = walk(s.Resources[i].Inputs).(map[string]any)
+	}
+	for k, v := range s.Outputs {
+		s.Outputs[k] = walk(v)
+	}
+	return s
+}

@@ -88,3 +88,14 @@ func TestMovedResourcesAreMatchedThroughTheirAliases(t *testing.T) {
 	assert.Len(t, d.Added, 1, "without the alias it is a new resource")
 	assert.Len(t, d.Removed, 1, "and the old one is deleted")
 }
+
+func TestRelocateComparesPathsInsideTheCheckouts(t *testing.T) {
+	s := Snapshot{Resources: []Resource{{URN: "k", Inputs: map[string]any{
+		"kubeconfig": "/tmp/plandiff-1/tree/build/cluster/kubeconfig",
+		"list":       []any{"/tmp/plandiff-1/tree/app", "/tmp/plandiff-1/treetop"},
+	}}}, Outputs: map[string]any{"kubeconfig": "/tmp/plandiff-1/tree/build/cluster/kubeconfig"}}
+	r := Relocate(s, "/tmp/plandiff-1/tree", "/work/main")
+	assert.Equal(t, "/work/main/build/cluster/kubeconfig", r.Resources[0].Inputs["kubeconfig"])
+	assert.Equal(t, []any{"/work/main/app", "/tmp/plandiff-1/treetop"}, r.Resources[0].Inputs["list"], "only paths under the checkout")
+	assert.Equal(t, "/work/main/build/cluster/kubeconfig", r.Outputs["kubeconfig"])
+}

@@ -37,6 +37,18 @@ func one(t *testing.T, res *offline.Result, typ string) *offline.Resource {
 	return rs[0]
 }
 
+// settings is the app's settings ConfigMap (the one with DB_HOST; the other is nginx's).
+func settings(t *testing.T, res *offline.Result) *offline.Resource {
+	t.Helper()
+	for _, cm := range res.ByType("kubernetes:core/v1:ConfigMap") {
+		if _, ok := cm.Input("data.DB_HOST"); ok {
+			return cm
+		}
+	}
+	require.FailNow(t, "no settings ConfigMap")
+	return nil
+}
+
 func workloadArgs() *components.WorkloadArgs {
 	return &components.WorkloadArgs{
 		Project: "acme", Namespace: "django", ServiceAccount: "django",
@@ -78,14 +90,11 @@ func TestWorkloadWithoutCloudSQLConnectsDirectly(t *testing.T) {
 	ksa := one(t, res, "kubernetes:core/v1:ServiceAccount")
 	_, annotated := ksa.Input("metadata.annotations")
 	assert.False(t, annotated, "no Workload Identity without a Google service account")
-	for _, cm := range res.ByType("kubernetes:core/v1:ConfigMap") {
-		if host, ok := cm.Input("data.DB_HOST"); ok {
-			assert.Equal(t, "10.0.0.5", host)
-			assert.Equal(t, "5433", input(t, cm, "data.DB_PORT"))
-			assert.Equal(t, "localhost", input(t, cm, "data.DJANGO_ALLOWED_HOSTS"))
-			assert.Equal(t, "false", input(t, cm, "data.DJANGO_SECURE_SSL_REDIRECT"))
-		}
-	}
+	cm := settings(t, res)
+	assert.Equal(t, "10.0.0.5", input(t, cm, "data.DB_HOST"))
+	assert.Equal(t, "5433", input(t, cm, "data.DB_PORT"))
+	assert.Equal(t, "localhost", input(t, cm, "data.DJANGO_ALLOWED_HOSTS"))
+	assert.Equal(t, "false", input(t, cm, "data.DJANGO_SECURE_SSL_REDIRECT"))
 }
 
 func TestWorkloadWithCloudSQLRunsTheProxy(t *testing.T) {
@@ -108,14 +117,11 @@ func TestWorkloadWithCloudSQLRunsTheProxy(t *testing.T) {
 	}
 	ksa := one(t, res, "kubernetes:core/v1:ServiceAccount")
 	assert.Equal(t, "app@acme.iam.gserviceaccount.com", input(t, ksa, `metadata.annotations["iam.gke.io/gcp-service-account"]`))
-	for _, cm := range res.ByType("kubernetes:core/v1:ConfigMap") {
-		if host, ok := cm.Input("data.DB_HOST"); ok {
-			assert.Equal(t, "127.0.0.1", host, "the app talks to the proxy")
-			assert.Equal(t, "5432", input(t, cm, "data.DB_PORT"))
-			assert.Equal(t, "https://www.example.com", input(t, cm, "data.DJANGO_CSRF_TRUSTED_ORIGINS"))
-			assert.Equal(t, "true", input(t, cm, "data.DJANGO_SECURE_COOKIES"))
-		}
-	}
+	cm := settings(t, res)
+	assert.Equal(t, "127.0.0.1", input(t, cm, "data.DB_HOST"), "the app talks to the proxy")
+	assert.Equal(t, "5432", input(t, cm, "data.DB_PORT"))
+	assert.Equal(t, "https://www.example.com", input(t, cm, "data.DJANGO_CSRF_TRUSTED_ORIGINS"))
+	assert.Equal(t, "true", input(t, cm, "data.DJANGO_SECURE_COOKIES"))
 }
 
 func TestWorkloadBlueGreenHasATrackPerColor(t *testing.T) {

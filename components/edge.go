@@ -49,7 +49,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	if _, err := apiextensions.NewCustomResource(ctx, name+"-backendconfig", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(gkeapi.BackendConfigAPIVersion),
 		Kind:        pulumi.String(gkeapi.BackendConfigKind),
-		Metadata:    k.meta(webName, webLabels(), nil),
+		Metadata:    k.meta(WebName, webLabels(), nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": backendConfigSpec(args)},
 	}, k.opts()...); err != nil {
 		return nil, fmt.Errorf("creating BackendConfig: %w", err)
@@ -64,21 +64,21 @@ func NewEdge(ctx *pulumi.Context, name string, args *EdgeArgs, opts ...pulumi.Re
 	} else {
 		annotations["pulumi.com/skipAwait"] = pulumi.String("true")
 	}
-	spec := &networkingv1.IngressSpecArgs{DefaultBackend: ingressBackend(webName)}
+	spec := &networkingv1.IngressSpecArgs{DefaultBackend: ingressBackend(WebName)}
 	if args.Hostname != "" {
 		if err := declareTLS(ctx, name, k, args); err != nil {
 			return nil, err
 		}
-		annotations["networking.gke.io/managed-certificates"] = pulumi.String(webName)
-		annotations["networking.gke.io/v1beta1.FrontendConfig"] = pulumi.String(webName)
-		rules := networkingv1.IngressRuleArray{ingressRule(args.Hostname, webName)}
+		annotations["networking.gke.io/managed-certificates"] = pulumi.String(WebName)
+		annotations["networking.gke.io/v1beta1.FrontendConfig"] = pulumi.String(WebName)
+		rules := networkingv1.IngressRuleArray{ingressRule(args.Hostname, WebName)}
 		if host := args.Release.previewHost(); host != "" {
 			rules = append(rules, ingressRule(host, previewName))
 		}
 		spec.Rules = rules
 	}
 	if _, err := networkingv1.NewIngress(ctx, name+"-ingress", &networkingv1.IngressArgs{
-		Metadata: k.meta(webName, webLabels(), annotations),
+		Metadata: k.meta(WebName, webLabels(), annotations),
 		Spec:     spec,
 	}, k.opts()...); err != nil {
 		return nil, fmt.Errorf("creating Ingress: %w", err)
@@ -94,7 +94,7 @@ func declareServices(ctx *pulumi.Context, name string, k kubeObjects, release Re
 		logical, name string
 		preview       bool
 	}
-	services := []service{{name + "-svc", webName, false}}
+	services := []service{{name + "-svc", WebName, false}}
 	if release.BlueGreen {
 		services = append(services, service{name + "-svc-preview", previewName, true})
 	}
@@ -102,7 +102,7 @@ func declareServices(ctx *pulumi.Context, name string, k kubeObjects, release Re
 		if _, err := corev1.NewService(ctx, svc.logical, &corev1.ServiceArgs{
 			Metadata: k.meta(svc.name, webLabels(), pulumi.StringMap{
 				"cloud.google.com/neg":            pulumi.String(`{"ingress": true}`),
-				"cloud.google.com/backend-config": pulumi.String(fmt.Sprintf(`{"default": "%s"}`, webName)),
+				"cloud.google.com/backend-config": pulumi.String(fmt.Sprintf(`{"default": "%s"}`, WebName)),
 			}),
 			Spec: &corev1.ServiceSpecArgs{
 				Type:     pulumi.String("ClusterIP"),
@@ -134,7 +134,7 @@ func declareTLS(ctx *pulumi.Context, name string, k kubeObjects, args *EdgeArgs)
 	if _, err := apiextensions.NewCustomResource(ctx, name+"-cert", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(gkeapi.ManagedCertificateAPIVersion),
 		Kind:        pulumi.String(gkeapi.ManagedCertificateKind),
-		Metadata:    k.meta(webName, webLabels(), nil),
+		Metadata:    k.meta(WebName, webLabels(), nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{"domains": domains}},
 	}, k.opts()...); err != nil {
 		return fmt.Errorf("creating ManagedCertificate: %w", err)
@@ -142,7 +142,7 @@ func declareTLS(ctx *pulumi.Context, name string, k kubeObjects, args *EdgeArgs)
 	if _, err := apiextensions.NewCustomResource(ctx, name+"-frontendconfig", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(gkeapi.FrontendConfigAPIVersion),
 		Kind:        pulumi.String(gkeapi.FrontendConfigKind),
-		Metadata:    k.meta(webName, webLabels(), nil),
+		Metadata:    k.meta(WebName, webLabels(), nil),
 		OtherFields: kubernetes.UntypedArgs{"spec": frontend},
 	}, k.opts()...); err != nil {
 		return fmt.Errorf("creating FrontendConfig: %w", err)

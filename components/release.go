@@ -39,7 +39,7 @@ func (t track) suffix() string {
 }
 
 // objectName is the Deployment's, HPA's and PDB's name: "web", "web-blue", "web-green".
-func (t track) objectName() string { return webName + t.suffix() }
+func (t track) objectName() string { return WebName + t.suffix() }
 
 func (t track) colorLabels() map[string]string {
 	if t.color == "" {

@@ -13,11 +13,9 @@ import (
 
 // WebName names the web workload's objects (Deployment, Service, HPA, PDB,
 // Ingress, BackendConfig) in the app's namespace: monitoring filters on it.
-const WebName = "web"
-
-// webName is WebName inside the package; previewName names the blue/green preview Service.
+// previewName names the blue/green preview Service.
 const (
-	webName     = WebName
+	WebName     = "web"
 	previewName = "web-preview"
 )
 
@@ -177,7 +175,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 
 // webLabels select the web pods; migrateLabels the migration Job's.
 func webLabels() map[string]string {
-	return map[string]string{"app.kubernetes.io/name": "django", "app.kubernetes.io/component": webName}
+	return map[string]string{"app.kubernetes.io/name": "django", "app.kubernetes.io/component": WebName}
 }
 
 func migrateLabels() map[string]string {

@@ -19,32 +19,38 @@ const (
 // Key returns the fully qualified name of a project key ("capacity" → "django-gke:capacity").
 func Key(name string) string { return Namespace + ":" + name }
 
-// objectKeys are the project's object-valued keys (Config's key tags), in decoding order.
-var objectKeys = func() []string {
-	var keys []string
+// objectKey is a project key whose value is an object: Config's field
+// number field (its key tag names it).
+type objectKey struct {
+	name  string
+	field int
+}
+
+// objectKeys are the project's object-valued keys, in decoding order.
+var objectKeys = func() []objectKey {
+	var keys []objectKey
 	t := reflect.TypeFor[Config]()
 	for i := range t.NumField() {
 		if k := t.Field(i).Tag.Get("key"); k != "" {
-			keys = append(keys, k)
+			keys = append(keys, objectKey{name: k, field: i})
 		}
 	}
 	return keys
 }()
 
-// objectFields maps each object key to the field of c it decodes into.
-func objectFields(c *Config) map[string]any {
-	fields := map[string]any{}
-	v := reflect.ValueOf(c).Elem()
-	for i := range v.NumField() {
-		if k := v.Type().Field(i).Tag.Get("key"); k != "" {
-			fields[k] = v.Field(i).Addr().Interface()
-		}
-	}
-	return fields
+// target is the field of c the key decodes into.
+func (k objectKey) target(c *Config) any {
+	return reflect.ValueOf(c).Elem().Field(k.field).Addr().Interface()
 }
 
 // ProjectKeys lists every project key (short names), for Pulumi.yaml checks and tools.
-func ProjectKeys() []string { return append([]string{"env"}, objectKeys...) }
+func ProjectKeys() []string {
+	keys := []string{"env"}
+	for _, k := range objectKeys {
+		keys = append(keys, k.name)
+	}
+	return keys
+}
 
 // FromContext loads the stack configuration from a running Pulumi program. It
 // uses config.Try (never Require, which panics) and returns every problem at once.
@@ -77,10 +83,9 @@ func Load(values map[string]string) (*Config, error) {
 	c := Defaults(env, values[KeyRegion])
 	c.Project = values[KeyProject]
 
-	fields := objectFields(&c)
-	for _, name := range objectKeys {
-		if raw, ok := values[Key(name)]; ok {
-			decodeObject(&ps, Key(name), raw, fields[name])
+	for _, k := range objectKeys {
+		if raw, ok := values[Key(k.name)]; ok {
+			decodeObject(&ps, Key(k.name), raw, k.target(&c))
 		}
 	}
 	ps = append(ps, unknownKeys(values)...)

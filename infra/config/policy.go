@@ -44,7 +44,8 @@ type DatabaseWindow struct {
 	Track     string
 }
 
-// PolicyFor is env's policy (env local takes dev's: it declares none of it).
+// PolicyFor is env's policy; env local takes dev's (of it, only the load
+// balancer's log sample rate reaches its BackendConfig).
 func PolicyFor(env Env) Policy {
 	p := Policy{
 		ClusterMaintenance: MaintenanceWindow{

@@ -36,8 +36,8 @@ type FieldDoc struct {
 	Defaults map[Env]string
 }
 
-// DocEnvs are the environments the reference shows.
-var DocEnvs = []Env{Dev, Stg, Prd, Local}
+// docEnvs are the environments the reference shows.
+var docEnvs = []Env{Dev, Stg, Prd, Local}
 
 // Reference documents every object key, in decoding order. An exported field
 // without a doc comment is an error: the reference would have a hole.
@@ -47,17 +47,13 @@ func Reference() ([]KeyDoc, error) {
 		return nil, err
 	}
 	defaults := map[Env]Config{}
-	for _, env := range DocEnvs {
+	for _, env := range docEnvs {
 		defaults[env] = Defaults(env, "<region>")
 	}
 	var keys []KeyDoc
-	t := reflect.TypeFor[Config]()
-	for i := range t.NumField() {
-		f := t.Field(i)
-		key := f.Tag.Get("key")
-		if key == "" {
-			continue
-		}
+	for _, obj := range objectKeys {
+		i, key := obj.field, obj.name
+		f := reflect.TypeFor[Config]().Field(i)
 		typeDoc := docs[f.Type.Name()]
 		k := KeyDoc{Key: key, Doc: keySentence(typeDoc.doc)}
 		for j := range f.Type.NumField() {
@@ -247,7 +243,7 @@ func MarkdownTables(keys []KeyDoc, policy []PolicyDoc) string {
 	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 	header := "| field | meaning |"
 	rule := "|---|---|"
-	for _, env := range DocEnvs {
+	for _, env := range docEnvs {
 		header += " " + string(env) + " |"
 		rule += "---|"
 	}
@@ -255,7 +251,7 @@ func MarkdownTables(keys []KeyDoc, policy []PolicyDoc) string {
 		fmt.Fprintf(&b, "**`%s:%s`** — %s\n\n%s\n%s\n", Namespace, k.Key, k.Doc, header, rule)
 		for _, f := range k.Fields {
 			fmt.Fprintf(&b, "| `%s` | %s |", f.Name, cell(f.Doc))
-			for _, env := range DocEnvs {
+			for _, env := range docEnvs {
 				fmt.Fprintf(&b, " `%s` |", cell(f.Defaults[env]))
 			}
 			b.WriteString("\n")

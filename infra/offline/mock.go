@@ -161,22 +161,21 @@ func (m *mock) aliases(rpc *pulumirpc.RegisterResourceRequest, parent string) []
 		case spec.GetParentUrn() != "":
 			p = spec.GetParentUrn()
 		}
-		parentType := tokens.Type("")
-		if pu := resource.URN(p); pu != "" && pu.QualifiedType() != resource.RootStackType {
-			parentType = pu.QualifiedType()
-		}
-		out = append(out, string(resource.NewURN(tokens.QName(or(spec.GetStack(), m.stack)), tokens.PackageName(or(spec.GetProject(), m.project)),
-			parentType, tokens.Type(or(spec.GetType(), rpc.GetType())), or(spec.GetName(), rpc.GetName()))))
+		out = append(out, urn(or(spec.GetStack(), m.stack), or(spec.GetProject(), m.project), p, or(spec.GetType(), rpc.GetType()), or(spec.GetName(), rpc.GetName())))
 	}
 	return out
 }
 
 // urn is computed the way the Pulumi mock monitor computes it.
 func (m *mock) urn(parent, typ, name string) string {
+	return urn(m.stack, m.project, parent, typ, name)
+}
+
+// urn is a resource's URN in a stack and project, under parent (a URN, or "").
+func urn(stack, project, parent, typ, name string) string {
 	parentType := tokens.Type("")
 	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
 		parentType = p.QualifiedType()
 	}
-	return string(resource.NewURN(tokens.QName(m.stack), tokens.PackageName(m.project), parentType,
-		tokens.Type(typ), name))
+	return string(resource.NewURN(tokens.QName(stack), tokens.PackageName(project), parentType, tokens.Type(typ), name))
 }

@@ -176,15 +176,7 @@ func Compare(base, head Snapshot) Diff {
 // isComponentURN tells a component in a plan written before Resource.Component
 // existed: this project's components are of type django-gke:components:*.
 func isComponentURN(urn string) bool {
-	i := strings.LastIndex(urn, "::")
-	j := strings.LastIndex(urn[:max(i, 0)], "::")
-	if i < 0 || j < 0 {
-		return false
-	}
-	typ := urn[j+2 : i]
-	if k := strings.LastIndex(typ, "$"); k >= 0 {
-		typ = typ[k+1:]
-	}
+	_, typ, _ := splitURN(urn)
 	return strings.HasPrefix(typ, "django-gke:components:")
 }
 

@@ -7,15 +7,6 @@ import (
 	"strings"
 )
 
-// Block returns the content of block name in text.
-func Block(text, name string) (string, error) {
-	i, j, err := bounds(text, name)
-	if err != nil {
-		return "", err
-	}
-	return strings.Trim(text[i:j], "\n"), nil
-}
-
 // Replace returns text with block name's content replaced by content.
 func Replace(text, name, content string) (string, error) {
 	i, j, err := bounds(text, name)

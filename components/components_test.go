@@ -1,6 +1,7 @@
 package components_test
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -229,4 +230,87 @@ func TestNetworkPoliciesPinTheDatabase(t *testing.T) {
 			assert.Equal(t, c.port, rule["ports"].([]any)[0].(map[string]any)["port"])
 		})
 	}
+}
+
+func TestWorkloadWithACacheServer(t *testing.T) {
+	res := declare(t, func(ctx *pulumi.Context) error {
+		args := workloadArgs()
+		args.Cache = &components.CacheConnection{
+			Host: pulumi.String("10.24.0.12"), Port: pulumi.Int(6378), Password: pulumi.ToSecret(pulumi.String("auth-string")).(pulumi.StringOutput),
+			CACertificate: pulumi.String("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"), TTLSeconds: 45,
+		}
+		_, err := components.NewWorkload(ctx, "w", args)
+		return err
+	})
+	assert.Equal(t, 3, res.CountByType()["kubernetes:core/v1:ConfigMap"], "settings, nginx and the cache's CA")
+	cm := settings(t, res)
+	assert.Equal(t, "10.24.0.12", input(t, cm, "data.CACHE_REDIS_HOST"))
+	assert.Equal(t, "6378", input(t, cm, "data.CACHE_REDIS_PORT"))
+	assert.Equal(t, "/etc/redis-tls/ca.pem", input(t, cm, "data.CACHE_REDIS_CA_FILE"))
+	assert.Equal(t, "45", input(t, cm, "data.CACHE_TTL_SECONDS"))
+	_, leaked := cm.Input("data.CACHE_REDIS_PASSWORD")
+	assert.False(t, leaked, "the AUTH string is never in a ConfigMap")
+	secret := one(t, res, "kubernetes:core/v1:Secret")
+	assert.True(t, secret.Inputs["stringData"].IsSecret())
+	assert.Equal(t, "auth-string", secret.Inputs["stringData"].SecretValue().Element.ObjectValue()["CACHE_REDIS_PASSWORD"].StringValue())
+	for _, typ := range []string{"kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"} {
+		r := one(t, res, typ)
+		assert.Contains(t, fmt.Sprint(input(t, r, "spec.template.spec.volumes")), "name:redis-ca", typ)
+	}
+}
+
+func TestWorkloadWithoutACacheServerHasNoCacheSettings(t *testing.T) {
+	res := declare(t, func(ctx *pulumi.Context) error {
+		_, err := components.NewWorkload(ctx, "w", workloadArgs())
+		return err
+	})
+	for key := range input(t, settings(t, res), "data").(map[string]any) {
+		assert.False(t, strings.HasPrefix(key, "CACHE_"), key)
+	}
+	assert.NotContains(t, fmt.Sprint(input(t, one(t, res, "kubernetes:apps/v1:Deployment"), "spec.template.spec.volumes")), "redis-ca")
+}
+
+func TestCacheIsPrivateWithAuthAndTLS(t *testing.T) {
+	res := declare(t, func(ctx *pulumi.Context) error {
+		c, err := components.NewCache(ctx, "c", &components.CacheArgs{
+			Region: "us-central1", Tier: "STANDARD_HA", MemorySizeGB: 5, RedisVersion: "REDIS_7_2", EvictionPolicy: "volatile-lru",
+			Network: pulumi.String("projects/acme/global/networks/vpc"), PrivateServicesRange: pulumi.String("vpc-psa"),
+			MaintenanceDay: "SUNDAY", MaintenanceHour: 4,
+		})
+		if err == nil {
+			ctx.Export("ca", c.CACertificate)
+			ctx.Export("auth", c.AuthString)
+		}
+		return err
+	})
+	redis := one(t, res, "gcp:redis/instance:Instance")
+	for path, want := range map[string]any{
+		"connectMode": "PRIVATE_SERVICE_ACCESS", "authorizedNetwork": "projects/acme/global/networks/vpc", "reservedIpRange": "vpc-psa",
+		"authEnabled": true, "transitEncryptionMode": "SERVER_AUTHENTICATION", "tier": "STANDARD_HA", "memorySizeGb": int64(5),
+		`redisConfigs["maxmemory-policy"]`: "volatile-lru", "maintenancePolicy.weeklyMaintenanceWindows[0].day": "SUNDAY",
+	} {
+		assert.Equal(t, want, input(t, redis, path), path)
+	}
+	assert.True(t, res.Outputs["auth"].Secret, "the AUTH string is a secret output of the component")
+	assert.Contains(t, res.Outputs["ca"].Value, "BEGIN CERTIFICATE")
+}
+
+func TestNetworkPoliciesOpenExactlyTheCacheServer(t *testing.T) {
+	res := declare(t, func(ctx *pulumi.Context) error {
+		_, err := components.NewNetworkPolicies(ctx, "n", &components.NetworkPoliciesArgs{
+			Namespace: pulumi.String("django"), Database: components.DatabasePeer{Host: "10.0.0.5", Port: 5432},
+			Cache: &components.CachePeer{Host: pulumi.String("10.24.0.12"), Port: pulumi.Int(6378)},
+		})
+		return err
+	})
+	var cache *offline.Resource
+	for _, p := range res.ByType("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+		if input(t, p, "metadata.name") == "app-egress-cache" {
+			cache = p
+		}
+	}
+	require.NotNil(t, cache)
+	assert.Equal(t, "10.24.0.12/32", input(t, cache, "spec.egress[0].to[0].ipBlock.cidr"))
+	assert.Equal(t, int64(6378), input(t, cache, "spec.egress[0].ports[0].port"))
+	assert.Equal(t, []any{"Egress"}, input(t, cache, "spec.policyTypes"))
 }

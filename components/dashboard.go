@@ -124,6 +124,7 @@ type dashboardParams struct {
 	ClusterName       string
 	Namespace         string
 	SQLDatabaseID     string // "<project>:<instance>"
+	CacheInstanceID   string // "projects/<p>/locations/<region>/instances/<name>"; "" without a cache
 	HPAMaxReplicas    int
 	NodesAtPeak       int
 	NodePoolMaxNodes  int
@@ -175,6 +176,18 @@ func appDashboard(p dashboardParams) Dashboard {
 			line(fmt.Sprintf(`metric.type="kubernetes.io/container/restart_count" resource.type="k8s_container" resource.label."cluster_name"="%s" resource.label."namespace_name"="%s"`,
 				p.ClusterName, p.Namespace), agg("300s", "ALIGN_DELTA", "REDUCE_SUM", `resource.label."container_name"`), "${resource.labels.container_name}"),
 		}}},
+	}
+	if p.CacheInstanceID != "" {
+		redis := fmt.Sprintf(`resource.type="redis_instance" resource.label."instance_id"="%s"`, p.CacheInstanceID)
+		widgets = append(widgets,
+			Widget{Title: "Cache hit ratio", XyChart: XyChart{DataSets: []DataSet{
+				line(`metric.type="redis.googleapis.com/stats/cache_hit_ratio" `+redis, agg("60s", "ALIGN_MEAN", "REDUCE_MEAN"), "hit ratio"),
+			}}},
+			Widget{Title: "Cache memory usage and evictions", XyChart: XyChart{DataSets: []DataSet{
+				line(`metric.type="redis.googleapis.com/stats/memory/usage_ratio" `+redis, agg("60s", "ALIGN_MEAN", "REDUCE_MAX"), "memory usage ratio"),
+				line(`metric.type="redis.googleapis.com/stats/evicted_keys" `+redis, agg("60s", "ALIGN_RATE", "REDUCE_SUM"), "evictions/s"),
+			}}},
+		)
 	}
 	if p.ManagedPrometheus {
 		widgets = append(widgets, Widget{Title: "Pods against the HPA's maxReplicas", XyChart: XyChart{

@@ -24,6 +24,7 @@ type Thresholds struct {
 	RestartsPerHour, HPAAtMaxMinutes               int
 	SQLCPURatio, SQLDiskRatio, SQLConnectionsRatio float64
 	AppErrorsPerMinute                             int
+	CacheMemoryRatio, CacheEvictionsPerSecond      float64
 }
 
 // MonitoringArgs is what the observability of one stack needs to know.
@@ -31,6 +32,10 @@ type MonitoringArgs struct {
 	Project, ClusterName, Namespace string
 	// SQLInstanceName is the Cloud SQL instance's name (database_id is project:name).
 	SQLInstanceName pulumi.StringInput
+	// CacheInstanceID, when set, is the Memorystore instance's
+	// projects/<p>/locations/<region>/instances/<name>: its hit ratio goes on
+	// the dashboard, its memory and evictions page.
+	CacheInstanceID pulumi.StringInput
 	// PublicHost is app.hostname, or the load balancer's IP.
 	PublicHost pulumi.StringInput
 	UseSSL     bool
@@ -90,6 +95,10 @@ var Alerts = []alert{
 		"Check what grows (tables, WAL during PITR); raise database.diskGb deliberately.", "WARNING"},
 	{"sql-connections", "Cloud SQL connections near max_connections", "Open connections approach the max_connections the capacity plan set: new connections will be refused.",
 		"Compare pods × workers × threads with the plan (make capacity); look for leaked connections (CONN_MAX_AGE) or a runaway HPA; consider a pooler.", "CRITICAL"},
+	{"cache-memory", "Cache memory nearly full", "Memorystore's memory usage ratio is above the threshold: new entries push out others (see evictions).",
+		"Compare the hit ratio on the dashboard with the plan's cache.hitRatio; raise cache.memorySizeGb (make capacity shows its cost), or lower cache.ttlSeconds.", "WARNING"},
+	{"cache-evictions", "Cache evicting keys", "Redis evicts keys before their TTL for 15 minutes: the cache is too small for the working set and the hit ratio falls.",
+		"Dashboard: cache hit ratio and Cloud SQL CPU (misses go to the database); raise cache.memorySizeGb; check for a key explosion (e.g. unbounded query strings).", "WARNING"},
 	{"app-errors", "Application errors", "Django logs ERROR lines faster than the threshold.",
 		"Logs Explorer: resource.labels.namespace_name=\"django\" severity>=ERROR, grouped by message; correlate with the latest release.", "WARNING"},
 }
@@ -156,10 +165,15 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	requests := loadBalancerFilter("request_count", args.Namespace, WebName)
 	latency := loadBalancerFilter("total_latencies", args.Namespace, WebName)
 	sqlID := pulumi.Sprintf("%s:%s", args.Project, args.SQLInstanceName)
-	dashboardJSON := sqlID.ApplyT(func(id string) (string, error) {
+	var cacheID pulumi.StringInput = pulumi.String("")
+	if args.CacheInstanceID != nil {
+		cacheID = args.CacheInstanceID
+	}
+	dashboardJSON := pulumi.All(sqlID, cacheID).ApplyT(func(ids []any) (string, error) {
 		return appDashboard(dashboardParams{
 			Title: "django-gke " + name, LBFilter: requests, LatencyFilter: latency, ClusterName: args.ClusterName,
-			Namespace: args.Namespace, SQLDatabaseID: id, HPAMaxReplicas: args.HPAMaxReplicas, NodesAtPeak: args.NodesAtPeak,
+			Namespace: args.Namespace, SQLDatabaseID: ids[0].(string), CacheInstanceID: ids[1].(string),
+			HPAMaxReplicas: args.HPAMaxReplicas, NodesAtPeak: args.NodesAtPeak,
 			NodePoolMaxNodes: args.NodePoolMaxNodes, DBMaxConnections: args.DBMaxConnections,
 			ManagedPrometheus: args.ManagedPrometheus, HPAName: args.HPAName,
 		}).JSON()
@@ -309,6 +323,16 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			// The metric's own name output: the alert is created after the metric.
 			pulumi.Sprintf(`metric.type="logging.googleapis.com/user/%s" AND resource.type="k8s_container"`, appErrors.Name),
 			"ALIGN_RATE", "REDUCE_SUM", "60s", float64(t.AppErrorsPerMinute)/60, "300s")}},
+	}
+	if args.CacheInstanceID != nil {
+		redisMetric := func(metric string) pulumi.StringOutput {
+			return pulumi.Sprintf(`metric.type="redis.googleapis.com/%s" AND resource.type="redis_instance" AND resource.label."instance_id"="%s"`,
+				metric, args.CacheInstanceID)
+		}
+		conditions["cache-memory"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("memory usage > %g", t.CacheMemoryRatio),
+			redisMetric("stats/memory/usage_ratio"), "ALIGN_MEAN", "REDUCE_MAX", "300s", t.CacheMemoryRatio, "600s")}}
+		conditions["cache-evictions"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("> %g evictions a second", t.CacheEvictionsPerSecond),
+			redisMetric("stats/evicted_keys"), "ALIGN_RATE", "REDUCE_SUM", "300s", t.CacheEvictionsPerSecond, "900s")}}
 	}
 	if args.ManagedPrometheus {
 		conditions["hpa-at-max"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{

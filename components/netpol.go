@@ -16,6 +16,14 @@ type NetworkPoliciesArgs struct {
 	Namespace pulumi.StringInput
 	Labels    map[string]string
 	Database  DatabasePeer
+	// Cache, when set, is the cache server the app may reach.
+	Cache *CachePeer
+}
+
+// CachePeer is the cache server's address: exactly that IP and port are opened.
+type CachePeer struct {
+	Host pulumi.StringInput
+	Port pulumi.IntInput
 }
 
 // DatabasePeer is where the pods may open database connections.
@@ -30,8 +38,8 @@ type DatabasePeer struct {
 }
 
 // NetworkPolicies closes the namespace by default and opens what the app
-// needs: the load balancer to nginx; DNS, the metadata server, the database
-// and Google APIs out.
+// needs: the load balancer to nginx; DNS, the metadata server, the database,
+// the cache server (with one) and Google APIs out.
 type NetworkPolicies struct {
 	pulumi.ResourceState
 }
@@ -87,6 +95,22 @@ func NewNetworkPolicies(ctx *pulumi.Context, name string, args *NetworkPoliciesA
 				},
 			},
 		}},
+	}
+	if c := args.Cache; c != nil {
+		// Its own policy, so the app's egress rule reads the same with and without a cache.
+		policies = append(policies, struct {
+			name string
+			spec *networkingv1.NetworkPolicySpecArgs
+		}{"app-egress-cache", &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(app)},
+			PolicyTypes: pulumi.StringArray{pulumi.String("Egress")},
+			Egress: networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{
+				To: networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.Sprintf("%s/32", c.Host))},
+				Ports: networkingv1.NetworkPolicyPortArray{networkingv1.NetworkPolicyPortArgs{
+					Protocol: pulumi.String("TCP"), Port: c.Port,
+				}},
+			}},
+		}})
 	}
 	sort.SliceStable(policies, func(i, j int) bool { return policies[i].name < policies[j].name })
 	for _, p := range policies {

@@ -46,6 +46,9 @@ type Network struct {
 	// PodsRangeName and ServicesRangeName name the subnet's secondary ranges.
 	PodsRangeName     string
 	ServicesRangeName string
+	// PrivateServicesRangeName names the allocated private services range
+	// (Memorystore takes its address there).
+	PrivateServicesRangeName pulumi.StringOutput `pulumi:"privateServicesRangeName"`
 	// PrivateServicesConnection is the peering Cloud SQL's private IP needs;
 	// an instance must depend on it.
 	PrivateServicesConnection *servicenetworking.Connection
@@ -155,10 +158,12 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	n.NetworkSelfLink = vpc.SelfLink
 	n.SubnetworkSelfLink = subnet.SelfLink
 	n.PrivateServicesConnection = psa
+	n.PrivateServicesRangeName = psaRange.Name
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{
-		"networkName":        n.NetworkName,
-		"networkId":          n.NetworkID,
-		"networkSelfLink":    n.NetworkSelfLink,
-		"subnetworkSelfLink": n.SubnetworkSelfLink,
+		"networkName":              n.NetworkName,
+		"networkId":                n.NetworkID,
+		"networkSelfLink":          n.NetworkSelfLink,
+		"subnetworkSelfLink":       n.SubnetworkSelfLink,
+		"privateServicesRangeName": n.PrivateServicesRangeName,
 	})
 }

@@ -69,6 +69,8 @@ type podParams struct {
 	configMapName    pulumi.StringInput
 	secretName       pulumi.StringInput
 	nginxConfigMap   pulumi.StringInput
+	// cacheCAConfigMap, when set, holds the cache server's CA, mounted for the app.
+	cacheCAConfigMap pulumi.StringInput
 	gunicornCPU      string
 	gunicornMemory   string
 	labels           map[string]string
@@ -235,7 +237,7 @@ func webPodTemplate(p podParams) *corev1.PodTemplateSpecArgs {
 		}}}},
 		Resources:       resources(p.gunicornCPU, p.gunicornMemory, p.gunicornMemory, capacity.GunicornEphemeralMiB),
 		SecurityContext: restrictedContext(AppUID),
-		VolumeMounts:    corev1.VolumeMountArray{mount("gunicorn-tmp", "/tmp", false)},
+		VolumeMounts:    p.appMounts(mount("gunicorn-tmp", "/tmp", false)),
 	}
 	static := corev1.ContainerArgs{
 		Name:            pulumi.String("static"),
@@ -269,11 +271,11 @@ func webPodTemplate(p podParams) *corev1.PodTemplateSpecArgs {
 			TopologySpreadConstraints: corev1.TopologySpreadConstraintArray{
 				spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname"),
 			},
-			Volumes: corev1.VolumeArray{
+			Volumes: p.appVolumes(
 				corev1.VolumeArgs{Name: pulumi.String("nginx-conf"), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: p.nginxConfigMap}},
 				emptyDir("static", capacity.StaticFilesMiB), emptyDir("nginx-tmp", capacity.NginxTmpMiB),
 				emptyDir("gunicorn-tmp", capacity.GunicornTmpMiB),
-			},
+			),
 		},
 	}
 }
@@ -298,11 +300,38 @@ func migratePodTemplate(p podParams) *corev1.PodTemplateSpecArgs {
 				Env:             env,
 				Resources:       resources(p.gunicornCPU, p.gunicornMemory, p.gunicornMemory, capacity.MigrateEphemeralMiB),
 				SecurityContext: restrictedContext(AppUID),
-				VolumeMounts:    corev1.VolumeMountArray{corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}},
+				VolumeMounts:    p.appMounts(corev1.VolumeMountArgs{Name: pulumi.String("tmp"), MountPath: pulumi.String("/tmp")}),
 			}},
-			Volumes: corev1.VolumeArray{emptyDir("tmp", capacity.MigrateTmpMiB)},
+			Volumes: p.appVolumes(emptyDir("tmp", capacity.MigrateTmpMiB)),
 		},
 	}
+}
+
+// cacheCAVolume names the volume of the cache server's CA.
+const cacheCAVolume = "redis-ca"
+
+// appVolumes are the given volumes plus the cache server's CA, when there is one.
+func (p podParams) appVolumes(vs ...corev1.VolumeArgs) corev1.VolumeArray {
+	out := corev1.VolumeArray{}
+	for _, v := range vs {
+		out = append(out, v)
+	}
+	if p.cacheCAConfigMap != nil {
+		out = append(out, corev1.VolumeArgs{Name: pulumi.String(cacheCAVolume), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: p.cacheCAConfigMap}})
+	}
+	return out
+}
+
+// appMounts are an app container's mounts plus the cache server's CA (read-only).
+func (p podParams) appMounts(ms ...corev1.VolumeMountArgs) corev1.VolumeMountArray {
+	out := corev1.VolumeMountArray{}
+	for _, m := range ms {
+		out = append(out, m)
+	}
+	if p.cacheCAConfigMap != nil {
+		out = append(out, corev1.VolumeMountArgs{Name: pulumi.String(cacheCAVolume), MountPath: pulumi.String(cacheCADir), ReadOnly: pulumi.Bool(true)})
+	}
+	return out
 }
 
 // initContainers are the given ones followed by the proxy sidecar, when there is one.

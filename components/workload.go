@@ -33,6 +33,8 @@ type WorkloadArgs struct {
 	// Image is the app image by digest (repo@sha256:…).
 	Image    pulumi.StringInput
 	Database DatabaseConnection
+	// Cache, when set, is the Redis the app caches views and sessions in.
+	Cache *CacheConnection
 
 	// Gunicorn container requests and process model (from the capacity plan).
 	GunicornCPU, GunicornMemory      string
@@ -65,6 +67,25 @@ type DatabaseConnection struct {
 	Host             string
 	Port             int
 }
+
+// CacheConnection is how the app reaches its cache server: TLS verified
+// against CACertificate, AUTH with Password.
+type CacheConnection struct {
+	Host pulumi.StringInput
+	Port pulumi.IntInput
+	// Password is the AUTH string: it goes into the app's Secret only.
+	Password pulumi.StringInput
+	// CACertificate (PEM) is mounted as a file; it is public.
+	CACertificate pulumi.StringInput
+	// TTLSeconds is the cached views' lifetime.
+	TTLSeconds int
+}
+
+// cacheCAPath is where the app finds the cache server's CA.
+const (
+	cacheCADir  = "/etc/redis-tls"
+	cacheCAFile = "ca.pem"
+)
 
 // endpoint is where the app's database client connects.
 func (d DatabaseConnection) endpoint() (string, int) {
@@ -115,7 +136,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 
 	// Settings: a ConfigMap (never a secret in it) and a Secret, both auto-named:
 	// pulumi-kubernetes replaces them on change, the pods' references move, the pods roll.
-	settings := args.Host.ToStringOutput().ApplyT(func(h string) map[string]string { return appSettings(args, h) }).(pulumi.StringMapOutput)
+	settings := settingsOutput(args)
 	configMap, err := corev1.NewConfigMap(ctx, name+"-config", &corev1.ConfigMapArgs{
 		Metadata: k.meta("", nil, nil), Data: settings, Immutable: pulumi.Bool(true),
 	}, k.opts()...)
@@ -143,10 +164,20 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 		Metadata:   k.meta("", nil, nil),
 		Type:       pulumi.String("Opaque"),
 		Immutable:  pulumi.Bool(true),
-		StringData: pulumi.StringMap{"DJANGO_SECRET_KEY": secretKey.Result, "DB_PASSWORD": args.Database.Password},
+		StringData: secretData(args, secretKey.Result),
 	}, k.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Django secret: %w", err)
+	}
+	var cacheCA pulumi.StringInput
+	if args.Cache != nil {
+		caMap, err := corev1.NewConfigMap(ctx, name+"-redis-ca", &corev1.ConfigMapArgs{
+			Metadata: k.meta("", nil, nil), Data: pulumi.StringMap{cacheCAFile: args.Cache.CACertificate}, Immutable: pulumi.Bool(true),
+		}, k.opts()...)
+		if err != nil {
+			return nil, fmt.Errorf("creating the cache's CA ConfigMap: %w", err)
+		}
+		cacheCA = caMap.Metadata.Name().Elem()
 	}
 
 	pod := podParams{
@@ -155,6 +186,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 		configMapName:    configMap.Metadata.Name().Elem(),
 		secretName:       secret.Metadata.Name().Elem(),
 		nginxConfigMap:   nginxMap.Metadata.Name().Elem(),
+		cacheCAConfigMap: cacheCA,
 		gunicornCPU:      args.GunicornCPU,
 		gunicornMemory:   args.GunicornMemory,
 		// The pod template changes whenever its configuration does (and so rolls the pods).
@@ -171,6 +203,33 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 
 	w.Namespace = ns.Metadata.Name().Elem()
 	return w, ctx.RegisterResourceOutputs(w, pulumi.Map{"namespace": w.Namespace})
+}
+
+// settingsOutput is the settings ConfigMap's data, once the public host
+// (and the cache server's address, with one) are known.
+func settingsOutput(args *WorkloadArgs) pulumi.StringMapOutput {
+	if args.Cache == nil {
+		return args.Host.ToStringOutput().ApplyT(func(h string) map[string]string { return appSettings(args, h, nil) }).(pulumi.StringMapOutput)
+	}
+	return pulumi.All(args.Host, args.Cache.Host, args.Cache.Port).ApplyT(func(v []any) map[string]string {
+		return appSettings(args, v[0].(string), &cacheEndpoint{host: v[1].(string), port: v[2].(int)})
+	}).(pulumi.StringMapOutput)
+}
+
+// secretData is the app's Secret: Django's key, the database password and,
+// with a cache server, its AUTH string.
+func secretData(args *WorkloadArgs, djangoKey pulumi.StringInput) pulumi.StringMap {
+	data := pulumi.StringMap{"DJANGO_SECRET_KEY": djangoKey, "DB_PASSWORD": args.Database.Password}
+	if args.Cache != nil {
+		data["CACHE_REDIS_PASSWORD"] = args.Cache.Password
+	}
+	return data
+}
+
+// cacheEndpoint is the cache server's resolved address.
+type cacheEndpoint struct {
+	host string
+	port int
 }
 
 // webLabels select the web pods; migrateLabels the migration Job's.
@@ -193,7 +252,7 @@ func podSecurityLabels() map[string]string {
 
 // appSettings are the non-secret environment variables of the app (the ConfigMap).
 // host is the public host name, or the load balancer's IP when there is none.
-func appSettings(args *WorkloadArgs, host string) map[string]string {
+func appSettings(args *WorkloadArgs, host string, cache *cacheEndpoint) map[string]string {
 	scheme, hsts := "http", "0"
 	if args.TLS {
 		scheme, hsts = "https", "31536000"
@@ -218,6 +277,12 @@ func appSettings(args *WorkloadArgs, host string) map[string]string {
 		// nginx already logs every request (same JSON, same httpRequest): a second line
 		// from gunicorn doubles the log bill and costs 7.5 % throughput (scripts/bench/tune.sh).
 		"GUNICORN_ACCESS_LOG": "0",
+	}
+	if cache != nil {
+		s["CACHE_REDIS_HOST"] = cache.host
+		s["CACHE_REDIS_PORT"] = strconv.Itoa(cache.port)
+		s["CACHE_REDIS_CA_FILE"] = cacheCADir + "/" + cacheCAFile
+		s["CACHE_TTL_SECONDS"] = strconv.Itoa(args.Cache.TTLSeconds)
 	}
 	for k, v := range args.Settings {
 		s[k] = v

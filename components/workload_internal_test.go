@@ -12,7 +12,7 @@ func TestAppSettingsFollowTLSAndTheDatabaseEndpoint(t *testing.T) {
 	args := &WorkloadArgs{TLS: true, Project: "p", GunicornWorkers: 3, GunicornThreads: 2,
 		Database: DatabaseConnection{Name: "django", User: "django", CloudSQLInstance: pulumi.String("p:r:i")},
 		Settings: map[string]string{"FEATURE_X": "on"}}
-	s := appSettings(args, "www.example.com")
+	s := appSettings(args, "www.example.com", nil)
 	assert.Equal(t, "https://www.example.com", s["DJANGO_CSRF_TRUSTED_ORIGINS"])
 	assert.Equal(t, "31536000", s["DJANGO_SECURE_HSTS_SECONDS"])
 	assert.Equal(t, "127.0.0.1", s["DB_HOST"])
@@ -22,7 +22,7 @@ func TestAppSettingsFollowTLSAndTheDatabaseEndpoint(t *testing.T) {
 
 	args.TLS = false
 	args.Database = DatabaseConnection{Host: "db.local", Port: 6432}
-	s = appSettings(args, "34.1.2.3")
+	s = appSettings(args, "34.1.2.3", nil)
 	assert.Equal(t, "http://34.1.2.3", s["DJANGO_CSRF_TRUSTED_ORIGINS"])
 	assert.Equal(t, "false", s["DJANGO_SECURE_SSL_REDIRECT"])
 	assert.Equal(t, "0", s["DJANGO_SECURE_HSTS_SECONDS"])

@@ -30,6 +30,9 @@ import (
 //     EdgeAddress: the Edge declares the Ingress (class gce, BackendConfig and
 //     all) with pulumi.com/skipAwait, since no GKE controller will give it a
 //     status, and nginx trusts 127.0.0.1 instead of the load balancer;
+//   - no cache server (cache.enabled is refused here): the app runs as
+//     without Memorystore (no cached views, sessions in the database); make
+//     local-up runs the pod on this machine with a real redis-server instead;
 //   - no monitoring (Cloud Monitoring and Logging are GCP services).
 //
 // Each is a capability the components take as an optional argument, not a mode.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"slices"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -75,7 +76,7 @@ func program(ctx *pulumi.Context, root string) error {
 	}
 	onGCP := pulumi.Providers(gcpProvider)
 
-	services, err := components.NewProjectServices(ctx, base, components.RequiredServices, onGCP)
+	services, err := components.NewProjectServices(ctx, base, requiredServices(cfg), onGCP)
 	if err != nil {
 		return err
 	}
@@ -156,6 +157,11 @@ func program(ctx *pulumi.Context, root string) error {
 		return err
 	}
 
+	cache, err := declareCache(ctx, base, cfg, network, labels, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+
 	identity, err := components.NewAppIdentity(ctx, base, &components.AppIdentityArgs{
 		Project:                  cfg.Project,
 		WorkloadPool:             cluster.WorkloadPool,
@@ -199,6 +205,17 @@ func program(ctx *pulumi.Context, root string) error {
 	args.Database.CloudSQLInstance = database.ConnectionName
 	args.LoadBalancerIP = address.IP
 	args.Host = address.IP
+	var cachePeer *components.CachePeer
+	var cacheID pulumi.StringInput
+	if cache != nil {
+		args.Cache = &components.CacheConnection{
+			Host: cache.Host, Port: cache.Port, Password: cache.AuthString, CACertificate: cache.CACertificate,
+			TTLSeconds: cfg.Cache.TTLSeconds,
+		}
+		cachePeer = &components.CachePeer{Host: cache.Host, Port: cache.Port}
+		cacheID = pulumi.Sprintf("projects/%s/locations/%s/instances/%s", cfg.Project, cfg.Region, cache.InstanceName)
+		ctx.Export(outputs.CacheInstance, cacheID)
+	}
 	if cfg.App.Hostname != "" {
 		args.Host = pulumi.String(cfg.App.Hostname)
 	}
@@ -212,6 +229,7 @@ func program(ctx *pulumi.Context, root string) error {
 		kubernetes: cluster.Provider,
 		ready:      ready,
 		database:   components.DatabasePeer{CloudSQLPrivateIP: database.PrivateIP},
+		cache:      cachePeer,
 		address:    address,
 	})
 	if err != nil {
@@ -224,6 +242,7 @@ func program(ctx *pulumi.Context, root string) error {
 		ClusterName:       base,
 		Namespace:         appNamespace,
 		SQLInstanceName:   database.InstanceName,
+		CacheInstanceID:   cacheID,
 		PublicHost:        args.Host,
 		UseSSL:            cfg.App.Hostname != "",
 		UptimePath:        mon.UptimePath,
@@ -236,6 +255,7 @@ func program(ctx *pulumi.Context, root string) error {
 			RestartsPerHour: mon.RestartsPerHour, HPAAtMaxMinutes: mon.HPAAtMaxMinutes,
 			SQLCPURatio: mon.SQLCPURatio.Float64(), SQLDiskRatio: mon.SQLDiskRatio.Float64(),
 			SQLConnectionsRatio: mon.SQLConnectionsRatio.Float64(), AppErrorsPerMinute: mon.AppErrorsPerMinute,
+			CacheMemoryRatio: mon.CacheMemoryRatio.Float64(), CacheEvictionsPerSecond: mon.CacheEvictionsPerSecond.Float64(),
 		},
 		HPAName:          components.WebName,
 		HPAMaxReplicas:   int(plan.HPAMaxReplicas),
@@ -264,6 +284,38 @@ func program(ctx *pulumi.Context, root string) error {
 	ctx.Export(outputs.ImageSourceRef, image.SourceRef)
 	ctx.Export(outputs.LoadBalancerIP, address.IP)
 	return nil
+}
+
+// requiredServices are the Google APIs this stack uses.
+func requiredServices(cfg *config.Config) []string {
+	services := slices.Clone(components.RequiredServices)
+	if cfg.Cache.Enabled {
+		services = append(services, "redis.googleapis.com")
+	}
+	return services
+}
+
+// declareCache declares the Memorystore instance of a stack with
+// cache.enabled (nil without one), on the private services range.
+func declareCache(ctx *pulumi.Context, base string, cfg *config.Config, network *components.Network, labels map[string]string,
+	opts ...pulumi.ResourceOption) (*components.Cache, error) {
+	if !cfg.Cache.Enabled {
+		return nil, nil
+	}
+	window := config.PolicyFor(cfg.Env).CacheMaintenance
+	return components.NewCache(ctx, base, &components.CacheArgs{
+		Region:               cfg.Region,
+		Tier:                 cfg.Cache.Tier,
+		MemorySizeGB:         cfg.Cache.MemorySizeGB,
+		RedisVersion:         cfg.Cache.RedisVersion,
+		EvictionPolicy:       cfg.Cache.EvictionPolicy,
+		Network:              network.NetworkID,
+		PrivateServicesRange: network.PrivateServicesRangeName,
+		MaintenanceDay:       window.Day,
+		MaintenanceHour:      window.Hour,
+		Labels:               labels,
+		DependsOn:            []pulumi.Resource{network.PrivateServicesConnection},
+	}, opts...)
 }
 
 // exportWorkload exports what every environment, env local included, says

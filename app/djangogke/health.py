@@ -5,6 +5,8 @@ import time
 
 from django.db import connections, transaction
 
+from . import cache
+
 logger = logging.getLogger(__name__)
 
 # Server-side bound for the readiness query; the connection attempt itself is
@@ -21,7 +23,9 @@ def readiness(alias="default"):
     """The database answers ``SELECT 1`` within the timeouts.
 
     Uses Django's own (persistent, health-checked) connection, so a pod only
-    reports ready when the connection its requests use works.
+    reports ready when the connection its requests use works. The cache server is
+    optional: its state (off/ok/unavailable, as this process last saw it, no I/O)
+    is reported in the body and never makes the pod unready.
     """
     conn = connections[alias]
     started = time.monotonic()
@@ -39,5 +43,9 @@ def readiness(alias="default"):
         # No explicit close: Django drops a connection that errored and is unusable
         # at the end of the request (close_old_connections), so the next check
         # reconnects from scratch.
-        return False, {"status": "unavailable", "database": "error", "error": type(exc).__name__}
-    return True, {"status": "ok", "database": "ok", "seconds": round(time.monotonic() - started, 4)}
+        return False, {
+            "status": "unavailable", "database": "error", "error": type(exc).__name__, "cache": cache.state()
+        }
+    return True, {
+        "status": "ok", "database": "ok", "seconds": round(time.monotonic() - started, 4), "cache": cache.state()
+    }

@@ -42,6 +42,9 @@ MIDDLEWARE = [
     # FIRST: answers /healthz and /readyz before anything calls request.get_host().
     "djangogke.middleware.HealthCheckMiddleware",
     "djangogke.middleware.RequestContextMiddleware",
+    # Cached API GETs answered from Redis before the rest of the stack (unused
+    # without a cache server: it raises MiddlewareNotUsed).
+    "polls.caching.ApiCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +57,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "djangogke.urls"
+# Django's runner; with a cache server each test starts on an empty cache.
+TEST_RUNNER = "djangogke.testrunner.Runner"
 WSGI_APPLICATION = "djangogke.wsgi.application"
 
 TEMPLATES = [
@@ -73,6 +78,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database_from_env()}
+
+# Optional cache server (Memorystore for Redis): CACHE_REDIS_HOST unset = none, and
+# the app runs exactly as without it. With it: cached API/pages (polls/caching.py)
+# and sessions read through the cache, written to the database as well.
+CACHES = env.cache_from_env()
+CACHE_SERVER = CACHES["default"]["BACKEND"] == env.CACHE_BACKEND
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db" if CACHE_SERVER else "django.contrib.sessions.backends.db"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

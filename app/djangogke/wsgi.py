@@ -3,6 +3,9 @@
 A configuration error (a missing or bad environment variable) is reported as one
 CRITICAL JSON log line naming the variable, and the process exits 1: with
 preload_app the gunicorn master stops at once and the pod shows why.
+
+With a cache server, one line at start says whether it answers (a wrong password
+is logged and the app serves from the database: no crash loop).
 """
 
 import json
@@ -20,3 +23,7 @@ except ImproperlyConfigured as exc:
     sys.stderr.write(json.dumps({"severity": "CRITICAL", "message": f"configuration error: {exc}"}) + "\n")
     sys.stderr.flush()
     raise SystemExit(1) from None
+
+from djangogke import cache  # noqa: E402  (needs the settings loaded above)
+
+cache.check_at_start()

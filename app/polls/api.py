@@ -6,6 +6,8 @@ GET  /api/questions/<id>/              one question with its choices and vote co
 POST /api/questions/<id>/vote/         {"choice": <choice id>} -> 200 with the new counts
 
 The API has no session authentication, so it is exempt from CSRF (no cookies are used).
+With a cache server the GETs are cached and every write drops the cached pages
+(polls/caching.py); a vote's answer is always computed from the database.
 """
 
 import json
@@ -17,7 +19,7 @@ from django.http import HttpResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 
-from . import validation
+from . import caching, validation
 from .models import Choice, Question, Vote
 from .validation import ValidationFailed
 
@@ -25,9 +27,12 @@ logger = logging.getLogger(__name__)
 
 
 def json_response(data, status=200, headers=None):
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False), status=status, content_type="application/json"
-    )
+    return raw_json_response(json.dumps(data, ensure_ascii=False), status, headers)
+
+
+def raw_json_response(body, status=200, headers=None):
+    """An API answer from JSON text or bytes (the cached ones are bytes)."""
+    response = HttpResponse(body, status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
     for key, value in (headers or {}).items():
         response[key] = value
@@ -108,9 +113,13 @@ def questions(request):
         question = Question.objects.with_choices().get(pk=question.pk)
         logger.info("question %s created with %d choices", question.pk, len(choice_texts))
         body = question_json(question)
-        return json_response(body, status=201, headers={"Location": body["url"]})
+        return caching.after_write(json_response(body, status=201, headers={"Location": body["url"]}))
 
     limit, offset = validation.clean_page(request.GET)
+    return cached_json(request, lambda: question_page(limit, offset))
+
+
+def question_page(limit, offset):
     qs = Question.objects.with_choices()
     total = qs.count()
     page = list(qs[offset : offset + limit])
@@ -124,12 +133,27 @@ def questions(request):
     )
 
 
-@api_view(("GET", "HEAD"))
-def question_detail(request, pk):
+def cached_json(request, compute):
+    """compute()'s JSON response, or the cached one; a 200 that missed is stored."""
+    found = caching.lookup(request, caching.api_key(request))
+    if found is not None and found.hit:
+        return caching.label(raw_json_response(found.value), found)
+    response = compute()
+    if response.status_code == 200:
+        caching.store(found, response.content)
+    return caching.label(response, found)
+
+
+def question_or_404(pk):
     question = get_question(pk)
     if question is None:
         return error_response(404, "Question not found.")
     return json_response(question_json(question))
+
+
+@api_view(("GET", "HEAD"))
+def question_detail(request, pk):
+    return cached_json(request, lambda: question_or_404(pk))
 
 
 @api_view(("POST",))
@@ -145,7 +169,8 @@ def vote(request, pk):
         Vote.objects.create(choice_id=choice_id)
     except IntegrityError:  # the choice was deleted meanwhile
         raise ValidationFailed({"choice": [f"Choice {choice_id} no longer exists."]}) from None
-    return json_response(question_json(get_question(pk)))
+    # The voter's answer comes from the database, never from the cache.
+    return caching.after_write(json_response(question_json(get_question(pk))))
 
 
 def wants_json(request):

@@ -31,6 +31,9 @@ type resolved struct {
 	interZonePerGib  *big.Rat
 	domainPerYear    *big.Rat
 	spotDiscountNote string
+	// cacheHourly is the Memorystore instance (0 without one); cacheDetail says how.
+	cacheHourly *big.Rat
+	cacheDetail string
 }
 
 func set(r *big.Rat) bool { return r != nil && r.Sign() > 0 }
@@ -80,6 +83,17 @@ func resolvePrices(in Inputs, m Machine, tier SQLTier) resolved {
 		res.egressFlat = new(big.Rat).Set(o.EgressUSDPerGiB)
 	}
 	res.interZonePerGib = orList(o.InternalUSDPerGiB, p.InterZone.USD)
+	res.cacheHourly = new(big.Rat)
+	if c := in.Cache; c != nil {
+		list := CachePrice(c.StandardHA, c.MemoryGB)
+		perGB := orList(o.CacheUSDPerGBHour, list.USD)
+		res.cacheHourly = mul(perGB, rat(int64(c.MemoryGB)))
+		tier := "BASIC"
+		if c.StandardHA {
+			tier = "STANDARD_HA"
+		}
+		res.cacheDetail = fmt.Sprintf("%s %d GB × %s USD/GB-h", tier, c.MemoryGB, usd4(perGB))
+	}
 	res.domainPerYear = new(big.Rat)
 	if in.HasDomain {
 		res.domainPerYear = orList(o.DomainUSDPerYear, p.Domain.USD)
@@ -130,6 +144,9 @@ func seedCost(in Inputs, p *Plan, pr resolved) (SeedRates, *big.Rat, []CostLine)
 		{"egress", "egress (NDExt·CExt)", mul(r.NDExt, r.CExt, t), fmt.Sprintf("%s GiB/s × %s USD/GiB", gib(r.NDExt), usd4(r.CExt))},
 		{"internal", "internal (NDInt·CInt)", mul(r.NDInt, r.CInt, t), fmt.Sprintf("%s GiB/s × %s USD/GiB", gib(r.NDInt), usd4(r.CInt))},
 		{"domain", "domain", new(big.Rat).Set(r.Domain), "per year"},
+	}
+	if in.Cache != nil {
+		lines = append(lines, cacheLine(pr))
 	}
 	return r, sum(lines), lines
 }
@@ -190,6 +207,9 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 		{"logging", "logging", loggingCost(logGib), fmt.Sprintf("%s GiB/year after the exclusion, %s free × %s USD/GiB", gib(logGib), decimal(freeLogGib), usd4(pr.loggingPerGib))},
 		{"domain", "domain", new(big.Rat).Set(pr.domainPerYear), "per year"},
 	}
+	if in.Cache != nil {
+		lines = append(lines, cacheLine(pr))
+	}
 	total := sum(lines)
 	perMillion := new(big.Rat)
 	if requests.Sign() > 0 {
@@ -197,6 +217,12 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	}
 	return Estimate{Lines: lines, YearlyUSD: total, RequestsPerYr: requests, CostPerMillion: perMillion,
 		LoggingSavingUSD: sub(withoutExclusion, loggingCost(logGib))}
+}
+
+// cacheLine is the Memorystore instance, billed every hour of the year for
+// its provisioned memory (used or not).
+func cacheLine(pr resolved) CostLine {
+	return CostLine{"cache", "cache (Memorystore)", mul(pr.cacheHourly, rat(hoursPerYear)), pr.cacheDetail}
 }
 
 // natHourly is Cloud NAT's hourly charge for a gateway serving nodes VMs.

@@ -60,14 +60,25 @@ type Inputs struct {
 	OffPeakFraction   *big.Rat
 	// HasDomain adds the domain's yearly price (a stack with app.hostname).
 	HasDomain bool
+	// Cache is the cache server, nil without one.
+	Cache     *CacheInputs
 	Overrides Overrides
+}
+
+// CacheInputs describe the cache server: HitRatio of the requests are
+// answered from it, at HitPodTPS per pod; the rest cost what PodTPS says.
+type CacheInputs struct {
+	HitRatio, HitPodTPS *big.Rat
+	HitRatioSource      string
+	StandardHA          bool
+	MemoryGB            int
 }
 
 // Overrides are django-gke:cost; nil or zero means the list price.
 type Overrides struct {
 	NodeUSDPerHour, DatabaseUSDPerHour, LoadBalancerUSDPerHour *big.Rat
 	LoggingUSDPerGiB, EgressUSDPerGiB, InternalUSDPerGiB       *big.Rat
-	DomainUSDPerYear                                           *big.Rat
+	DomainUSDPerYear, CacheUSDPerGBHour                        *big.Rat
 }
 
 // InputsFrom maps a validated configuration to the model's inputs.
@@ -105,9 +116,40 @@ func InputsFrom(c *config.Config) Inputs {
 			NodeUSDPerHour: co.NodeUSDPerHour.Rat(), DatabaseUSDPerHour: co.DatabaseUSDPerHour.Rat(),
 			LoadBalancerUSDPerHour: co.LoadBalancerUSDPerHour.Rat(), LoggingUSDPerGiB: co.LoggingUSDPerGiB.Rat(),
 			EgressUSDPerGiB: co.EgressUSDPerGiB.Rat(), InternalUSDPerGiB: co.InternalUSDPerGiB.Rat(),
-			DomainUSDPerYear: co.DomainUSDPerYear.Rat(),
+			DomainUSDPerYear: co.DomainUSDPerYear.Rat(), CacheUSDPerGBHour: co.CacheUSDPerGBHour.Rat(),
 		},
+		Cache: cacheInputs(c),
 	}
+}
+
+// cacheInputs are the cache server's inputs, nil when the stack has none.
+func cacheInputs(c *config.Config) *CacheInputs {
+	if !c.Cache.Enabled {
+		return nil
+	}
+	return &CacheInputs{
+		HitRatio: c.Cache.HitRatio.Rat(), HitPodTPS: c.Cache.HitPodTPS.Rat(), HitRatioSource: c.Cache.HitRatioSource,
+		StandardHA: c.Cache.Tier == config.CacheStandardHA, MemoryGB: c.Cache.MemorySizeGB,
+	}
+}
+
+// WithoutCache is the same inputs with the cache server off: what the cache saves.
+func (in Inputs) WithoutCache() Inputs {
+	in.Cache = nil
+	return in
+}
+
+// ServedTPS is what one pod serves: PodTPS, or with a cache the harmonic mix
+// of hits and misses, 1 / (h/hitTPS + (1−h)/TPS), since a pod's time per
+// request is the hit share's time plus the miss share's.
+func (in Inputs) ServedTPS() *big.Rat {
+	c := in.Cache
+	if c == nil || c.HitPodTPS == nil || c.HitPodTPS.Sign() <= 0 {
+		return in.PodTPS
+	}
+	miss := sub(rat(1), c.HitRatio)
+	perRequest := add(new(big.Rat).Quo(c.HitRatio, c.HitPodTPS), new(big.Rat).Quo(miss, in.PodTPS))
+	return new(big.Rat).Inv(perRequest)
 }
 
 // PlanFor computes the plan of a validated configuration.
@@ -203,6 +245,12 @@ type Plan struct {
 
 	AtPeak     Estimate
 	Autoscaled Estimate
+
+	// WithoutCache is the same stack's plan with the cache server off (nil
+	// without a cache); WithoutCacheErr says why that plan is impossible
+	// (e.g. the database tier cannot hold its connections).
+	WithoutCache    *Plan
+	WithoutCacheErr error
 }
 
 // TargetCPUPercent is the HPA's CPU target, in percent of the request.
@@ -221,6 +269,11 @@ func Compute(in Inputs) (*Plan, error) {
 	if in.PodTPS.Sign() <= 0 || in.Complexity.Sign() <= 0 || in.TargetRPS.Sign() <= 0 ||
 		in.TargetUtilization.Sign() <= 0 || in.TargetUtilization.Cmp(big.NewRat(1, 1)) > 0 {
 		problem("capacity", "", "…", "targetRps, podTps and complexity must be > 0 and targetUtilization in (0, 1]")
+		return nil, ps
+	}
+	if c := in.Cache; c != nil && (c.HitPodTPS == nil || c.HitPodTPS.Sign() <= 0 || c.HitRatio == nil ||
+		c.HitRatio.Sign() < 0 || c.HitRatio.Cmp(rat(1)) > 0) {
+		problem("cache", "hitRatio", "…", "the cache's hit ratio must be in [0, 1] and its hit TPS measured (make bench, make bench-apply)")
 		return nil, ps
 	}
 	machine, ok := Machines[in.MachineType]
@@ -252,7 +305,7 @@ func Compute(in Inputs) (*Plan, error) {
 	}
 
 	// The seed: P = ⌈targetRps / (TPS / C)⌉, NW = ⌈P / PW⌉.
-	p.Seed.Pods = SeedPods(in.TargetRPS, in.PodTPS, in.Complexity)
+	p.Seed.Pods = SeedPods(in.TargetRPS, in.ServedTPS(), in.Complexity)
 	p.Seed.PodsPerNode = p.PodsPerNode
 	p.Seed.Nodes = ceilDiv(p.Seed.Pods, int64(p.PodsPerNode))
 
@@ -318,13 +371,16 @@ func Compute(in Inputs) (*Plan, error) {
 	p.Seed.Rates, p.Seed.YearlyUSD, p.Seed.Lines = seedCost(in, p, prices)
 	p.AtPeak = estimate(in, p, prices, false)
 	p.Autoscaled = estimate(in, p, prices, true)
+	if in.Cache != nil {
+		p.WithoutCache, p.WithoutCacheErr = Compute(in.WithoutCache())
+	}
 	return p, nil
 }
 
 // podsFor is the pods that serve rps with each at the target utilization:
 // ⌈rps·C / (TPS·utilization)⌉.
 func podsFor(in Inputs, rps *big.Rat) int64 {
-	perPod := new(big.Rat).Quo(in.PodTPS, in.Complexity)
+	perPod := new(big.Rat).Quo(in.ServedTPS(), in.Complexity)
 	return ceilRat(new(big.Rat).Quo(rps, mul(perPod, in.TargetUtilization)))
 }
 

@@ -39,7 +39,42 @@ const (
 	srcNAT      = "https://cloud.google.com/nat/pricing"
 	srcDisk     = "https://cloud.google.com/compute/disks-image-pricing#disk"
 	srcDomains  = "https://cloud.google.com/domains/pricing"
+	srcRedis    = "https://cloud.google.com/memorystore/docs/redis/pricing"
 )
+
+// CacheBand is one of Memorystore for Redis' capacity tiers (M1–M5): a price
+// per GB-hour of provisioned memory for instances up to UpToGB.
+type CacheBand struct {
+	UpToGB            int
+	Basic, StandardHA Price
+}
+
+// CacheBands are Memorystore for Redis' list prices in us-central1. Unlike
+// the other prices they were not re-read when this table was written (the
+// page could not be reached from the build machine): they are the prices as
+// remembered from it; override them with django-gke:cost.cacheUsdPerGbHour.
+var CacheBands = []CacheBand{
+	{4, price("0.049", "USD/GB-hour (M1, 1–4 GB)", srcRedis), price("0.064", "USD/GB-hour (M1, 1–4 GB)", srcRedis)},
+	{10, price("0.027", "USD/GB-hour (M2, 5–10 GB)", srcRedis), price("0.054", "USD/GB-hour (M2, 5–10 GB)", srcRedis)},
+	{35, price("0.023", "USD/GB-hour (M3, 11–35 GB)", srcRedis), price("0.046", "USD/GB-hour (M3, 11–35 GB)", srcRedis)},
+	{100, price("0.019", "USD/GB-hour (M4, 36–100 GB)", srcRedis), price("0.034", "USD/GB-hour (M4, 36–100 GB)", srcRedis)},
+	{300, price("0.016", "USD/GB-hour (M5, 101–300 GB)", srcRedis), price("0.027", "USD/GB-hour (M5, 101–300 GB)", srcRedis)},
+}
+
+// CachePrice is the list price per GB-hour of an instance of sizeGB in a tier.
+func CachePrice(standardHA bool, sizeGB int) Price {
+	band := CacheBands[len(CacheBands)-1]
+	for _, b := range CacheBands {
+		if sizeGB <= b.UpToGB {
+			band = b
+			break
+		}
+	}
+	if standardHA {
+		return band.StandardHA
+	}
+	return band.Basic
+}
 
 // NATPerVMUpTo is the most VMs a Cloud NAT gateway bills per VM-hour.
 const NATPerVMUpTo = 32

@@ -41,7 +41,8 @@ func (p *Plan) JSON(stack, env string) map[string]any {
 		"inputs": map[string]any{
 			"podTpsSource": in.PodTPSSource,
 			"targetRps":    json.Number(decimal(in.TargetRPS)), "podTps": json.Number(decimal(in.PodTPS)),
-			"complexity": json.Number(decimal(in.Complexity)), "targetUtilization": json.Number(decimal(in.TargetUtilization)),
+			"servedPodTps": json.Number(decimal(in.ServedTPS())),
+			"complexity":   json.Number(decimal(in.Complexity)), "targetUtilization": json.Number(decimal(in.TargetUtilization)),
 			"zones": p.Zones, "machineType": in.MachineType, "spot": in.Spot, "sqlTier": in.SQLTier, "sqlRegional": in.SQLRegional,
 			"podCpuMilli": p.PodRequests.CPUMilli, "podMemoryMiB": p.PodRequests.MemoryMiB, "podEphemeralStorageMiB": p.PodRequests.EphemeralMiB,
 			"nodeDiskGb":      in.NodeDiskGB,
@@ -66,7 +67,33 @@ func (p *Plan) JSON(stack, env string) map[string]any {
 			"loggingExclusionSavingUsd": money(p.Autoscaled.LoggingSavingUSD),
 			"lines":                     p.Autoscaled.Lines, "atPeakLines": p.AtPeak.Lines,
 		},
+		"cache": cacheJSON(p),
 	}
+}
+
+// cacheJSON is the cache's part of the JSON report (null without a cache).
+func cacheJSON(p *Plan) any {
+	c := p.Inputs.Cache
+	if c == nil {
+		return nil
+	}
+	out := map[string]any{
+		"hitRatio": json.Number(decimal(c.HitRatio)), "hitRatioSource": c.HitRatioSource,
+		"hitPodTps": json.Number(decimal(c.HitPodTPS)), "servedPodTps": json.Number(decimal(p.Inputs.ServedTPS())),
+		"standardHa": c.StandardHA, "memoryGb": c.MemoryGB,
+	}
+	if p.WithoutCacheErr != nil {
+		out["withoutCacheError"] = p.WithoutCacheErr.Error()
+		return out
+	}
+	wo := p.WithoutCache
+	out["withoutCache"] = map[string]any{
+		"podsAtPeak": wo.PodsAtPeak, "hpaMaxReplicas": wo.HPAMaxReplicas, "nodesAtPeak": wo.NodesAtPeak,
+		"nodePoolMaxNodes": wo.NodePoolMaxNodes, "dbConnectionsWithMargin": wo.DBConnectionsNeeded,
+		"yearlyCostUsd":             json.Number(wo.Autoscaled.YearlyUSD.FloatString(2)),
+		"costPerMillionRequestsUsd": json.Number(wo.Autoscaled.CostPerMillion.FloatString(4)),
+	}
+	return out
 }
 
 func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
@@ -117,6 +144,9 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 			in.SQLTier, availability, p.GunicornWorkers, p.GunicornThreads, decimal(in.PeakHoursPerDay), decimal(in.OffPeakFraction)),
 		"TPS: "+orDash(in.PodTPSSource),
 	)
+	if c := in.Cache; c != nil {
+		pre(cacheLines(in)...)
+	}
 
 	h("The seed's method")
 	r := p.Seed.Rates
@@ -126,13 +156,13 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 		pwSource = "capacity.podsPerNode"
 	}
 	pre(
-		fmt.Sprintf("P  = ⌈targetRps / (TPS / C)⌉ = ⌈%s / (%s / %s)⌉ = %d pods", decimal(in.TargetRPS), decimal(in.PodTPS), decimal(in.Complexity), p.Seed.Pods),
+		fmt.Sprintf("P  = ⌈targetRps / (TPS / C)⌉ = ⌈%s / (%s / %s)⌉ = %d pods", decimal(in.TargetRPS), decimal(in.ServedTPS()), decimal(in.Complexity), p.Seed.Pods),
 		fmt.Sprintf("PW = %d pods per node (%s)", p.Seed.PodsPerNode, pwSource),
 		fmt.Sprintf("NW = ⌈P / PW⌉ = ⌈%d / %d⌉ = %d nodes", p.Seed.Pods, p.Seed.PodsPerNode, p.Seed.Nodes),
-		"yearly = (NW·CW + ND·CD + CL + NDStack·CStack + NDExt·CExt + NDInt·CInt)·T + Domain",
+		"yearly = (NW·CW + ND·CD + CL + NDStack·CStack + NDExt·CExt + NDInt·CInt)·T + Domain"+cacheTerm(p, false),
 		fmt.Sprintf("       = (%d·%s + %d·%s + %s + %s·%s + %s·%s + %s·%s)·%d + %s",
 			p.Seed.Nodes, g(r.CW), r.ND, g(r.CD), g(r.CL), g(r.NDStack), g(r.CStack), g(r.NDExt), g(r.CExt), g(r.NDInt), g(r.CInt),
-			SecondsPerYear, decimal(r.Domain)),
+			SecondsPerYear, decimal(r.Domain))+cacheTerm(p, true),
 		fmt.Sprintf("       = %s USD a year", dollars(p.Seed.YearlyUSD)),
 		"  (CW, CD, CL in USD/s; ND counts billed instances, 2 with HA; NDStack, NDExt, NDInt in GiB/s; prices in USD/GiB)",
 	)
@@ -145,7 +175,7 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 	}
 	pre(
 		fmt.Sprintf("pods at peak = ⌈targetRps·C / (TPS·utilization)⌉ = ⌈%s·%s / (%s·%s)⌉ = %d",
-			decimal(in.TargetRPS), decimal(in.Complexity), decimal(in.PodTPS), decimal(in.TargetUtilization), p.PodsAtPeak),
+			decimal(in.TargetRPS), decimal(in.Complexity), decimal(in.ServedTPS()), decimal(in.TargetUtilization), p.PodsAtPeak),
 		fmt.Sprintf("HPA          min %d, max %d (target CPU %s%%); a rollout adds up to %d pods (maxSurge %d%%)",
 			p.HPAMinReplicas, p.HPAMaxReplicas, decimal(mul(in.TargetUtilization, rat(100))), p.SurgePods, RollingSurgeRatio),
 		fmt.Sprintf("nodes        %d at peak (%d pods over %d zones, %d per node), %d at the floor; %s",
@@ -177,6 +207,68 @@ func writeText(w io.Writer, stack, env string, p *Plan, markdown bool) {
 	fmt.Fprintf(w, "\nDominant term: %s, %s%% of the autoscaled estimate.\n", dom.Name, share.FloatString(0))
 	fmt.Fprintf(w, "The log exclusion (static files: %s%% of requests, and health checks) saves %s USD a year (autoscaled; %s at peak).\n",
 		decimal(mul(in.StaticShare, rat(100))), dollars(p.Autoscaled.LoggingSavingUSD), dollars(p.AtPeak.LoggingSavingUSD))
+	if in.Cache != nil {
+		h("With the cache and without it")
+		writeCacheComparison(w, p, markdown)
+	}
+}
+
+// cacheTerm is the seed formula's Memorystore term (not in the seed, which
+// had no cache): its name, or its yearly amount.
+func cacheTerm(p *Plan, amount bool) string {
+	for _, l := range p.Seed.Lines {
+		if l.Key == "cache" {
+			if amount {
+				return " + " + dollars(l.YearlyUSD)
+			}
+			return " + Cache"
+		}
+	}
+	return ""
+}
+
+// cacheLines say how the cache changes a pod's TPS.
+func cacheLines(in Inputs) []string {
+	c := in.Cache
+	tier := "BASIC"
+	if c.StandardHA {
+		tier = "STANDARD_HA"
+	}
+	return []string{
+		fmt.Sprintf("cache: Memorystore %s %d GB · hit ratio h %s · a pod serves %s req/s on hits, %s on misses (TPS)",
+			tier, c.MemoryGB, decimal(c.HitRatio), decimal(c.HitPodTPS), decimal(in.PodTPS)),
+		fmt.Sprintf("  TPS with the cache = 1 / (h/hitTPS + (1−h)/TPS) = 1 / (%s/%s + %s/%s) = %s req/s per pod",
+			decimal(c.HitRatio), decimal(c.HitPodTPS), decimal(sub(rat(1), c.HitRatio)), decimal(in.PodTPS), decimal(in.ServedTPS())),
+		"  hit ratio: " + orDash(c.HitRatioSource),
+	}
+}
+
+// writeCacheComparison puts the plan beside the same stack without its cache.
+func writeCacheComparison(w io.Writer, p *Plan, markdown bool) {
+	if p.WithoutCacheErr != nil {
+		fmt.Fprintf(w, "Without the cache this stack cannot be planned as configured:\n%v\n", p.WithoutCacheErr)
+		return
+	}
+	wo := p.WithoutCache
+	cacheUSD := new(big.Rat)
+	for _, l := range p.Autoscaled.Lines {
+		if l.Key == "cache" {
+			cacheUSD = l.YearlyUSD
+		}
+	}
+	n := func(v int64) string { return fmt.Sprint(v) }
+	rows := [][]string{
+		{"", "with the cache", "without", "difference"},
+		{"pod TPS", decimal(p.Inputs.ServedTPS()), decimal(wo.Inputs.ServedTPS()), ""},
+		{"pods at peak", n(p.PodsAtPeak), n(wo.PodsAtPeak), n(p.PodsAtPeak - wo.PodsAtPeak)},
+		{"nodes at peak", n(p.NodesAtPeak), n(wo.NodesAtPeak), n(p.NodesAtPeak - wo.NodesAtPeak)},
+		{"node pool max", n(p.NodePoolMaxNodes), n(wo.NodePoolMaxNodes), n(p.NodePoolMaxNodes - wo.NodePoolMaxNodes)},
+		{"database connections (with margin)", n(p.DBConnectionsNeeded), n(wo.DBConnectionsNeeded), n(p.DBConnectionsNeeded - wo.DBConnectionsNeeded)},
+		{"Memorystore a year", dollars(cacheUSD), "0", dollars(cacheUSD)},
+		{"yearly cost, autoscaled", dollars(p.Autoscaled.YearlyUSD), dollars(wo.Autoscaled.YearlyUSD), dollars(sub(p.Autoscaled.YearlyUSD, wo.Autoscaled.YearlyUSD))},
+		{"per 1M requests", cents(p.Autoscaled.CostPerMillion), cents(wo.Autoscaled.CostPerMillion), cents(sub(p.Autoscaled.CostPerMillion, wo.Autoscaled.CostPerMillion))},
+	}
+	table(w, rows, markdown)
 }
 
 func survive(zones int) string {

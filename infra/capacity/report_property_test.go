@@ -139,7 +139,7 @@ func checkFormatsAgree(t *testing.T, name, env string, p *Plan, fields map[strin
 		text := out[format]
 		m := seedLine.FindStringSubmatch(text)
 		require.NotNil(t, m, "%s: %s has the seed's line:\n%s", name, format, text)
-		assert.Equal(t, []string{num(doc.Inputs["targetRps"]), num(doc.Inputs["podTps"]), num(doc.Inputs["complexity"]), num(doc.Seed["pods"])},
+		assert.Equal(t, []string{num(doc.Inputs["targetRps"]), num(doc.Inputs["servedPodTps"]), num(doc.Inputs["complexity"]), num(doc.Seed["pods"])},
 			m[1:], "%s: %s and JSON agree on the seed's inputs and P", name, format)
 		h := hpaLine.FindStringSubmatch(text)
 		require.NotNil(t, h, "%s: %s has the HPA line", name, format)

@@ -38,6 +38,7 @@ type Config struct {
 	Network    Network    `key:"network"`
 	Cluster    Cluster    `key:"cluster"`
 	Database   Database   `key:"database"`
+	Cache      Cache      `key:"cache"`
 	Image      Image      `key:"image"`
 	App        App        `key:"app"`
 	Capacity   Capacity   `key:"capacity"`
@@ -116,6 +117,37 @@ type Database struct {
 	// Port (env local only) is that Postgres's port.
 	Port int `json:"port"`
 }
+
+// Cache is django-gke:cache: Memorystore for Redis as Django's cache (the
+// read-heavy pages and API answers) and session store (cached_db), on the
+// private services range, with AUTH and in-transit encryption.
+type Cache struct {
+	// Enabled declares the Memorystore instance and turns on Django's cached views and cached_db sessions.
+	Enabled bool `json:"enabled"`
+	// Tier is BASIC (one node: a failure or maintenance empties the cache) or STANDARD_HA (a replica in another zone, automatic failover; prd's only choice).
+	Tier string `json:"tier"`
+	// MemorySizeGB is the instance's memory, 1 to 300 GB (Memorystore bills every GB of it, used or not).
+	MemorySizeGB int `json:"memorySizeGb"`
+	// RedisVersion is Memorystore's Redis version: REDIS_6_X, REDIS_7_0 or REDIS_7_2.
+	RedisVersion string `json:"redisVersion"`
+	// TTLSeconds is how long a cached page or API answer lives (1 to 86400): the most any reader can see a stale count when an invalidation was lost.
+	TTLSeconds int `json:"ttlSeconds"`
+	// EvictionPolicy is Redis's maxmemory-policy when memory is full; only keys with a TTL may go (the app's invalidation tickets must stay): volatile-lru, volatile-lfu, volatile-ttl, volatile-random, noeviction.
+	EvictionPolicy string `json:"evictionPolicy"`
+	// HitRatio is the share of database-backed requests the cache answers, for the capacity model, in [0, 1]; 0 means the benchmark's measurement.
+	HitRatio Decimal `json:"hitRatio"`
+	// HitRatioSource says where HitRatio comes from (config, or the measurement).
+	HitRatioSource string `json:"-"`
+	// HitPodTPS is what one pod serves when every request hits the cache
+	// (make bench's cached db endpoint per core × app.cpu).
+	HitPodTPS Decimal `json:"-"`
+}
+
+// Memorystore tiers.
+const (
+	CacheBasic      = "BASIC"
+	CacheStandardHA = "STANDARD_HA"
+)
 
 // Image is django-gke:image: where the app's container image comes from.
 type Image struct {
@@ -200,6 +232,8 @@ type Cost struct {
 	InternalUSDPerGiB Decimal `json:"internalUsdPerGib"`
 	// DomainUSDPerYear is the domain's registration (with a hostname).
 	DomainUSDPerYear Decimal `json:"domainUsdPerYear"`
+	// CacheUSDPerGBHour is Memorystore's price per GB of instance memory (the tier's and size's list price).
+	CacheUSDPerGBHour Decimal `json:"cacheUsdPerGbHour"`
 }
 
 // Monitoring is django-gke:monitoring: who is paged, and when.
@@ -226,6 +260,10 @@ type Monitoring struct {
 	SQLDiskRatio Decimal `json:"sqlDiskRatio"`
 	// SQLConnectionsRatio is the share of max_connections in use that alerts.
 	SQLConnectionsRatio Decimal `json:"sqlConnectionsRatio"`
+	// CacheMemoryRatio is Memorystore's memory usage ratio that alerts (the cache is too small).
+	CacheMemoryRatio Decimal `json:"cacheMemoryRatio"`
+	// CacheEvictionsPerSecond sustained for 15 minutes alerts: keys pushed out before their TTL.
+	CacheEvictionsPerSecond Decimal `json:"cacheEvictionsPerSecond"`
 	// AppErrorsPerMinute of ERROR log lines from Django that alerts.
 	AppErrorsPerMinute int `json:"appErrorsPerMinute"`
 	// LogRetentionDays of the project's _Default log bucket (beyond 30 days is billed).

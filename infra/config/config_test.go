@@ -195,6 +195,24 @@ func TestRules(t *testing.T) {
 			"django-gke:capacity.targetRps: 1e999999999 is not allowed: must be a decimal number (at most 18 digits before and after the point)"},
 		{"unknown field", "dev", "capacity", `{"targteRps": 10}`, "",
 			`django-gke:capacity.targteRps: 10 is not allowed: unknown field (did you mean "targetRps"?); allowed fields: targetRps, podTps, complexity, podsPerNode, targetUtilization, zones, avgResponseKb, avgLogKb, staticShare, peakHoursPerDay, offPeakFraction`},
+		{"cache tier", "dev", "cache", `{"tier": "STANDARD"}`, "",
+			`django-gke:cache.tier: "STANDARD" is not allowed: must be one of BASIC, STANDARD_HA`},
+		{"basic cache in prd", "prd", "cache", `{"tier": "BASIC"}`, "",
+			`django-gke:cache.tier: "BASIC" is not allowed: a BASIC instance is one node: its failure or maintenance empties the cache and moves every read to the database at once; prd uses STANDARD_HA`},
+		{"cache size", "stg", "cache", `{"memorySizeGb": 0}`, "",
+			"django-gke:cache.memorySizeGb: 0 is not allowed: must be between 1 and 300"},
+		{"redis version", "stg", "cache", `{"redisVersion": "7.2"}`, "",
+			`django-gke:cache.redisVersion: "7.2" is not allowed: must be one of REDIS_6_X, REDIS_7_0, REDIS_7_2`},
+		{"cache ttl", "stg", "cache", `{"ttlSeconds": 0}`, "",
+			"django-gke:cache.ttlSeconds: 0 is not allowed: must be between 1 and 86400"},
+		{"eviction policy", "stg", "cache", `{"evictionPolicy": "allkeys-lru"}`, "",
+			`django-gke:cache.evictionPolicy: "allkeys-lru" is not allowed: must be one of volatile-lru, volatile-lfu, volatile-ttl, volatile-random, noeviction`},
+		{"hit ratio above 1", "stg", "cache", `{"hitRatio": 1.5}`, "",
+			"django-gke:cache.hitRatio: 1.5 is not allowed: must be in [0, 1] (0 = the benchmark's measurement)"},
+		{"cache price", "stg", "cost", `{"cacheUsdPerGbHour": -1}`, "",
+			"django-gke:cost.cacheUsdPerGbHour: -1 is not allowed: must be >= 0 (0 = list price)"},
+		{"cache memory alert", "stg", "monitoring", `{"alertEmail": "a@b.io", "cacheMemoryRatio": 1}`, "",
+			"django-gke:monitoring.cacheMemoryRatio: 1 is not allowed: must be in (0, 1)"},
 		{"wrong type", "dev", "cluster", `{"minNodes": "three"}`, "",
 			`django-gke:cluster.minNodes: "three" is not allowed: must be a whole number`},
 		{"fractional int", "dev", "cluster", `{"minNodes": 1.5}`, "",
@@ -312,7 +330,7 @@ func TestRules(t *testing.T) {
 			`django-gke:release.previewHostname: "preview.example.com" is not allowed: needs app.hostname set (the certificate covers both) and must differ from it`},
 		{"env", "dev", "env", `qa`, "", `django-gke:env: "qa" is not allowed: must be one of dev, stg, prd, local`},
 		{"unknown key", "dev", "capacty", `{}`, "",
-			`django-gke:capacty: "{}" is not allowed: unknown key; allowed keys: django-gke:env, django-gke:network, django-gke:cluster, django-gke:database, django-gke:image, django-gke:app, django-gke:capacity, django-gke:cost, django-gke:monitoring, django-gke:release`},
+			`django-gke:capacty: "{}" is not allowed: unknown key; allowed keys: django-gke:env, django-gke:network, django-gke:cluster, django-gke:database, django-gke:cache, django-gke:image, django-gke:app, django-gke:capacity, django-gke:cost, django-gke:monitoring, django-gke:release`},
 		{"project id", "dev", "", "", "My_Project",
 			`gcp:project: "My_Project" is not allowed: must be a Google Cloud project id (6–30 lowercase letters, digits and hyphens; set it in Pulumi.<stack>.yaml)`},
 	}
@@ -390,4 +408,26 @@ func TestIsZone(t *testing.T) {
 	assert.False(t, IsZone("us-central1"))
 	assert.False(t, IsZone("northamerica-northeast1"))
 	assert.False(t, IsZone("bogus"))
+}
+
+func TestEnvLocalHasNoCacheServer(t *testing.T) {
+	c := Defaults(Local, "")
+	c.Database.Host, c.Image.Ref = "127.0.0.1", "django-gke:dev"
+	require.Empty(t, c.Validate(), "env local's defaults are valid")
+	c.Cache.Enabled = true
+	ps := c.Validate()
+	require.Len(t, ps, 1)
+	require.Equal(t, "django-gke:cache.enabled: true is not allowed: env local declares no cache server (infra/local.go lists what it stands in for); make local-up runs the pod with a real redis-server",
+		ps[0].String())
+}
+
+func TestCacheDefaultsPerEnv(t *testing.T) {
+	for env, want := range map[Env]struct {
+		enabled bool
+		tier    string
+	}{Dev: {false, CacheBasic}, Stg: {true, CacheBasic}, Prd: {true, CacheStandardHA}, Local: {false, CacheBasic}} {
+		c := Defaults(env, "")
+		require.Equal(t, want.enabled, c.Cache.Enabled, env)
+		require.Equal(t, want.tier, c.Cache.Tier, env)
+	}
 }

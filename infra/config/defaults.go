@@ -46,6 +46,17 @@ func Defaults(env Env, region string) Config {
 			DeletionProtection:  false,
 			MaxConnections:      0,
 		},
+		Cache: Cache{
+			Enabled:        false,
+			Tier:           CacheBasic,
+			MemorySizeGB:   1,
+			RedisVersion:   "REDIS_7_2",
+			TTLSeconds:     60,
+			EvictionPolicy: "volatile-lru",
+			// An assumption, not a measurement: make bench measures only a read-only
+			// (all-hit) workload so far; 0 would take that 100 %.
+			HitRatio: MustDecimal("0.9"),
+		},
 		Image: Image{
 			Build:      false,
 			Context:    "app",
@@ -83,8 +94,11 @@ func Defaults(env Env, region string) Config {
 			SQLCPURatio:         MustDecimal("0.9"),
 			SQLDiskRatio:        MustDecimal("0.9"),
 			SQLConnectionsRatio: MustDecimal("0.9"),
-			AppErrorsPerMinute:  30,
-			LogRetentionDays:    30,
+			CacheMemoryRatio:    MustDecimal("0.9"),
+			// Evictions beyond a trickle mean entries die before their TTL: a smaller hit ratio than planned.
+			CacheEvictionsPerSecond: MustDecimal("5"),
+			AppErrorsPerMinute:      30,
+			LogRetentionDays:        30,
 		},
 		Release: Release{Strategy: Rolling, ActiveColor: Blue},
 	}
@@ -116,6 +130,7 @@ func Defaults(env Env, region string) Config {
 		c.Capacity.TargetRPS = MustDecimal("20")
 		c.Monitoring.LogRetentionDays = 7
 	case Stg:
+		c.Cache.Enabled = true
 		c.Image.PromoteFrom = "organization/django-gke/dev"
 	case Prd:
 		c.Cluster.MachineType = "n2-standard-4"
@@ -126,6 +141,10 @@ func Defaults(env Env, region string) Config {
 		c.Database.Availability = "REGIONAL"
 		c.Database.DiskGB = 100
 		c.Database.DeletionProtection = true
+		// Sessions for a prd-sized audience fit in 5 GB beside the cached pages (~1 KB a session).
+		c.Cache.Enabled = true
+		c.Cache.Tier = CacheStandardHA
+		c.Cache.MemorySizeGB = 5
 		c.Image.PromoteFrom = "organization/django-gke/stg"
 		c.App.CPU = "1"
 		c.App.Memory = "1Gi"

@@ -90,6 +90,7 @@ func Load(values map[string]string) (*Config, error) {
 	}
 	ps = append(ps, unknownKeys(values)...)
 	ps = append(ps, c.resolvePodTps()...)
+	ps = append(ps, c.resolveCacheHitRatio()...)
 	ps = append(ps, c.Validate()...)
 	if len(ps) > 0 {
 		return &c, ps
@@ -154,5 +155,32 @@ func (c *Config) resolvePodTps() Problems {
 	c.Capacity.PodTPS = MeasuredPodTPS(m, milli)
 	c.Capacity.PodTPSSource = fmt.Sprintf("measured: %s req/s per core × %s cores (%s, %s %s endpoint via %s, %s, %s)",
 		m.RPSPerCore, DecimalFromInt(milli).ratQuo(1000), m.Machine, m.Server, m.Endpoint, m.Path, m.Date, m.Command)
+	return nil
+}
+
+// resolveCacheHitRatio fills cache.hitRatio from the benchmark when the stack
+// leaves it 0, and the cache-hit TPS the capacity model mixes with podTps.
+func (c *Config) resolveCacheHitRatio() Problems {
+	var ps Problems
+	m, err := Measured()
+	switch {
+	case err != nil:
+		ps.add(Key("cache"), "hitRatio", c.Cache.HitRatio, "the measurement is unreadable: %v", err)
+		return ps
+	case m.Cache == nil:
+		ps.add(Key("cache"), "hitRatio", c.Cache.HitRatio,
+			"infra/config/podtps.json has no cache measurement: run make bench, then make bench-apply")
+		return ps
+	}
+	if milli, err := MilliCPU(c.App.CPU); err == nil {
+		c.Cache.HitPodTPS = MeasuredPodTPS(Measurement{RPSPerCore: m.Cache.HitRPSPerCore}, milli)
+	}
+	if !c.Cache.HitRatio.IsZero() {
+		c.Cache.HitRatioSource = Key("cache") + ".hitRatio"
+		return nil
+	}
+	c.Cache.HitRatio = MustDecimal(m.Cache.HitRatio.String())
+	c.Cache.HitRatioSource = fmt.Sprintf("measured: %s of the cached db requests hit (%s, %s, %s)",
+		m.Cache.HitRatio, m.Cache.Workload, m.Date, m.Command)
 	return nil
 }

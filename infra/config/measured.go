@@ -24,6 +24,18 @@ type Measurement struct {
 	Machine    string      `json:"machine"`
 	Command    string      `json:"command"`
 	Source     string      `json:"source"`
+	// Cache is the cached db endpoint's measurement (absent before the cache existed).
+	Cache *CacheMeasurement `json:"cache,omitempty"`
+}
+
+// CacheMeasurement is what make bench measured with the cache server on.
+type CacheMeasurement struct {
+	// HitRPSPerCore is the cached db endpoint's req/s per core on cache hits, via nginx.
+	HitRPSPerCore json.Number `json:"hitRpsPerCore"`
+	// HitRatio is Redis' keyspace hits / (hits + misses) over the mixed workload.
+	HitRatio json.Number `json:"hitRatio"`
+	// Workload says what the mixed workload was (reads, writes, keys).
+	Workload string `json:"workload"`
 }
 
 // Measured returns the committed benchmark measurement.
@@ -34,6 +46,14 @@ func Measured() (Measurement, error) {
 	}
 	if _, err := ParseDecimal(m.RPSPerCore.String()); err != nil {
 		return m, fmt.Errorf("infra/config/podtps.json: rpsPerCore %q: %v", m.RPSPerCore, err)
+	}
+	if c := m.Cache; c != nil {
+		if d, err := ParseDecimal(c.HitRPSPerCore.String()); err != nil || d.Sign() <= 0 {
+			return m, fmt.Errorf("infra/config/podtps.json: cache.hitRpsPerCore %q must be a number > 0", c.HitRPSPerCore)
+		}
+		if d, err := ParseDecimal(c.HitRatio.String()); err != nil || d.Sign() < 0 || d.Cmp(DecimalFromInt(1)) > 0 {
+			return m, fmt.Errorf("infra/config/podtps.json: cache.hitRatio %q must be in [0, 1]", c.HitRatio)
+		}
 	}
 	return m, nil
 }

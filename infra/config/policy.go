@@ -19,6 +19,10 @@ type Policy struct {
 	ClusterMaintenance MaintenanceWindow
 	// DatabaseMaintenance is Cloud SQL's weekly window.
 	DatabaseMaintenance DatabaseWindow
+	// CacheMaintenance is Memorystore's weekly hour, an hour after the
+	// database's: a failover (STANDARD_HA) or a flush (BASIC) never lands
+	// while the database, which then takes the cache's reads, is restarting.
+	CacheMaintenance CacheWindow
 	// RetainedBackups is how many daily backups Cloud SQL keeps.
 	RetainedBackups int
 	// ManagedPrometheus is on where someone watches dashboards (stg, prd).
@@ -44,6 +48,12 @@ type DatabaseWindow struct {
 	Track     string
 }
 
+// CacheWindow is a weekly hour: Day is MONDAY … SUNDAY, Hour in UTC.
+type CacheWindow struct {
+	Day  string
+	Hour int
+}
+
 // PolicyFor is env's policy; env local takes dev's (of it, only the load
 // balancer's log sample rate reaches its BackendConfig).
 func PolicyFor(env Env) Policy {
@@ -52,6 +62,7 @@ func PolicyFor(env Env) Policy {
 			Start: "2025-01-07T03:00:00Z", End: "2025-01-07T07:00:00Z", Recurrence: "FREQ=WEEKLY;BYDAY=TU,WE,TH",
 		},
 		DatabaseMaintenance:       DatabaseWindow{Day: 2, Hour: 3, Track: "canary"},
+		CacheMaintenance:          CacheWindow{Day: "TUESDAY", Hour: 4},
 		RetainedBackups:           7,
 		ManagedPrometheus:         false,
 		LoadBalancerLogSampleRate: 1,
@@ -67,6 +78,7 @@ func PolicyFor(env Env) Policy {
 			Start: "2025-01-04T01:00:00Z", End: "2025-01-04T07:00:00Z", Recurrence: "FREQ=WEEKLY;BYDAY=SA,SU",
 		}
 		p.DatabaseMaintenance = DatabaseWindow{Day: 7, Hour: 3, Track: "stable"}
+		p.CacheMaintenance = CacheWindow{Day: "SUNDAY", Hour: 4}
 		p.RetainedBackups = 30
 		p.ManagedPrometheus = true
 		p.LoadBalancerLogSampleRate = 0.05

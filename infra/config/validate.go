@@ -64,6 +64,7 @@ func (c *Config) Validate() Problems {
 	c.validateNetwork(&v)
 	c.validateCluster(&v)
 	c.validateDatabase(&v)
+	c.validateCache(&v)
 	c.validateImage(&v)
 	c.validateApp(&v)
 	c.validateCapacity(&v)
@@ -219,6 +220,27 @@ func (c *Config) validateDatabase(v *validator) {
 	v.check(db.DiskGB >= 10 && db.DiskGB <= 65536, key, "diskGb", db.DiskGB, "must be between 10 and 65536")
 	v.check(db.MaxConnections == 0 || (db.MaxConnections >= 14 && db.MaxConnections <= 262143), key,
 		"maxConnections", db.MaxConnections, "must be 0 (from the plan) or between 14 and 262143")
+}
+
+// RedisVersions and EvictionPolicies are what django-gke:cache accepts.
+var (
+	RedisVersions    = []string{"REDIS_6_X", "REDIS_7_0", "REDIS_7_2"}
+	EvictionPolicies = []string{"volatile-lru", "volatile-lfu", "volatile-ttl", "volatile-random", "noeviction"}
+)
+
+func (c *Config) validateCache(v *validator) {
+	key, ca := Key("cache"), c.Cache
+	v.oneOf(key, "tier", ca.Tier, CacheBasic, CacheStandardHA)
+	v.check(!(ca.Enabled && c.Env == Prd && ca.Tier == CacheBasic), key, "tier", ca.Tier,
+		"a BASIC instance is one node: its failure or maintenance empties the cache and moves every read to the database at once; prd uses STANDARD_HA")
+	v.check(ca.MemorySizeGB >= 1 && ca.MemorySizeGB <= 300, key, "memorySizeGb", ca.MemorySizeGB, "must be between 1 and 300")
+	v.oneOf(key, "redisVersion", ca.RedisVersion, RedisVersions...)
+	v.check(ca.TTLSeconds >= 1 && ca.TTLSeconds <= 86400, key, "ttlSeconds", ca.TTLSeconds, "must be between 1 and 86400")
+	v.oneOf(key, "evictionPolicy", ca.EvictionPolicy, EvictionPolicies...)
+	v.check(ca.HitRatio.Sign() >= 0 && ca.HitRatio.Cmp(DecimalFromInt(1)) <= 0, key, "hitRatio", ca.HitRatio,
+		"must be in [0, 1] (0 = the benchmark's measurement)")
+	v.check(!(ca.Enabled && c.Env == Local), key, "enabled", ca.Enabled,
+		"env local declares no cache server (infra/local.go lists what it stands in for); make local-up runs the pod with a real redis-server")
 }
 
 // tierProblem checks a Cloud SQL tier name; custom machines follow Cloud SQL's

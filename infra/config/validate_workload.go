@@ -123,7 +123,7 @@ func (c *Config) validateCost(v *validator) {
 		{"nodeUsdPerHour", co.NodeUSDPerHour}, {"databaseUsdPerHour", co.DatabaseUSDPerHour},
 		{"loadBalancerUsdPerHour", co.LoadBalancerUSDPerHour}, {"loggingUsdPerGib", co.LoggingUSDPerGiB},
 		{"egressUsdPerGib", co.EgressUSDPerGiB}, {"internalUsdPerGib", co.InternalUSDPerGiB},
-		{"domainUsdPerYear", co.DomainUSDPerYear},
+		{"domainUsdPerYear", co.DomainUSDPerYear}, {"cacheUsdPerGbHour", co.CacheUSDPerGBHour},
 	} {
 		v.check(f.value.Sign() >= 0, key, f.field, f.value, "must be >= 0 (0 = list price)")
 	}
@@ -143,7 +143,7 @@ func (c *Config) validateMonitoring(v *validator) {
 	for _, r := range []struct {
 		field string
 		value Decimal
-	}{{"errorRatio", m.ErrorRatio}, {"sqlCpuRatio", m.SQLCPURatio}, {"sqlDiskRatio", m.SQLDiskRatio}, {"sqlConnectionsRatio", m.SQLConnectionsRatio}} {
+	}{{"errorRatio", m.ErrorRatio}, {"sqlCpuRatio", m.SQLCPURatio}, {"sqlDiskRatio", m.SQLDiskRatio}, {"sqlConnectionsRatio", m.SQLConnectionsRatio}, {"cacheMemoryRatio", m.CacheMemoryRatio}} {
 		v.check(r.value.Sign() > 0 && r.value.Cmp(DecimalFromInt(1)) < 0, key, r.field, r.value, "must be in (0, 1)")
 	}
 	v.check(m.LatencyP95Ms > 0 && m.LatencyP95Ms <= 60000, key, "latencyP95Ms", m.LatencyP95Ms, "must be between 1 and 60000")
@@ -151,6 +151,7 @@ func (c *Config) validateMonitoring(v *validator) {
 		"must be between latencyP95Ms (%d) and 60000", m.LatencyP95Ms)
 	v.check(m.RestartsPerHour >= 1 && m.RestartsPerHour <= 1000, key, "restartsPerHour", m.RestartsPerHour, "must be between 1 and 1000")
 	v.check(m.HPAAtMaxMinutes >= 1 && m.HPAAtMaxMinutes <= 1440, key, "hpaAtMaxMinutes", m.HPAAtMaxMinutes, "must be between 1 and 1440")
+	v.check(m.CacheEvictionsPerSecond.Sign() > 0, key, "cacheEvictionsPerSecond", m.CacheEvictionsPerSecond, "must be > 0")
 	v.check(m.AppErrorsPerMinute >= 1 && m.AppErrorsPerMinute <= 100000, key, "appErrorsPerMinute", m.AppErrorsPerMinute,
 		"must be between 1 and 100000")
 	v.check(m.LogRetentionDays >= 1 && m.LogRetentionDays <= 3650, key, "logRetentionDays", m.LogRetentionDays, "must be between 1 and 3650")

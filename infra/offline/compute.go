@@ -116,6 +116,21 @@ func (m *mock) compute(args pulumi.MockResourceArgs) (string, resource.PropertyM
 		set("dnsName", m.hex(seed+"/dns", 12)+"."+region+".sql.goog.")
 		id = name
 
+	case tok == "gcp:redis/instance:Instance":
+		set("name", name)
+		set("host", m.privateIP(seed))
+		port := 6379
+		if str("transitEncryptionMode") == "SERVER_AUTHENTICATION" {
+			port = 6378 // Memorystore's TLS port
+		}
+		set("port", port)
+		if v, ok := in["authEnabled"]; ok && v.IsBool() && v.BoolValue() {
+			out["authString"] = resource.MakeSecret(resource.NewProperty(m.hex(seed+"/auth", 8) + "-" + m.hex(seed+"/auth2", 4) + "-" + m.hex(seed+"/auth3", 24)))
+		}
+		set("serverCaCerts", []any{map[string]any{"cert": offlineClusterCA, "sha1Fingerprint": m.hex(seed+"/ca", 40)}})
+		set("currentLocationId", region+"-b")
+		id = fmt.Sprintf("projects/%s/locations/%s/instances/%s", project, region, name)
+
 	case tok == "gcp:sql/database:Database", tok == "gcp:sql/user:User":
 		set("name", name)
 		id = fmt.Sprintf("%s/%s", str("instance"), name)

@@ -30,6 +30,7 @@ const (
 	AppServiceAccount     = "appServiceAccount"
 	LoadBalancerIP        = "loadBalancerIp"
 	LocalDatabasePassword = "localDatabasePassword"
+	CacheInstance         = "cacheInstance"
 )
 
 // Output is one stack output: its name, which stacks export it, and what it is.
@@ -59,6 +60,7 @@ var All = []Output{
 	{Name: Kubeconfig, Stacks: "all", Description: "GCP: a kubeconfig using gke-gcloud-auth-plugin (no credentials in it); local: the kubeconfig's path", SecretIn: "dev, stg, prd"},
 	{Name: NodeServiceAccount, Stacks: "dev, stg, prd", Description: "the nodes' least-privilege Google service account"},
 	{Name: SQLConnectionName, Stacks: "dev, stg, prd", Description: "the Cloud SQL instance's connection name (project:region:instance)"},
+	{Name: CacheInstance, Stacks: "stg, prd (cache.enabled)", Description: "the Memorystore instance (projects/…/locations/…/instances/…); its AUTH string is only in the app's Kubernetes Secret"},
 	{Name: AppServiceAccount, Stacks: "dev, stg, prd", Description: "the Google service account the pods act as (Workload Identity)"},
 	{Name: LocalDatabasePassword, Stacks: "local", Description: "the password the app's database role must have", SecretIn: "local"},
 }

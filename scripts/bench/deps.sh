@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what `make bench` needs on top of the local pod's packages:
-#   scripts/local/deps.sh (postgresql nginx gunicorn python3-django python3-psycopg2 curl wrk)
+#   scripts/local/deps.sh (postgresql nginx gunicorn python3-django python3-psycopg2 curl wrk
+#                          redis-server python3-redis openssl: the cache server of the cached rows)
 #   uwsgi uwsgi-plugin-python3   (Debian's uWSGI with the python3 plugin)
 #   util-linux                   (taskset; present on every Debian, checked anyway)
 # Same rules as scripts/local/deps.sh: idempotent (only dpkg-query when everything is

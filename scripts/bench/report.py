@@ -4,8 +4,10 @@
 
 runs.jsonl has one line per measured run, written by run.sh:
     {"server", "path", "endpoint", "run", "cores", "workers", "threads", "base"}
-where BASE.wrk is wrk's output (with wrk.lua's `BENCHJSON {...}` line) and
-BASE.stat0 / BASE.stat1 are /proc/stat before and after the run (CPU busy per CPU).
+where BASE.wrk is wrk's output (with wrk.lua's `BENCHJSON {...}` line),
+BASE.stat0 / BASE.stat1 are /proc/stat before and after the run (CPU busy per CPU)
+and, for the cached rows, BASE.redis0 / BASE.redis1 the cache server's INFO stats
+before and after it (keyspace_hits / keyspace_misses: the hit ratio).
 The format of the outputs is described in scripts/bench/README.md.
 """
 
@@ -33,9 +35,10 @@ def shipped_server(conf_path=GUNICORN_CONF):
 
 
 SHIPPED_SERVER = shipped_server()
-ENDPOINT_ORDER = {"health": 0, "db": 1, "static": 2}
+ENDPOINT_ORDER = {"health": 0, "db": 1, "db-cached-warm": 2, "db-cached-cold": 3, "static": 4}
 PATH_ORDER = {"direct": 0, "nginx": 1}
 GOAL_DB_VS_HEALTH = 0.60
+GOAL_CACHED_VS_HEALTH = 0.60
 GOAL_NGINX_OVERHEAD = 0.10
 
 
@@ -88,6 +91,28 @@ def cpu_busy(base):
     return busy
 
 
+def redis_lookups(base):
+    """(keyspace hits, misses) of the cache server during the run, or None (not a cached row)."""
+    counts = []
+    for suffix in (".redis0", ".redis1"):
+        try:
+            with open(base + suffix) as f:
+                stats = dict(line.strip().split(":", 1) for line in f if ":" in line)
+        except OSError:
+            return None
+        counts.append((int(stats["keyspace_hits"]), int(stats["keyspace_misses"])))
+    (h0, m0), (h1, m1) = counts
+    return h1 - h0, m1 - m0
+
+
+def hit_ratio(runs):
+    lookups = [x["redis"] for x in runs if x["redis"] is not None]
+    if not lookups:
+        return None
+    hits, misses = sum(h for h, _ in lookups), sum(m for _, m in lookups)
+    return round(hits / (hits + misses), 4) if hits + misses else None
+
+
 def median(values):
     return statistics.median(values) if values else 0.0
 
@@ -123,6 +148,7 @@ def load_runs(path, meta):
                     "errorsByKind": w["errors"],
                     "requests": w["requests"],
                     "cpuBusyPct": cpu_busy(r["base"]),
+                    "redis": redis_lookups(r["base"]),
                 }
             )
     if not groups:
@@ -155,6 +181,7 @@ def build(groups, meta):
                 "cores": g["cores"],
                 "workers": g["workers"],
                 "threads": g["threads"],
+                "hitRatio": hit_ratio(runs),
             }
         )
         busy_cpus = sorted({c for x in runs for c in x["cpuBusyPct"]}, key=int)
@@ -174,6 +201,7 @@ def build(groups, meta):
                 "cpuBusyPct": {
                     c: round(median([x["cpuBusyPct"].get(c, 0.0) for x in runs]), 1) for c in busy_cpus
                 },
+                "redisHitsMissesRuns": [list(x["redis"]) for x in runs if x["redis"] is not None],
             }
         )
     return rows, detail
@@ -182,21 +210,21 @@ def build(groups, meta):
 def analyse(rows):
     by = {(r["server"], r["path"], r["endpoint"]): r for r in rows}
     servers = [s for s in dict.fromkeys(r["server"] for r in rows) if s != "nginx"]
-    ratios = {"dbVsHealth": [], "nginxOverhead": [], "vsBest": []}
+    ratios = {"dbVsHealth": [], "cachedVsHealth": [], "coldVsDb": [], "nginxOverhead": [], "vsBest": []}
     for s in servers:
         for path in ("direct", "nginx"):
-            db, health = by.get((s, path, "db")), by.get((s, path, "health"))
-            if db and health and health["rps"] > 0:
-                ratios["dbVsHealth"].append(
-                    {"server": s, "path": path, "ratio": round(db["rps"] / health["rps"], 3)}
-                )
-        for endpoint in ("health", "db"):
+            health, db = by.get((s, path, "health")), by.get((s, path, "db"))
+            warm, cold = by.get((s, path, "db-cached-warm")), by.get((s, path, "db-cached-cold"))
+            for name, num, den in (("dbVsHealth", db, health), ("cachedVsHealth", warm, health), ("coldVsDb", cold, db)):
+                if num and den and den["rps"] > 0:
+                    ratios[name].append({"server": s, "path": path, "ratio": round(num["rps"] / den["rps"], 3)})
+        for endpoint in ("health", "db", "db-cached-warm"):
             direct, via = by.get((s, "direct", endpoint)), by.get((s, "nginx", endpoint))
             if direct and via and direct["rps"] > 0:
                 ratios["nginxOverhead"].append(
                     {"server": s, "endpoint": endpoint, "overhead": round(1 - via["rps"] / direct["rps"], 3)}
                 )
-    for endpoint in ("health", "db"):
+    for endpoint in ("health", "db", "db-cached-warm"):
         for path in ("direct", "nginx"):
             cands = [by[(s, path, endpoint)] for s in servers if (s, path, endpoint) in by]
             if not cands:
@@ -222,6 +250,16 @@ def analyse(rows):
                     "server": x["server"],
                     "value": x["ratio"],
                     "met": x["ratio"] >= GOAL_DB_VS_HEALTH,
+                }
+            )
+    for x in ratios["cachedVsHealth"]:
+        if x["path"] == "nginx":
+            goals.append(
+                {
+                    "goal": "db-cached-warm via nginx >= 60% of health via nginx",
+                    "server": x["server"],
+                    "value": x["ratio"],
+                    "met": x["ratio"] >= GOAL_CACHED_VS_HEALTH,
                 }
             )
     for x in ratios["nginxOverhead"]:
@@ -270,6 +308,10 @@ def markdown(result, detail):
         f"- endpoints: health `{result['endpoints']['health']}` (no DB), db `{result['endpoints']['db']}`"
         f" ({result['seed']['questions']} questions x {result['seed']['choicesPerQuestion']} choices seeded,"
         f" 20 per page), static `{result['endpoints']['static']}`",
+        f"- cached rows: db-cached-warm `{result['endpoints'].get('db-cached-warm', '-')}`, db-cached-cold"
+        f" `{result['endpoints'].get('db-cached-cold', '-')}`; cache server: {result.get('cache', {}).get('server', '-')}"
+        f" on CPU {result['cpuLayout'].get('cacheServer', '-')}; hit ratio = keyspace_hits / (hits + misses)"
+        " from its INFO stats over the runs",
         "- software: " + "; ".join(f"{v}" for v in result["software"].values() if v),
     ]
     if result.get("appEnvOverrides"):
@@ -290,14 +332,15 @@ def markdown(result, detail):
 
     out += [
         "",
-        "| server | path | endpoint | req/s | p50 ms | p99 ms | errors | cores | workers | threads | app CPU busy | wrk CPU busy |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server | path | endpoint | req/s | p50 ms | p99 ms | errors | hit ratio | cores | workers | threads | app CPU busy | wrk CPU busy |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in result["rows"]:
         key = (r["server"], r["path"], r["endpoint"])
         out.append(
             f"| {r['server']} | {r['path']} | {r['endpoint']} | {r['rps']:.1f} | {r['p50Ms']:.2f} |"
-            f" {r['p99Ms']:.2f} | {r['errors']} | {r['cores']} | {r['workers']} | {r['threads']} |"
+            f" {r['p99Ms']:.2f} | {r['errors']} | {'-' if r.get('hitRatio') is None else pct(r['hitRatio'])} |"
+            f" {r['cores']} | {r['workers']} | {r['threads']} |"
             f" {busy_of(key, app_cpus) if r['server'] != 'nginx' else '-'} | {busy_of(key, load_cpus)} |"
         )
     ratios = result["ratios"]
@@ -306,11 +349,26 @@ def markdown(result, detail):
     for s in dict.fromkeys(x["server"] for x in ratios["dbVsHealth"]):
         vals = {x["path"]: pct(x["ratio"]) for x in ratios["dbVsHealth"] if x["server"] == s}
         out.append(f"| {s} | {vals.get('direct', '-')} | {vals.get('nginx', '-')} |")
+    if ratios.get("cachedVsHealth"):
+        rows_by = {(r["server"], r["path"], r["endpoint"]): r for r in result["rows"]}
+        out += ["", "cache: warm (hits) vs health, cold (misses) vs db, same server and path;"
+                " p99 and hit ratio of the cached rows:", ""]
+        out += ["| server | path | warm / health | cold / db | warm p99 ms | cold p99 ms | warm hit ratio | cold hit ratio |",
+                "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for x in ratios["cachedVsHealth"]:
+            s, p = x["server"], x["path"]
+            cold = next((c for c in ratios["coldVsDb"] if (c["server"], c["path"]) == (s, p)), None)
+            w, c = rows_by.get((s, p, "db-cached-warm"), {}), rows_by.get((s, p, "db-cached-cold"), {})
+            ratio = lambda r: "-" if r.get("hitRatio") is None else pct(r["hitRatio"])  # noqa: E731
+            out.append(
+                f"| {s} | {p} | {pct(x['ratio'])} | {pct(cold['ratio']) if cold else '-'} |"
+                f" {w.get('p99Ms', '-')} | {c.get('p99Ms', '-')} | {ratio(w)} | {ratio(c)} |"
+            )
     out += ["", "nginx overhead (1 - via nginx / direct; negative: faster through nginx):", ""]
-    out += ["| server | health | db |", "| --- | ---: | ---: |"]
+    out += ["| server | health | db | db-cached-warm |", "| --- | ---: | ---: | ---: |"]
     for s in dict.fromkeys(x["server"] for x in ratios["nginxOverhead"]):
         vals = {x["endpoint"]: pct(x["overhead"]) for x in ratios["nginxOverhead"] if x["server"] == s}
-        out.append(f"| {s} | {vals.get('health', '-')} | {vals.get('db', '-')} |")
+        out.append(f"| {s} | {vals.get('health', '-')} | {vals.get('db', '-')} | {vals.get('db-cached-warm', '-')} |")
     out += ["", "each server vs the best (req/s / the best server's, same endpoint and path):", ""]
     combos = list(dict.fromkeys((x["endpoint"], x["path"]) for x in ratios["vsBest"]))
     servers = list(dict.fromkeys(x["server"] for x in ratios["vsBest"]))

@@ -3,11 +3,17 @@
 #
 # For each WSGI server configuration (gunicorn-sync, gunicorn-gthread, uwsgi), pinned
 # to BENCH_APP_CPUS with taskset, measures with wrk on loopback:
-#   health  GET /healthz          (Django, no database)
-#   db      GET /api/questions/   (Django + Postgres: 20 of the seeded questions with
-#                                  choices and vote counts)
+#   health          GET /healthz          (Django, no database)
+#   db              GET /api/questions/   (Django + Postgres: 20 of the seeded questions
+#                                          with choices and vote counts; sent with
+#                                          Cache-Control: no-cache, so never from the cache)
+#   db-cached-warm  GET /api/questions/   (the same page from the cache server: hits)
+#   db-cached-cold  GET /api/questions/?cold=RUN-THREAD-N   (a page of its own per request:
+#                                          every request misses, reads Postgres, stores)
 # each `direct` (wrk -> WSGI server) and via `nginx` (wrk -> nginx -> WSGI server, the
-# pod's app/nginx/nginx.conf), plus `static` (a collected file) via nginx alone.
+# pod's app/nginx/nginx.conf), plus `static` (a collected file) via nginx alone. The
+# cache server is redis-server with TLS and AUTH (scripts/local/up.sh), pinned with
+# nginx and Postgres; its keyspace hits/misses are read around every cached run.
 # Warm-up before measuring, the same connection count everywhere, BENCH_RUNS runs per
 # row (interleaved) and the median reported. Writes BENCH_DIR/results.json and
 # BENCH_DIR/results.md (scripts/bench/README.md describes both). Exits non-zero on any
@@ -21,8 +27,8 @@
 #   BENCH_MAX_RPS          request bound: a run stops after BENCH_SECONDS*BENCH_MAX_RPS
 #                          requests (default 200000; hitting it fails the run)
 #   BENCH_SERVERS          comma list (default gunicorn-sync,gunicorn-gthread,uwsgi)
-#   BENCH_ROWS             comma list of path:endpoint rows per server (default
-#                          direct:health,nginx:health,direct:db,nginx:db)
+#   BENCH_ROWS             comma list of path:endpoint rows per server (default: every
+#                          (direct|nginx):(health|db|db-cached-warm|db-cached-cold))
 #   BENCH_STATIC           1 (default) / 0: the nginx-only static row
 #   BENCH_NGINX_SED        sed script applied to the rendered nginx.conf before measuring
 #                          (experiments: scripts/bench/tune.sh); recorded in results.json
@@ -31,9 +37,9 @@
 #   BENCH_SUPPORT_CPUS     CPUs of nginx and Postgres (default: the CPUs left, else wrk's)
 #   BENCH_UWSGI_PROCESSES / BENCH_UWSGI_THREADS   (default 2*cores+1 / 2, as gunicorn's)
 #   BENCH_DIR              output and state (default <repo>/build/bench)
-#   BENCH_PG_PORT / BENCH_APP_PORT / BENCH_HTTP_PORT   (default 54349 / 8002 / 8082:
-#                          clear of `make local-up` 54329/8000/8080 and the tests' pod
-#                          54339/8001/8081)
+#   BENCH_PG_PORT / BENCH_APP_PORT / BENCH_HTTP_PORT / BENCH_REDIS_PORT   (default 54349 /
+#                          8002 / 8082 / 63749: clear of `make local-up` 54329/8000/8080/63729
+#                          and the tests' pod 54339/8001/8081/63739)
 #   BENCH_COMMAND          the command recorded as provenance (default "make bench ...")
 # The app's own variables (DB_CONN_MAX_AGE, DB_CONN_HEALTH_CHECKS, GUNICORN_THREADS, ...)
 # set by the caller pass through to every server, for before/after experiments; they
@@ -49,7 +55,7 @@ BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 BENCH_MAX_RPS="${BENCH_MAX_RPS:-200000}"
 BENCH_SERVERS="${BENCH_SERVERS:-gunicorn-sync,gunicorn-gthread,uwsgi}"
 BENCH_STATIC="${BENCH_STATIC:-1}"
-BENCH_ROWS="${BENCH_ROWS:-direct:health,nginx:health,direct:db,nginx:db}"
+BENCH_ROWS="${BENCH_ROWS:-direct:health,nginx:health,direct:db,nginx:db,direct:db-cached-warm,nginx:db-cached-warm,direct:db-cached-cold,nginx:db-cached-cold}"
 BENCH_NGINX_SED="${BENCH_NGINX_SED:-}"
 BENCH_DIR="${BENCH_DIR:-$REPO/build/bench}"
 
@@ -60,6 +66,8 @@ export LOCAL_STATE_DIR="$BENCH_DIR/pod"
 export LOCAL_PG_PORT="${BENCH_PG_PORT:-54349}"
 export LOCAL_APP_PORT="${BENCH_APP_PORT:-8002}"
 export LOCAL_HTTP_PORT="${BENCH_HTTP_PORT:-8082}"
+export LOCAL_REDIS_PORT="${BENCH_REDIS_PORT:-63749}"
+export LOCAL_CACHE=1
 LOG_TAG=bench # log and die (lib.sh) print [bench]
 # shellcheck source-path=SCRIPTDIR source=../local/lib.sh
 . "$REPO/scripts/local/lib.sh"
@@ -87,7 +95,8 @@ IFS=',' read -r -a ROWS <<<"$BENCH_ROWS"
 for r in "${ROWS[@]}"; do
 	case "$r" in
 	direct:health | nginx:health | direct:db | nginx:db) ;;
-	*) die "BENCH_ROWS: unknown row '$r' (direct|nginx):(health|db)" ;;
+	direct:db-cached-warm | nginx:db-cached-warm | direct:db-cached-cold | nginx:db-cached-cold) ;;
+	*) die "BENCH_ROWS: unknown row '$r' (direct|nginx):(health|db|db-cached-warm|db-cached-cold)" ;;
 	esac
 done
 if [[ -z "${BENCH_COMMAND:-}" ]]; then
@@ -253,7 +262,10 @@ paths = json.load(open(sys.argv[1]))["paths"]
 print(paths.get("polls/style.css") or sorted(paths.values())[0])
 EOF
 )" || die "no static manifest in $STATIC_DIR"
-declare -A ENDPOINT_PATH=([health]=/healthz [db]=/api/questions/ [static]="/static/$STATIC_FILE")
+declare -A ENDPOINT_PATH=([health]=/healthz [db]=/api/questions/ [db-cached-warm]=/api/questions/
+	[db-cached-cold]=/api/questions/ [static]="/static/$STATIC_FILE")
+# wrk.lua's MODE per endpoint: db never touches the cache; cold makes every request unique.
+declare -A ENDPOINT_MODE=([db]=nocache [db-cached-cold]=unique)
 
 # --- servers --------------------------------------------------------------------
 UWSGI_PROCESSES="${BENCH_UWSGI_PROCESSES:-$((2 * APP_CORES + 1))}"
@@ -334,26 +346,53 @@ start_server() {
 	server_master_pid >/dev/null || die "$name wrote no pid file"
 }
 
-# check_db URL: the db endpoint answers 200 with the seeded data (a real query).
+# check_db URL [CURL ARGS]: the db endpoint answers 200 with the seeded data.
 check_db() {
-	curl -sf --max-time 10 -H 'Host: localhost' "$1" | "$PY" -c '
+	local url="$1"
+	shift
+	curl -sf --max-time 10 -H 'Host: localhost' "$@" "$url" | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)
 want = int(sys.argv[1])
 count = d["count"]
 assert count == want, f"count {count} != {want}"
 assert len(d["results"]) == min(20, want) and all(len(q["choices"]) > 0 for q in d["results"]), d
-' "$QUESTIONS" || die "GET $1 did not return the seeded questions"
+' "$QUESTIONS" || die "GET $url did not return the seeded questions"
 }
 
+# x_cache URL [CURL ARGS]: the X-Cache header of one GET (hit, miss, bypass).
+x_cache() {
+	local url="$1"
+	shift
+	curl -s -o /dev/null -D - --max-time 10 -H 'Host: localhost' "$@" "$url" |
+		tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }'
+}
+
+# check_cache PORT: the db rows read the database, warm rows hit, cold rows miss.
+check_cache() {
+	local base="http://127.0.0.1:$1/api/questions/" got
+	check_db "$base" -H 'Cache-Control: no-cache'
+	got="$(x_cache "$base" -H 'Cache-Control: no-cache')"
+	[[ "$got" == bypass ]] || die "GET $base with no-cache: X-Cache '$got', want bypass"
+	x_cache "$base" >/dev/null
+	got="$(x_cache "$base")"
+	[[ "$got" == hit ]] || die "GET $base twice: X-Cache '$got', want hit (is the cache server up?)"
+	check_db "$base"
+	got="$(x_cache "$base?cold=check-$RANDOM$RANDOM")"
+	[[ "$got" == miss ]] || die "GET $base?cold=...: X-Cache '$got', want miss"
+}
+
+# redis_stats OUT: the cache server's INFO stats (keyspace_hits / keyspace_misses).
+redis_stats() { redis_cli INFO stats >"$1" || die "redis-cli INFO failed (is the cache server up?)"; }
+
 # --- wrk ------------------------------------------------------------------------
-# wrk_run OUT SECONDS URL: one bounded wrk run on the load CPUs (time: -d and an outer
-# timeout; requests: wrk.lua's cap). Runs in the background so the trap can stop it.
+# wrk_run OUT SECONDS URL [MODE]: one bounded wrk run on the load CPUs (time: -d and an
+# outer timeout; requests: wrk.lua's cap). Runs in the background so the trap can stop it.
 wrk_run() {
-	local out="$1" secs="$2" url="$3" rc=0
+	local out="$1" secs="$2" url="$3" mode="${4:-}" rc=0
 	taskset -c "$LOAD_CPUS" timeout -k 5 $((secs + 30)) \
 		wrk -t "$WRK_THREADS" -c "$BENCH_CONNECTIONS" -d "${secs}s" --timeout 5s \
-		-s "$WRK_LUA" "$url" -- localhost $((secs * BENCH_MAX_RPS / WRK_THREADS)) >"$out" 2>&1 &
+		-s "$WRK_LUA" "$url" -- localhost $((secs * BENCH_MAX_RPS / WRK_THREADS)) "$mode" >"$out" 2>&1 &
 	WRK_PID=$!
 	wait "$WRK_PID" || rc=$?
 	WRK_PID=""
@@ -369,6 +408,13 @@ url_for() { # PATH ENDPOINT
 	printf 'http://127.0.0.1:%s%s\n' "$port" "${ENDPOINT_PATH[$2]}"
 }
 
+mode_for() { # ENDPOINT -> wrk.lua MODE (unique: a fresh token per run)
+	case "${ENDPOINT_MODE[$1]:-}" in
+	unique) printf 'unique:%s\n' "$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')" ;;
+	*) printf '%s\n' "${ENDPOINT_MODE[$1]:-}" ;;
+	esac
+}
+
 # measure SERVER WORKERS THREADS CORES ROWS... (each row "path:endpoint"): warm-up per
 # row, then BENCH_RUNS rounds over all rows (interleaved, so drift hits every row alike).
 measure() {
@@ -377,15 +423,17 @@ measure() {
 	for row in "$@"; do
 		path="${row%%:*}" endpoint="${row#*:}"
 		log "  warm-up $server $path $endpoint (${BENCH_WARMUP_SECONDS}s)"
-		wrk_run "$RAW_DIR/warmup.txt" "$BENCH_WARMUP_SECONDS" "$(url_for "$path" "$endpoint")"
+		wrk_run "$RAW_DIR/warmup.txt" "$BENCH_WARMUP_SECONDS" "$(url_for "$path" "$endpoint")" "$(mode_for "$endpoint")"
 	done
 	for ((run = 1; run <= BENCH_RUNS; run++)); do
 		for row in "$@"; do
 			path="${row%%:*}" endpoint="${row#*:}"
 			base="$RAW_DIR/$server.$path.$endpoint.$run"
+			if [[ "$endpoint" == db-cached-* ]]; then redis_stats "$base.redis0"; fi
 			cat /proc/stat >"$base.stat0"
-			wrk_run "$base.wrk" "$BENCH_SECONDS" "$(url_for "$path" "$endpoint")"
+			wrk_run "$base.wrk" "$BENCH_SECONDS" "$(url_for "$path" "$endpoint")" "$(mode_for "$endpoint")"
 			cat /proc/stat >"$base.stat1"
+			if [[ "$endpoint" == db-cached-* ]]; then redis_stats "$base.redis1"; fi
 			printf '{"server":"%s","path":"%s","endpoint":"%s","run":%d,"cores":%d,"workers":%d,"threads":%d,"base":"%s"}\n' \
 				"$server" "$path" "$endpoint" "$run" "$cores" "$workers" "$threads" "$base" >>"$RUNS_FILE"
 			log "  run $run/$BENCH_RUNS $server $path $endpoint: $(grep -E '^Requests/sec' "$base.wrk" | awk '{print $2}') req/s"
@@ -396,8 +444,8 @@ measure() {
 for server in "${SERVERS[@]}"; do
 	read -r workers threads < <(workers_threads "$server")
 	start_server "$server"
-	check_db "http://127.0.0.1:$APP_PORT/api/questions/"
-	check_db "http://127.0.0.1:$HTTP_PORT/api/questions/"
+	check_cache "$APP_PORT"
+	check_cache "$HTTP_PORT"
 	log "$server: $workers worker(s) x $threads thread(s) on $APP_CORES core(s)"
 	measure "$server" "$workers" "$threads" "$APP_CORES" "${ROWS[@]}"
 	stop_server
@@ -418,7 +466,7 @@ version() { "$@" 2>&1 | head -n 1 || true; }
 "$PY" - "$BENCH_DIR/meta.json" "$BENCH_COMMAND" "$BENCH_NGINX_SED" <<EOF
 import json, os, sys
 app_env = {k: v for k, v in sorted(os.environ.items())
-           if k.startswith(("DB_", "GUNICORN_", "DJANGO_")) and "SECRET" not in k and "PASSWORD" not in k}
+           if k.startswith(("DB_", "GUNICORN_", "DJANGO_", "CACHE_")) and "SECRET" not in k and "PASSWORD" not in k}
 meta = {
     "command": sys.argv[2],
     "benchSeconds": $BENCH_SECONDS,
@@ -428,10 +476,13 @@ meta = {
     "maxRps": $BENCH_MAX_RPS,
     "loadGenerator": "wrk, $WRK_THREADS thread(s), $BENCH_CONNECTIONS connections, keep-alive, no Accept-Encoding",
     "cpuLayout": {"allowed": "$CPU_ALLOWED", "app": "$APP_CPUS", "loadGenerator": "$LOAD_CPUS",
-                  "nginxAndPostgres": "$SUPPORT_CPUS"},
+                  "nginxAndPostgres": "$SUPPORT_CPUS", "cacheServer": "$SUPPORT_CPUS"},
     "seed": {"questions": $QUESTIONS, "choicesPerQuestion": ${BENCH_CHOICES:-4}},
-    "endpoints": {"health": "${ENDPOINT_PATH[health]}", "db": "${ENDPOINT_PATH[db]}",
+    "endpoints": {"health": "${ENDPOINT_PATH[health]}", "db": "${ENDPOINT_PATH[db]} (Cache-Control: no-cache)",
+                  "db-cached-warm": "${ENDPOINT_PATH[db-cached-warm]} (cache hits)",
+                  "db-cached-cold": "${ENDPOINT_PATH[db-cached-cold]}?cold=RUN-THREAD-N (every request a miss)",
                   "static": "${ENDPOINT_PATH[static]}"},
+    "cache": {"server": "redis-server, TLS + AUTH, 127.0.0.1:$REDIS_PORT", "ttlSeconds": int("${CACHE_TTL_SECONDS:-60}")},
     "nginxWorkers": int("$NGINX_WORKERS" or 0),
     "software": {
         "python": """$(version "$PY" --version)""",
@@ -441,6 +492,8 @@ meta = {
         "nginx": """$(version "$NGINX" -v | sed 's/^nginx version: //')""",
         "postgres": """$(version "$(pg_bin)/postgres" --version | sed 's/^postgres (PostgreSQL)/PostgreSQL/')""",
         "psycopg2": """psycopg2 $(version "$PY" -c 'import psycopg2; print(psycopg2.__version__.split()[0])')""",
+        "redis": """$(version "$REDIS_SERVER" --version | awk '{print "Redis", $3}' | sed 's/v=//')""",
+        "redis-py": """redis-py $(version "$PY" -c 'import redis; print(redis.__version__)')""",
         "wrk": """$(version wrk -v | awk '{print "wrk", $2}')""",
     },
     "appEnvOverrides": app_env,

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Smoke variant of `make bench` for `make test`: correctness only, no timing assertions.
 # Runs scripts/bench/run.sh with 1 s runs, 1 run per row and a 1 s warm-up, in its own
-# state dir and ports (build/bench-smoke; 54359/8003/8083: clear of `make bench`,
-# `make local-up` and the tests' pod), then checks:
+# state dir and ports (build/bench-smoke; 54359/8003/8083/redis 63759: clear of `make
+# bench`, `make local-up` and the tests' pod), then checks:
 #   - results.json and results.md are written; every expected row is there with exactly
 #     the documented fields, rps > 0 and errors == 0; machine, command, date present;
+#   - the cached rows: warm ones were answered from the cache (hit ratio >= 95%), cold
+#     ones missed (<= 5%), the others have no hit ratio; the 60% goal is reported;
 #   - scripts/bench/apply.sh turns them into a valid podtps.json (written into the
 #     smoke dir, never into infra/config).
-# About 45 s on an idle 2-core machine; bounded at 5 minutes.
+# About 70 s on an idle 2-core machine; bounded at 5 minutes.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -17,7 +19,8 @@ mkdir -p "$DIR"
 started=$SECONDS
 BENCH_SECONDS=1 BENCH_RUNS=1 BENCH_WARMUP_SECONDS=1 BENCH_DIR="$DIR" \
 	BENCH_PG_PORT="${BENCH_SMOKE_PG_PORT:-54359}" BENCH_APP_PORT="${BENCH_SMOKE_APP_PORT:-8003}" \
-	BENCH_HTTP_PORT="${BENCH_SMOKE_HTTP_PORT:-8083}" BENCH_COMMAND="scripts/bench/smoke.sh" \
+	BENCH_HTTP_PORT="${BENCH_SMOKE_HTTP_PORT:-8083}" BENCH_REDIS_PORT="${BENCH_SMOKE_REDIS_PORT:-63759}" \
+	BENCH_COMMAND="scripts/bench/smoke.sh" \
 	timeout -k 60 300 bash "$HERE/run.sh" >"$DIR/smoke.log" 2>&1 || {
 	rc=$?
 	tail -n 40 "$DIR/smoke.log" >&2
@@ -44,9 +47,10 @@ for key in ("rows", "machine", "command", "date", "benchSeconds", "runs"):
 check(isinstance(res["machine"].get("cpuModel"), str) and res["machine"]["cpuModel"], "machine.cpuModel")
 check(isinstance(res["machine"].get("cores"), int) and res["machine"]["cores"] >= 1, "machine.cores")
 
-fields = {"server", "path", "endpoint", "rps", "p50Ms", "p99Ms", "errors", "cores", "workers", "threads"}
+fields = {"server", "path", "endpoint", "rps", "p50Ms", "p99Ms", "errors", "cores", "workers", "threads", "hitRatio"}
 expected = {(s, p, e) for s in ("gunicorn-sync", "gunicorn-gthread", "uwsgi")
-            for p in ("direct", "nginx") for e in ("health", "db")} | {("nginx", "nginx", "static")}
+            for p in ("direct", "nginx") for e in ("health", "db", "db-cached-warm", "db-cached-cold")} \
+    | {("nginx", "nginx", "static")}
 seen = set()
 for r in res["rows"]:
     key = (r.get("server"), r.get("path"), r.get("endpoint"))
@@ -59,9 +63,20 @@ for r in res["rows"]:
     check(r.get("rps", 0) > 0, f"{key}: rps {r.get('rps')}")
     check(r.get("errors") == 0, f"{key}: {r.get('errors')} errors")
     check(r.get("p99Ms", -1) >= r.get("p50Ms", 0) > 0, f"{key}: p50 {r.get('p50Ms')} / p99 {r.get('p99Ms')}")
+    ratio = r.get("hitRatio")
+    if key[2] == "db-cached-warm":
+        check(isinstance(ratio, float) and ratio >= 0.95, f"{key}: hit ratio {ratio} (want >= 95%: hits)")
+    elif key[2] == "db-cached-cold":
+        check(isinstance(ratio, (int, float)) and ratio <= 0.05, f"{key}: hit ratio {ratio} (want <= 5%: misses)")
+    else:
+        check(ratio is None, f"{key}: hit ratio {ratio} on a row that does not use the cache")
 check(seen == expected, f"rows: missing {sorted(expected - seen)}, unexpected {sorted(seen - expected)}")
 md = open(md_path).read()
 check("| server | path | endpoint | req/s |" in md, "results.md: no table")
+goals = [g for g in res.get("goals", []) if g["goal"] == "db-cached-warm via nginx >= 60% of health via nginx"]
+check(len(goals) == 3, f"the cached-vs-health goal for each server: {goals}")
+check("db-cached-warm via nginx >= 60% of health via nginx" in md, "results.md: no cached goal")
+check("warm / health" in md, "results.md: no cache table")
 check(res["machine"]["cpuModel"] in md, "results.md: no CPU model")
 
 tps = json.load(open(os.path.join(d, "podtps.json")))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the local pod and its tests need:
 #   postgresql nginx gunicorn python3-django (>= 4.2, from bookworm-backports)
-#   python3-psycopg2 curl wrk
+#   python3-psycopg2 curl wrk redis-server python3-redis openssl
+# (redis-server: Debian's is built with TLS; python3-redis is redis-py 4.3, the image
+# pins 5.x in app/requirements.txt: the app works with both.)
 # (python3-psycopg2, not python3-psycopg: bookworm's psycopg 3 is 3.1.7 and
 # Django 4.2 requires >= 3.1.8; the image uses psycopg 3 from requirements.txt.)
 # Idempotent: when everything is present it only runs dpkg-query and exits 0.
@@ -11,7 +13,7 @@
 set -euo pipefail
 
 SOURCES=/etc/apt/sources.list.d/debian.sources
-PLAIN_PKGS=(postgresql nginx gunicorn python3-psycopg2 curl wrk)
+PLAIN_PKGS=(postgresql nginx gunicorn python3-psycopg2 curl wrk redis-server python3-redis openssl)
 DJANGO_MIN="3:4.2"   # Debian epoch 3; bookworm itself ships 3.2
 
 installed_version() {
@@ -80,7 +82,9 @@ fi
 
 # Debian starts services on install; the local pod runs its own instances on
 # other ports, so stop the system ones we just pulled in (harmless if absent).
-if [[ " ${missing[*]} " == *" nginx "* ]] && command -v service >/dev/null 2>&1; then
-	service nginx stop >/dev/null 2>&1 || true
-fi
+for svc in nginx redis-server; do
+	if [[ " ${missing[*]} " == *" $svc "* ]] && command -v service >/dev/null 2>&1; then
+		service "$svc" stop >/dev/null 2>&1 || true
+	fi
+done
 echo "deps: done (python3-django $(installed_version python3-django))"

@@ -7,6 +7,8 @@
 #   LOCAL_PG_PORT    (default 54329)               Postgres, 127.0.0.1 only
 #   LOCAL_APP_PORT   (default 8000)                gunicorn, 127.0.0.1 only
 #   LOCAL_HTTP_PORT  (default 8080)                nginx, 127.0.0.1 only
+#   LOCAL_REDIS_PORT (default 63729)               redis-server (TLS only, AUTH), 127.0.0.1 only
+#   LOCAL_CACHE      (default 1)                   0: no redis-server, the app runs without a cache
 # shellcheck disable=SC2034  # variables are used by the scripts that source this
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -15,6 +17,12 @@ STATE_DIR="${LOCAL_STATE_DIR:-$REPO_ROOT/build/local}"
 PG_PORT="${LOCAL_PG_PORT:-54329}"
 APP_PORT="${LOCAL_APP_PORT:-8000}"
 HTTP_PORT="${LOCAL_HTTP_PORT:-8080}"
+REDIS_PORT="${LOCAL_REDIS_PORT:-63729}"
+LOCAL_CACHE="${LOCAL_CACHE:-1}"
+case "$LOCAL_CACHE" in
+0 | 1) ;;
+*) printf '[local] ERROR: LOCAL_CACHE=%s: use 1 (redis-server) or 0 (no cache)\n' "$LOCAL_CACHE" >&2 && exit 1 ;;
+esac
 
 # Debian's interpreter: the one that sees python3-django, python3-psycopg2 and
 # gunicorn (the PATH's python3 may be a pyenv build that sees none of them).
@@ -33,6 +41,17 @@ NGINX_LOG="$STATE_DIR/nginx.log"
 GUNICORN_DIR="$STATE_DIR/gunicorn"
 GUNICORN_PID="$GUNICORN_DIR/gunicorn.pid"
 GUNICORN_LOG="$STATE_DIR/gunicorn.log"
+# The cache server, like Memorystore with AUTH and in-transit encryption: TLS only,
+# a password, a CA of its own that clients verify (generated once, kept here).
+REDIS_DIR="$STATE_DIR/redis"
+REDIS_CONF="$REDIS_DIR/redis.conf"
+REDIS_PID="$REDIS_DIR/redis.pid"
+REDIS_LOG="$STATE_DIR/redis.log"
+REDIS_TLS_DIR="$STATE_DIR/redis-tls"
+REDIS_CA="$REDIS_TLS_DIR/ca.pem"
+REDIS_PASSWORD_FILE="$STATE_DIR/redis-password"
+REDIS_SERVER=/usr/bin/redis-server
+REDIS_CLI=/usr/bin/redis-cli
 
 # The users (and groups) the pod's nginx and gunicorn containers run as
 # (components.NginxUID / components.AppUID; tests/hardening_test.go keeps them
@@ -58,13 +77,18 @@ is_root() { [[ "$(id -u)" -eq 0 ]]; }
 # user and group (no other groups) when we are root; they are empty otherwise.
 AS_NGINX=()
 AS_APP=()
+AS_REDIS=()
 NGINX_RUNS_AS="$(id -u)"
 APP_RUNS_AS="$(id -u)"
+REDIS_RUNS_AS="$(id -un)"
 if is_root; then
 	NGINX_RUNS_AS="$POD_NGINX_UID"
 	APP_RUNS_AS="$POD_APP_UID"
 	AS_NGINX=(setpriv --reuid="$POD_NGINX_UID" --regid="$POD_NGINX_UID" --clear-groups --)
 	AS_APP=(setpriv --reuid="$POD_APP_UID" --regid="$POD_APP_UID" --clear-groups --)
+	# redis-server runs as the `redis` user of Debian's package (Memorystore is not ours to run).
+	REDIS_RUNS_AS=redis
+	AS_REDIS=(setpriv --reuid=redis --regid=redis --clear-groups --)
 fi
 
 # Newest installed Postgres server binaries (Debian: /usr/lib/postgresql/<major>/bin).
@@ -138,6 +162,38 @@ stop_pid() {
 	fi
 	rm -f "$file"
 }
+
+# redis_cli ARGS...: redis-cli against the local cache server over TLS with AUTH
+# (the password through the environment, never on a command line).
+redis_cli() {
+	REDISCLI_AUTH="$(cat "$REDIS_PASSWORD_FILE")" "$REDIS_CLI" --tls --cacert "$REDIS_CA" \
+		-h 127.0.0.1 -p "$REDIS_PORT" --no-auth-warning "$@"
+}
+
+redis_running() { pid_alive "$REDIS_PID" redis-server; }
+
+# redis_start: start the configured redis-server (redis.conf written by up.sh) and
+# wait until it answers PING over TLS; fails with the end of its log.
+redis_start() {
+	local i
+	if redis_running; then
+		return 0
+	fi
+	port_open "$REDIS_PORT" && die "port $REDIS_PORT is taken by another process (set LOCAL_REDIS_PORT)"
+	rm -f "$REDIS_PID"
+	(cd / && exec setsid "${AS_REDIS[@]}" "$REDIS_SERVER" "$REDIS_CONF") </dev/null >>"$REDIS_LOG" 2>&1 &
+	for ((i = 0; i < 100; i++)); do
+		if [[ "$(redis_cli PING 2>/dev/null)" == PONG ]]; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	tail -n 20 "$REDIS_LOG" >&2
+	die "redis-server did not answer PING on 127.0.0.1:$REDIS_PORT within 10 s (log: $REDIS_LOG)"
+}
+
+# redis_stop SIGNAL: stop the cache server (TERM: clean shutdown; KILL: a crash).
+redis_stop() { stop_pid redis-server "$REDIS_PID" redis-server "$1" 15; }
 
 # wait_started NAME URL PID LOGFILE SECONDS: wait until URL answers 200; fail fast,
 # with the end of LOGFILE, when process PID exits first.

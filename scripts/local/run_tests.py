@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Run the app's tests against the running local pod and print one summary line.
 
-1. Django unit tests (models, API, validation, health, settings, serving config)
-   with `manage.py test`, against the pod's real Postgres (the runner creates
-   and drops its own test database).
+1. Django unit tests (models, API, validation, health, settings, serving config,
+   cache) with `manage.py test`, against the pod's real Postgres (the runner
+   creates and drops its own test database) and its real redis-server (TLS + AUTH;
+   database 1, emptied before each test: djangogke/testrunner.py).
 2. End-to-end tests in scripts/local/e2e/ through nginx -> gunicorn -> Django:
-   bad input, serving, DB outage, graceful shutdown under load.
+   bad input, serving, cache, DB outage, cache outage, graceful shutdown under load.
 
 Called by scripts/local/test.sh after up.sh; exits non-zero on any failure.
 Uses only the standard library and Debian's python3 (/usr/bin/python3).
@@ -38,7 +39,11 @@ def pod_environ():
 
 def django_tests():
     env = pod_environ()
+    if not env.get("CACHE_REDIS_HOST"):
+        # The cache tests would fail anyway (they never skip); say why up front.
+        print("the test pod has no cache server (LOCAL_CACHE=0?): the cache tests need its redis-server", flush=True)
     env["DJANGO_LOG_LEVEL"] = "CRITICAL"  # keep the test output readable
+    env["CACHE_REDIS_DB"] = "1"  # the tests empty their cache database; the pod keeps 0
     print("== Django unit tests (manage.py test, real Postgres)", flush=True)
     proc = subprocess.run(
         [sys.executable, "manage.py", "test", "--noinput", "-v", "2"],

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Start the "local pod": Postgres (own data dir, 127.0.0.1:54329), gunicorn with
-# app/gunicorn.conf.py (127.0.0.1:8000) and nginx with app/nginx/nginx.conf
-# (127.0.0.1:8080), the same files the pod uses. Returns once /readyz is 200.
+# Start the "local pod": Postgres (own data dir, 127.0.0.1:54329), the cache server
+# (redis-server like Memorystore: TLS only with its own CA, AUTH; 127.0.0.1:63729;
+# LOCAL_CACHE=0 leaves it out), gunicorn with app/gunicorn.conf.py (127.0.0.1:8000)
+# and nginx with app/nginx/nginx.conf (127.0.0.1:8080), the same files the pod
+# uses. Returns once /readyz is 200.
 # Idempotent: what already runs is kept (nginx reloads only if its rendered
 # config changed; restart gunicorn with down.sh + up.sh after code changes).
 # State, logs and generated secrets live in build/local (see lib.sh to move them).
@@ -46,6 +48,7 @@ secret() {
 SECRET_KEY="$(secret secret-key)"
 DB_PASSWORD="$(secret db-password)"
 ADMIN_PASSWORD="$(secret admin-password)"
+REDIS_PASSWORD="$(secret "$(basename "$REDIS_PASSWORD_FILE")")"
 
 # --- environment of the app (what the pod gets from its ConfigMap/Secret) -----
 (
@@ -63,6 +66,13 @@ ADMIN_PASSWORD="$(secret admin-password)"
 			GOOGLE_CLOUD_PROJECT local \
 			GUNICORN_BIND "127.0.0.1:$APP_PORT" \
 			GUNICORN_PIDFILE "$GUNICORN_PID"
+		if [[ "$LOCAL_CACHE" == 1 ]]; then
+			printf 'export %s=%q\n' \
+				CACHE_REDIS_HOST 127.0.0.1 \
+				CACHE_REDIS_PORT "$REDIS_PORT" \
+				CACHE_REDIS_PASSWORD "$REDIS_PASSWORD" \
+				CACHE_REDIS_CA_FILE "$REDIS_CA"
+		fi
 	} >"$ENV_FILE"
 )
 
@@ -125,6 +135,86 @@ else
 fi
 if [[ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = 'django'")" != "1" ]]; then
 	psql_admin -c "CREATE DATABASE django OWNER django"
+fi
+
+# --- the cache server: redis-server, TLS only, AUTH, 127.0.0.1 ------------------
+# A CA and a server certificate, generated once (like Memorystore's server CA, which
+# clients verify; the certificate names the IP, clients do not check host names).
+redis_tls() {
+	local dir="$REDIS_TLS_DIR"
+	if [[ -s "$REDIS_CA" && -s "$dir/server.key" ]] &&
+		openssl x509 -checkend 86400 -noout -in "$dir/server.pem" >/dev/null 2>&1; then
+		return 0
+	fi
+	log "generating the cache server's CA and certificate in $dir (openssl)"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(
+		umask 077
+		cd "$dir"
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+			-subj "/CN=django-gke local cache CA" -keyout ca.key -out ca.pem \
+			-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-subj "/CN=127.0.0.1" -keyout server.key -out server.csr
+		printf '%s\n' subjectAltName=IP:127.0.0.1 basicConstraints=CA:FALSE \
+			keyUsage=critical,digitalSignature extendedKeyUsage=serverAuth >server.ext
+		openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 8)" \
+			-days 825 -extfile server.ext -out server.pem
+		rm -f ca.key server.csr server.ext # only the server keeps a key, as with Memorystore
+	) >"$STATE_DIR/openssl.log" 2>&1 || {
+		cat "$STATE_DIR/openssl.log" >&2
+		die "openssl failed to make the cache server's certificates"
+	}
+	chmod 755 "$dir"
+	chmod 644 "$dir/ca.pem" "$dir/server.pem" # the CA is public: the app's user reads it
+}
+
+if [[ "$LOCAL_CACHE" == 1 ]]; then
+	[[ -x "$REDIS_SERVER" && -x "$REDIS_CLI" ]] || die "redis-server/redis-cli missing (run scripts/local/deps.sh)"
+	command -v openssl >/dev/null || die "openssl missing (run scripts/local/deps.sh)"
+	redis_tls
+	mkdir -p "$REDIS_DIR"
+	touch "$REDIS_LOG"
+	(
+		umask 077
+		cat >"$REDIS_CONF" <<EOF
+# written by scripts/local/up.sh on every start: the local stand-in for Memorystore
+# (AUTH + in-transit encryption: TLS only, no plain port; no persistence).
+bind 127.0.0.1
+protected-mode yes
+port 0
+tls-port $REDIS_PORT
+tls-cert-file $REDIS_TLS_DIR/server.pem
+tls-key-file $REDIS_TLS_DIR/server.key
+tls-ca-cert-file $REDIS_CA
+tls-auth-clients no
+requirepass $REDIS_PASSWORD
+daemonize no
+pidfile $REDIS_PID
+logfile ""
+dir $REDIS_DIR
+save ""
+appendonly no
+maxmemory 256mb
+maxmemory-policy volatile-lru
+EOF
+	)
+	if is_root; then
+		id redis >/dev/null 2>&1 || die "user 'redis' missing (install redis-server: scripts/local/deps.sh)"
+		chown -R redis:redis "$REDIS_DIR" "$REDIS_LOG"
+		chown redis:redis "$REDIS_TLS_DIR/server.key"
+		runuser -u redis -- test -r "$REDIS_TLS_DIR/server.key" ||
+			die "user redis cannot reach $REDIS_TLS_DIR: make its parent directories traversable (chmod o+x) or set LOCAL_STATE_DIR"
+	fi
+	if redis_running; then
+		log "redis-server already running on 127.0.0.1:$REDIS_PORT (TLS)"
+	else
+		log "starting redis-server on 127.0.0.1:$REDIS_PORT (TLS only, AUTH) as $REDIS_RUNS_AS (log: $REDIS_LOG)"
+		redis_start
+	fi
+elif redis_running; then
+	log "LOCAL_CACHE=0: the app gets no cache server (redis-server of an earlier run left running; down.sh stops it)"
 fi
 
 # --- Django: migrate, collectstatic, an admin user ----------------------------

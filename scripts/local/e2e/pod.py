@@ -19,6 +19,7 @@ STATE = Path(os.environ.get("LOCAL_STATE_DIR", REPO / "build" / "local"))
 HTTP_PORT = int(os.environ.get("LOCAL_HTTP_PORT", "8080"))
 APP_PORT = int(os.environ.get("LOCAL_APP_PORT", "8000"))
 PG_PORT = int(os.environ.get("LOCAL_PG_PORT", "54329"))
+REDIS_PORT = int(os.environ.get("LOCAL_REDIS_PORT", "63729"))
 HOST = "127.0.0.1"
 
 
@@ -39,6 +40,7 @@ GUNICORN_PID = STATE / "gunicorn" / "gunicorn.pid"
 NGINX_PID = STATE / "nginx" / "nginx.pid"
 GUNICORN_LOG = STATE / "gunicorn.log"
 NGINX_LOG = STATE / "nginx.log"
+REDIS_LOG = STATE / "redis.log"
 
 
 def script(name, *args, timeout=180):
@@ -72,9 +74,35 @@ def request(method, path, body=None, headers=None, host="localhost", port=HTTP_P
         conn.close()
 
 
+def pod_environ():
+    """The app's environment as up.sh wrote it (a bash file with `export K=V` lines)."""
+    out = subprocess.run(
+        ["bash", "-c", '. "$1" && env -0', "_", str(STATE / "env")],
+        capture_output=True, check=True, timeout=30,
+    ).stdout
+    return dict(item.split("=", 1) for item in out.decode().split("\0") if "=" in item)
+
+
+def tail(path, lines=20):
+    """The last lines of a log file, for a failure message."""
+    try:
+        with open(path, "rb") as f:
+            return b"".join(f.readlines()[-lines:]).decode("utf-8", "replace")
+    except OSError as exc:
+        return f"({path}: {exc})"
+
+
 def status_of(path, host="localhost", timeout=10):
     try:
         return request("GET", path, host=host, timeout=timeout)[0]
+    except OSError:
+        return 0
+
+
+def status_of_port(port, path, host="localhost"):
+    """Like status_of, on another port (a server a test started itself)."""
+    try:
+        return request("GET", path, host=host, port=port, timeout=5)[0]
     except OSError:
         return 0
 
@@ -126,8 +154,17 @@ def process_tree():
     return tree
 
 
+REDIS_PID = STATE / "redis" / "redis.pid"
+
+
+def redis_configured():
+    return (STATE / "redis" / "redis.conf").exists()
+
+
 def is_up():
     tree = process_tree()
+    if redis_configured() and not alive(read_pid(REDIS_PID)):
+        return False
     return bool(tree["gunicorn"]) and bool(tree["nginx"]) and status_of("/readyz") == 200
 
 

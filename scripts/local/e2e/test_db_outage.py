@@ -1,4 +1,8 @@
-"""Database outage: Postgres stops -> /readyz 503 fast, /healthz 200, nothing restarts; back -> ready."""
+"""Database outage: Postgres stops -> /readyz 503 fast, /healthz 200, nothing restarts; back -> ready.
+
+With the cache server, a page cached before the outage is still served from it;
+what needs the database (Cache-Control: no-cache here) answers 503.
+"""
 
 import json
 import time
@@ -6,6 +10,7 @@ import unittest
 
 import pod
 
+NO_CACHE = {"Cache-Control": "no-cache"}  # straight to the database
 READY_BUDGET_S = 4.0  # one /readyz answer: DB_CONNECT_TIMEOUT (3 s) + slack
 DETECT_WITHIN_S = 10.0
 RECOVER_WITHIN_S = 20.0
@@ -28,7 +33,11 @@ class DatabaseOutageTest(unittest.TestCase):
         self.assertEqual(self._readyz()[0], 200)
         # Warm every worker's persistent connection so the outage breaks live connections.
         for _ in range(20):
-            self.assertEqual(pod.request("GET", "/api/questions/?limit=1")[0], 200)
+            self.assertEqual(pod.request("GET", "/api/questions/?limit=1", headers=NO_CACHE)[0], 200)
+        cached = "/api/questions/?limit=2&outage=" + str(time.monotonic_ns())
+        for _ in range(2):
+            status, headers, _, _ = pod.request("GET", cached)
+        self.assertEqual((status, headers.get("x-cache")), (200, "hit"))
 
         try:
             t0 = time.monotonic()
@@ -55,9 +64,11 @@ class DatabaseOutageTest(unittest.TestCase):
                 latencies.append(seconds)
                 self.assertEqual(status, 503)
                 self.assertEqual(pod.status_of("/healthz", host="10.4.2.17"), 200)
-            status, headers, body, _ = pod.request("GET", "/api/questions/")
+            status, headers, body, _ = pod.request("GET", "/api/questions/", headers=NO_CACHE)
             self.assertEqual(status, 503, body[:300])
             self.assertEqual(headers.get("retry-after"), "5")
+            status, headers, body, _ = pod.request("GET", cached)
+            self.assertEqual((status, headers.get("x-cache")), (200, "hit"), body[:300])
         finally:
             t_start = time.monotonic()
             pod.script("pg.sh", "start", timeout=90)
@@ -66,7 +77,7 @@ class DatabaseOutageTest(unittest.TestCase):
         back = pod.wait_until(lambda: self._readyz()[0] == 200, RECOVER_WITHIN_S)
         t_ready = time.monotonic()
         self.assertTrue(back, "/readyz did not come back to 200 after Postgres restarted")
-        self.assertEqual(pod.request("GET", "/api/questions/?limit=1")[0], 200)
+        self.assertEqual(pod.request("GET", "/api/questions/?limit=1", headers=NO_CACHE)[0], 200)
 
         after = pod.process_tree()
         print(

@@ -50,6 +50,18 @@ func settings(t *testing.T, res *offline.Result) *offline.Resource {
 	return nil
 }
 
+// policyNamed is the NetworkPolicy with this metadata.name.
+func policyNamed(t *testing.T, res *offline.Result, name string) *offline.Resource {
+	t.Helper()
+	for _, p := range res.ByType("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
+		if input(t, p, "metadata.name") == name {
+			return p
+		}
+	}
+	require.FailNow(t, "no NetworkPolicy "+name)
+	return nil
+}
+
 func workloadArgs() *components.WorkloadArgs {
 	return &components.WorkloadArgs{
 		Project: "acme", Namespace: "django", ServiceAccount: "django",
@@ -218,13 +230,7 @@ func TestNetworkPoliciesPinTheDatabase(t *testing.T) {
 				_, err := components.NewNetworkPolicies(ctx, "n", &components.NetworkPoliciesArgs{Namespace: pulumi.String("django"), Database: c.peer})
 				return err
 			})
-			var egress *offline.Resource
-			for _, p := range res.ByType("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
-				if input(t, p, "metadata.name") == "app-egress" {
-					egress = p
-				}
-			}
-			require.NotNil(t, egress)
+			egress := policyNamed(t, res, "app-egress")
 			rule := input(t, egress, "spec.egress[2]").(map[string]any)
 			assert.Equal(t, c.cidr, rule["to"].([]any)[0].(map[string]any)["ipBlock"].(map[string]any)["cidr"])
 			assert.Equal(t, c.port, rule["ports"].([]any)[0].(map[string]any)["port"])
@@ -303,13 +309,7 @@ func TestNetworkPoliciesOpenExactlyTheCacheServer(t *testing.T) {
 		})
 		return err
 	})
-	var cache *offline.Resource
-	for _, p := range res.ByType("kubernetes:networking.k8s.io/v1:NetworkPolicy") {
-		if input(t, p, "metadata.name") == "app-egress-cache" {
-			cache = p
-		}
-	}
-	require.NotNil(t, cache)
+	cache := policyNamed(t, res, "app-egress-cache")
 	assert.Equal(t, "10.24.0.12/32", input(t, cache, "spec.egress[0].to[0].ipBlock.cidr"))
 	assert.Equal(t, int64(6378), input(t, cache, "spec.egress[0].ports[0].port"))
 	assert.Equal(t, []any{"Egress"}, input(t, cache, "spec.policyTypes"))

@@ -311,37 +311,25 @@ func migratePodTemplate(p podParams) *corev1.PodTemplateSpecArgs {
 const cacheCAVolume = "redis-ca"
 
 // appVolumes are the given volumes plus the cache server's CA, when there is one.
-func (p podParams) appVolumes(vs ...corev1.VolumeArgs) corev1.VolumeArray {
-	out := corev1.VolumeArray{}
-	for _, v := range vs {
-		out = append(out, v)
-	}
+func (p podParams) appVolumes(vs ...corev1.VolumeInput) corev1.VolumeArray {
 	if p.cacheCAConfigMap != nil {
-		out = append(out, corev1.VolumeArgs{Name: pulumi.String(cacheCAVolume), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: p.cacheCAConfigMap}})
+		vs = append(vs, corev1.VolumeArgs{Name: pulumi.String(cacheCAVolume), ConfigMap: &corev1.ConfigMapVolumeSourceArgs{Name: p.cacheCAConfigMap}})
 	}
-	return out
+	return vs
 }
 
 // appMounts are an app container's mounts plus the cache server's CA (read-only).
-func (p podParams) appMounts(ms ...corev1.VolumeMountArgs) corev1.VolumeMountArray {
-	out := corev1.VolumeMountArray{}
-	for _, m := range ms {
-		out = append(out, m)
-	}
+func (p podParams) appMounts(ms ...corev1.VolumeMountInput) corev1.VolumeMountArray {
 	if p.cacheCAConfigMap != nil {
-		out = append(out, corev1.VolumeMountArgs{Name: pulumi.String(cacheCAVolume), MountPath: pulumi.String(cacheCADir), ReadOnly: pulumi.Bool(true)})
+		ms = append(ms, corev1.VolumeMountArgs{Name: pulumi.String(cacheCAVolume), MountPath: pulumi.String(cacheCADir), ReadOnly: pulumi.Bool(true)})
 	}
-	return out
+	return ms
 }
 
 // initContainers are the given ones followed by the proxy sidecar, when there is one.
-func (p podParams) initContainers(first ...corev1.ContainerArgs) corev1.ContainerArray {
-	out := corev1.ContainerArray{}
-	for _, c := range first {
-		out = append(out, c)
-	}
+func (p podParams) initContainers(first ...corev1.ContainerInput) corev1.ContainerArray {
 	if p.cloudSQLInstance != nil {
-		out = append(out, proxyContainer(p.cloudSQLInstance))
+		first = append(first, proxyContainer(p.cloudSQLInstance))
 	}
-	return out
+	return first
 }

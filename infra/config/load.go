@@ -89,8 +89,7 @@ func Load(values map[string]string) (*Config, error) {
 		}
 	}
 	ps = append(ps, unknownKeys(values)...)
-	ps = append(ps, c.resolvePodTps()...)
-	ps = append(ps, c.resolveCacheHitRatio()...)
+	ps = append(ps, c.resolveMeasured()...)
 	ps = append(ps, c.Validate()...)
 	if len(ps) > 0 {
 		return &c, ps
@@ -136,51 +135,44 @@ func isEnv(e Env) bool {
 	return false
 }
 
-// resolvePodTps fills capacity.podTps from the benchmark when the stack leaves it 0.
-func (c *Config) resolvePodTps() Problems {
-	if !c.Capacity.PodTPS.IsZero() {
-		c.Capacity.PodTPSSource = "django-gke:capacity.podTps"
-		return nil
-	}
-	milli, err := MilliCPU(c.App.CPU)
-	if err != nil {
-		return nil // app.cpu's own rule reports it; podTps stays 0 and is reported too
-	}
-	m, err := Measured()
-	if err != nil {
-		var ps Problems
-		ps.add(Key("capacity"), "podTps", 0, "is 0 (measured) but the measurement is unreadable: %v", err)
-		return ps
-	}
-	c.Capacity.PodTPS = MeasuredPodTPS(m, milli)
-	c.Capacity.PodTPSSource = fmt.Sprintf("measured: %s req/s per core × %s cores (%s, %s %s endpoint via %s, %s, %s)",
-		m.RPSPerCore, DecimalFromInt(milli).ratQuo(1000), m.Machine, m.Server, m.Endpoint, m.Path, m.Date, m.Command)
-	return nil
-}
-
-// resolveCacheHitRatio fills cache.hitRatio from the benchmark when the stack
-// leaves it 0, and the cache-hit TPS the capacity model mixes with podTps.
-func (c *Config) resolveCacheHitRatio() Problems {
+// resolveMeasured fills what the stack leaves to the benchmark
+// (infra/config/podtps.json): capacity.podTps when 0, cache.hitRatio when 0,
+// and the cache-hit TPS the capacity model mixes with podTps.
+func (c *Config) resolveMeasured() Problems {
 	var ps Problems
 	m, err := Measured()
-	switch {
-	case err != nil:
-		ps.add(Key("cache"), "hitRatio", c.Cache.HitRatio, "the measurement is unreadable: %v", err)
-		return ps
-	case m.Cache == nil:
-		ps.add(Key("cache"), "hitRatio", c.Cache.HitRatio,
-			"infra/config/podtps.json has no cache measurement: run make bench, then make bench-apply")
+	if err != nil {
+		ps.add(Key("capacity"), "podTps", c.Capacity.PodTPS, "the benchmark's measurement is unreadable: %v", err)
 		return ps
 	}
-	if milli, err := MilliCPU(c.App.CPU); err == nil {
-		c.Cache.HitPodTPS = MeasuredPodTPS(Measurement{RPSPerCore: m.Cache.HitRPSPerCore}, milli)
+	if m.Cache == nil {
+		ps.add(Key("cache"), "hitRatio", c.Cache.HitRatio,
+			"infra/config/podtps.json has no cache measurement: run make bench, then make bench-apply")
+	}
+	// Without a valid app.cpu nothing scales; app.cpu's own rule reports it
+	// (and podTps, left at 0, is reported too).
+	milli, cpuErr := MilliCPU(c.App.CPU)
+	cores := DecimalFromInt(milli).ratQuo(1000)
+	switch {
+	case !c.Capacity.PodTPS.IsZero():
+		c.Capacity.PodTPSSource = Key("capacity") + ".podTps"
+	case cpuErr == nil:
+		c.Capacity.PodTPS = perPod(m.RPSPerCore, milli)
+		c.Capacity.PodTPSSource = fmt.Sprintf("measured: %s req/s per core × %s cores (%s, %s %s endpoint via %s, %s, %s)",
+			m.RPSPerCore, cores, m.Machine, m.Server, m.Endpoint, m.Path, m.Date, m.Command)
+	}
+	if m.Cache == nil {
+		return ps
+	}
+	if cpuErr == nil {
+		c.Cache.HitPodTPS = perPod(m.Cache.HitRPSPerCore, milli)
 	}
 	if !c.Cache.HitRatio.IsZero() {
 		c.Cache.HitRatioSource = Key("cache") + ".hitRatio"
-		return nil
+		return ps
 	}
 	c.Cache.HitRatio = MustDecimal(m.Cache.HitRatio.String())
 	c.Cache.HitRatioSource = fmt.Sprintf("measured: %s of the cached db requests hit (%s, %s, %s)",
 		m.Cache.HitRatio, m.Cache.Workload, m.Date, m.Command)
-	return nil
+	return ps
 }

@@ -58,10 +58,8 @@ func Measured() (Measurement, error) {
 	return m, nil
 }
 
-// MeasuredPodTPS scales the measured requests per core to a pod's CPU request
-// (millicores): the pod's TPS when capacity.podTps is left at 0.
-func MeasuredPodTPS(m Measurement, milliCPU int64) Decimal {
-	perCore := MustDecimal(m.RPSPerCore.String())
-	tps := new(big.Rat).Mul(perCore.Rat(), big.NewRat(milliCPU, 1000))
+// perPod scales a measured req/s per core to a pod's CPU request (millicores).
+func perPod(perCore json.Number, milliCPU int64) Decimal {
+	tps := new(big.Rat).Mul(MustDecimal(perCore.String()).Rat(), big.NewRat(milliCPU, 1000))
 	return Decimal{rat: tps}
 }

@@ -241,27 +241,17 @@ def analyse(rows):
                     }
                 )
 
-    goals = []
-    for x in ratios["dbVsHealth"]:
-        if x["path"] == "nginx":
-            goals.append(
-                {
-                    "goal": "db via nginx >= 60% of health via nginx",
-                    "server": x["server"],
-                    "value": x["ratio"],
-                    "met": x["ratio"] >= GOAL_DB_VS_HEALTH,
-                }
-            )
-    for x in ratios["cachedVsHealth"]:
-        if x["path"] == "nginx":
-            goals.append(
-                {
-                    "goal": "db-cached-warm via nginx >= 60% of health via nginx",
-                    "server": x["server"],
-                    "value": x["ratio"],
-                    "met": x["ratio"] >= GOAL_CACHED_VS_HEALTH,
-                }
-            )
+    def via_nginx_goals(name, ratio_rows, threshold):
+        return [
+            {"goal": name, "server": x["server"], "value": x["ratio"], "met": x["ratio"] >= threshold}
+            for x in ratio_rows
+            if x["path"] == "nginx"
+        ]
+
+    goals = via_nginx_goals("db via nginx >= 60% of health via nginx", ratios["dbVsHealth"], GOAL_DB_VS_HEALTH)
+    goals += via_nginx_goals(
+        "db-cached-warm via nginx >= 60% of health via nginx", ratios["cachedVsHealth"], GOAL_CACHED_VS_HEALTH
+    )
     for x in ratios["nginxOverhead"]:
         if x["endpoint"] == "db":
             goals.append(

@@ -73,7 +73,7 @@ bench-apply: ## Write the measured req/s per core into infra/config/podtps.json 
 bench-smoke: ## The benchmark end to end in seconds, correctness only
 	scripts/bench/smoke.sh
 
-local-up: deps ## Run the pod for real on 127.0.0.1:8080 (Postgres, gunicorn, nginx)
+local-up: deps ## Run the pod for real on 127.0.0.1:8080 (Postgres, Redis with TLS + AUTH, gunicorn, nginx)
 	scripts/local/up.sh
 
 local-down: ## Stop everything local-up started

@@ -53,9 +53,7 @@ func Defaults(env Env, region string) Config {
 			RedisVersion:   "REDIS_7_2",
 			TTLSeconds:     60,
 			EvictionPolicy: "volatile-lru",
-			// An assumption, not a measurement: make bench measures only a read-only
-			// (all-hit) workload so far; 0 would take that 100 %.
-			HitRatio: MustDecimal("0.9"),
+			// 0: make bench's readers and voters (infra/config/podtps.json).
 		},
 		Image: Image{
 			Build:      false,

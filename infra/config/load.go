@@ -172,7 +172,7 @@ func (c *Config) resolveMeasured() Problems {
 		return ps
 	}
 	c.Cache.HitRatio = MustDecimal(m.Cache.HitRatio.String())
-	c.Cache.HitRatioSource = fmt.Sprintf("measured: %s of the cached db requests hit (%s, %s, %s)",
-		m.Cache.HitRatio, m.Cache.Workload, m.Date, m.Command)
+	c.Cache.HitRatioSource = fmt.Sprintf("measured: %s of the cacheable requests hit (%s)",
+		m.Cache.HitRatio, m.Cache.Workload)
 	return ps
 }

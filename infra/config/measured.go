@@ -32,9 +32,10 @@ type Measurement struct {
 type CacheMeasurement struct {
 	// HitRPSPerCore is the cached db endpoint's req/s per core on cache hits, via nginx.
 	HitRPSPerCore json.Number `json:"hitRpsPerCore"`
-	// HitRatio is Redis' keyspace hits / (hits + misses) over the mixed workload.
+	// HitRatio is the app's hit ratio (X-Cache hits / cacheable answers) of
+	// make bench's readers and voters (db-cached-mixed via nginx).
 	HitRatio json.Number `json:"hitRatio"`
-	// Workload says what the mixed workload was (reads, writes, keys).
+	// Workload says what the mixed workload was (reads, votes, server, command, date).
 	Workload string `json:"workload"`
 }
 

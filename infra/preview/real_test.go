@@ -190,3 +190,27 @@ func TestPlanDiffPutsAStatefulReplacementFirst(t *testing.T) {
 	assert.Less(t, loud, offlineDiff, "the guard's verdict comes before the offline diff:\n%s", s)
 	assert.Contains(t, s, "ALLOW_REPLACE=django-gke-prd-registry", "it says how to allow it")
 }
+
+// TestCacheResizesInPlace: the real gcp provider's Diff on prd's Memorystore
+// instance. More memory is an update in place (Memorystore scales a
+// STANDARD_HA instance without a new endpoint or AUTH string); nothing is
+// replaced. The instance is not in StatefulTypes (a cache: losing it costs
+// misses, not data), so the innocent-changes guard would not catch this.
+func TestCacheResizesInPlace(t *testing.T) {
+	v, err := Judge(context.Background(), repo, baseline(t),
+		Change{Name: "cache.memorySizeGb 5 → 10", Set: map[string]string{"django-gke:cache": `{"memorySizeGb": 10}`}}, nil)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	v.Write(&out)
+	t.Log(out.String())
+	assert.Empty(t, v.Replacements, "a resize replaces nothing:\n%s", out.String())
+	const redisType = "gcp:redis/instance:Instance"
+	var updated []string
+	for _, s := range v.Updates {
+		if s.Type == redisType {
+			assert.Equal(t, "update", s.Op)
+			updated = append(updated, s.Diffs...)
+		}
+	}
+	assert.Equal(t, []string{"memorySizeGb"}, updated, "the instance's own change:\n%s", out.String())
+}

@@ -5,8 +5,14 @@
 #   {"rpsPerCore": <db endpoint via nginx, req/s of SERVER / its app cores>,
 #    "server": SERVER, "endpoint": "db", "path": "nginx", "date": "YYYY-MM-DD",
 #    "machine": "<cpu model>, <n> cores", "command": "make bench BENCH_SECONDS=...",
-#    "source": "build/bench/results.json"}
-# The capacity model's podTps default is rpsPerCore x the pod's CPU request in cores.
+#    "source": "build/bench/results.json",
+#    "cache": {"hitRpsPerCore": <db-cached-warm via nginx, req/s / cores>,
+#              "hitRatio": <db-cached-mixed via nginx: the app's X-Cache hits / cacheable answers>,
+#              "workload": "<the mixed row: its votes share, server, date, command>"}}
+# The capacity model's podTps default is rpsPerCore x the pod's CPU request in cores;
+# with the cache on, a pod serves 1 / (h / hit TPS + (1 - h) / podTps), h = cache.hitRatio
+# unless the stack sets django-gke:cache.hitRatio. Without the cached rows (BENCH_ROWS
+# left them out) the cache section is left as it was.
 #
 # SERVER is the configuration the pod ships (from app/gunicorn.conf.py's worker class:
 # gunicorn-gthread today):
@@ -54,6 +60,34 @@ if not row["rps"] > 0 or not row["cores"] > 0:
 
 source = os.path.relpath(os.path.abspath(results_path), repo)
 machine = res["machine"]
+def row_of(endpoint):
+    r = next((r for r in rows if (r["server"], r["path"], r["endpoint"]) == (server, "nginx", endpoint)), None)
+    if r is not None and r["errors"] and force != "1":
+        fail(f"{server} {endpoint} via nginx had {r['errors']} errors: fix that first (or BENCH_APPLY_FORCE=1)")
+    return r
+
+warm, mixed = row_of("db-cached-warm"), row_of("db-cached-mixed")
+try:
+    with open(out_path) as f:
+        cache = json.load(f).get("cache")
+except (OSError, ValueError):
+    cache = None
+if warm and mixed:
+    if not warm["rps"] > 0 or mixed.get("appHitRatio") is None:
+        fail(f"{server} cached rows via nginx: warm {warm['rps']} req/s, mixed app hit ratio "
+             f"{mixed.get('appHitRatio')} is not a measurement")
+    cache = {
+        "hitRpsPerCore": round(warm["rps"] / warm["cores"], 1),
+        "hitRatio": mixed["appHitRatio"],
+        "workload": f"readers and voters: {res['endpoints']['db-cached-mixed']} "
+                    f"({server}, via nginx, {res['command']}, {res['date']})",
+    }
+elif warm or mixed:
+    fail(f"{results_path}: {server} has only one of db-cached-warm and db-cached-mixed via nginx; "
+         "measure both (the default BENCH_ROWS) or neither")
+else:
+    print("[bench-apply] NOTE: no cached rows measured: the cache section stays as it was", file=sys.stderr)
+
 podtps = {
     "rpsPerCore": round(row["rps"] / row["cores"], 1),
     "server": server,
@@ -64,6 +98,8 @@ podtps = {
     "command": res["command"],
     "source": source,
 }
+if cache is not None:
+    podtps["cache"] = cache
 tmp = out_path + ".tmp"
 with open(tmp, "w") as f:
     json.dump(podtps, f, indent=2)
@@ -71,6 +107,9 @@ with open(tmp, "w") as f:
 os.replace(tmp, out_path)
 print(f"[bench-apply] wrote {os.path.relpath(out_path, repo)}: rpsPerCore {podtps['rpsPerCore']} "
       f"({server}, db via nginx, {row['rps']} req/s on {row['cores']} core(s), {podtps['date']}, {podtps['machine']})")
+if warm and mixed:
+    print(f"[bench-apply] cache: hitRpsPerCore {cache['hitRpsPerCore']} (db-cached-warm via nginx), "
+          f"hitRatio {cache['hitRatio']} (db-cached-mixed via nginx)")
 
 if res.get("benchSeconds", 0) < 10 or res.get("runs", 0) < 3:
     print(f"[bench-apply] WARNING: measured with {res.get('benchSeconds')} s x {res.get('runs')} run(s); "

@@ -7,7 +7,9 @@ runs.jsonl has one line per measured run, written by run.sh:
 where BASE.wrk is wrk's output (with wrk.lua's `BENCHJSON {...}` line),
 BASE.stat0 / BASE.stat1 are /proc/stat before and after the run (CPU busy per CPU)
 and, for the cached rows, BASE.redis0 / BASE.redis1 the cache server's INFO stats
-before and after it (keyspace_hits / keyspace_misses: the hit ratio).
+before and after it (keyspace_hits / keyspace_misses: Redis' hit ratio). wrk.lua also
+counts the responses' X-Cache header: the app's hit ratio (hits / cacheable GETs),
+which for the mixed row (readers and voters) is the capacity model's input.
 The format of the outputs is described in scripts/bench/README.md.
 """
 
@@ -35,7 +37,7 @@ def shipped_server(conf_path=GUNICORN_CONF):
 
 
 SHIPPED_SERVER = shipped_server()
-ENDPOINT_ORDER = {"health": 0, "db": 1, "db-cached-warm": 2, "db-cached-cold": 3, "static": 4}
+ENDPOINT_ORDER = {"health": 0, "db": 1, "db-cached-warm": 2, "db-cached-cold": 3, "db-cached-mixed": 4, "static": 5}
 PATH_ORDER = {"direct": 0, "nginx": 1}
 GOAL_DB_VS_HEALTH = 0.60
 GOAL_CACHED_VS_HEALTH = 0.60
@@ -113,6 +115,14 @@ def hit_ratio(runs):
     return round(hits / (hits + misses), 4) if hits + misses else None
 
 
+def app_hit_ratio(runs):
+    """X-Cache hits / (hits + misses + bypasses) over the runs, or None (no cacheable answers)."""
+    counts = [x["xCache"] for x in runs if x["xCache"]]
+    hits = sum(c.get("hit", 0) for c in counts)
+    labelled = sum(c.get("hit", 0) + c.get("miss", 0) + c.get("bypass", 0) for c in counts)
+    return round(hits / labelled, 4) if labelled else None
+
+
 def median(values):
     return statistics.median(values) if values else 0.0
 
@@ -149,6 +159,7 @@ def load_runs(path, meta):
                     "requests": w["requests"],
                     "cpuBusyPct": cpu_busy(r["base"]),
                     "redis": redis_lookups(r["base"]),
+                    "xCache": w.get("xCache"),
                 }
             )
     if not groups:
@@ -182,6 +193,7 @@ def build(groups, meta):
                 "workers": g["workers"],
                 "threads": g["threads"],
                 "hitRatio": hit_ratio(runs),
+                "appHitRatio": app_hit_ratio(runs),
             }
         )
         busy_cpus = sorted({c for x in runs for c in x["cpuBusyPct"]}, key=int)
@@ -202,6 +214,7 @@ def build(groups, meta):
                     c: round(median([x["cpuBusyPct"].get(c, 0.0) for x in runs]), 1) for c in busy_cpus
                 },
                 "redisHitsMissesRuns": [list(x["redis"]) for x in runs if x["redis"] is not None],
+                "xCacheRuns": [x["xCache"] for x in runs if x["xCache"]],
             }
         )
     return rows, detail
@@ -210,7 +223,7 @@ def build(groups, meta):
 def analyse(rows):
     by = {(r["server"], r["path"], r["endpoint"]): r for r in rows}
     servers = [s for s in dict.fromkeys(r["server"] for r in rows) if s != "nginx"]
-    ratios = {"dbVsHealth": [], "cachedVsHealth": [], "coldVsDb": [], "nginxOverhead": [], "vsBest": []}
+    ratios = {"dbVsHealth": [], "cachedVsHealth": [], "coldVsDb": [], "nginxOverhead": [], "vsBest": [], "mixedVsModel": []}
     for s in servers:
         for path in ("direct", "nginx"):
             health, db = by.get((s, path, "health")), by.get((s, path, "db"))
@@ -218,6 +231,14 @@ def analyse(rows):
             for name, num, den in (("dbVsHealth", db, health), ("cachedVsHealth", warm, health), ("coldVsDb", cold, db)):
                 if num and den and den["rps"] > 0:
                     ratios[name].append({"server": s, "path": path, "ratio": round(num["rps"] / den["rps"], 3)})
+            mixed = by.get((s, path, "db-cached-mixed"))
+            predicted = served_rps(warm, cold, mixed and mixed["appHitRatio"])
+            if predicted:
+                # The capacity model's mix (hits at warm's rate, misses at cold's), beside
+                # what the readers and voters measured (votes cost more than reads).
+                ratios["mixedVsModel"].append({
+                    "server": s, "path": path, "hitRatio": mixed["appHitRatio"], "rps": mixed["rps"],
+                    "modelRps": round(predicted, 1), "ratio": round(mixed["rps"] / predicted, 3)})
         for endpoint in ("health", "db", "db-cached-warm"):
             direct, via = by.get((s, "direct", endpoint)), by.get((s, "nginx", endpoint))
             if direct and via and direct["rps"] > 0:
@@ -279,6 +300,13 @@ def analyse(rows):
     return ratios, goals, winner
 
 
+def served_rps(warm, cold, h):
+    """1 / (h / warm + (1 - h) / cold): what a server does with hit ratio h, or None."""
+    if not warm or not cold or h is None or warm["rps"] <= 0 or cold["rps"] <= 0:
+        return None
+    return 1 / (h / warm["rps"] + (1 - h) / cold["rps"])
+
+
 def pct(x):
     return f"{100 * x:.1f}%"
 
@@ -301,7 +329,8 @@ def markdown(result, detail):
         f"- cached rows: db-cached-warm `{result['endpoints'].get('db-cached-warm', '-')}`, db-cached-cold"
         f" `{result['endpoints'].get('db-cached-cold', '-')}`; cache server: {result.get('cache', {}).get('server', '-')}"
         f" on CPU {result['cpuLayout'].get('cacheServer', '-')}; hit ratio = keyspace_hits / (hits + misses)"
-        " from its INFO stats over the runs",
+        " from its INFO stats over the runs; app hit ratio = X-Cache hits / cacheable answers",
+        f"- mixed row: db-cached-mixed {result['endpoints'].get('db-cached-mixed', '-')}",
         "- software: " + "; ".join(f"{v}" for v in result["software"].values() if v),
     ]
     if result.get("appEnvOverrides"):
@@ -322,14 +351,15 @@ def markdown(result, detail):
 
     out += [
         "",
-        "| server | path | endpoint | req/s | p50 ms | p99 ms | errors | hit ratio | cores | workers | threads | app CPU busy | wrk CPU busy |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| server | path | endpoint | req/s | p50 ms | p99 ms | errors | hit ratio | app hit ratio | cores | workers | threads | app CPU busy | wrk CPU busy |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in result["rows"]:
         key = (r["server"], r["path"], r["endpoint"])
         out.append(
             f"| {r['server']} | {r['path']} | {r['endpoint']} | {r['rps']:.1f} | {r['p50Ms']:.2f} |"
             f" {r['p99Ms']:.2f} | {r['errors']} | {'-' if r.get('hitRatio') is None else pct(r['hitRatio'])} |"
+            f" {'-' if r.get('appHitRatio') is None else pct(r['appHitRatio'])} |"
             f" {r['cores']} | {r['workers']} | {r['threads']} |"
             f" {busy_of(key, app_cpus) if r['server'] != 'nginx' else '-'} | {busy_of(key, load_cpus)} |"
         )
@@ -354,6 +384,14 @@ def markdown(result, detail):
                 f"| {s} | {p} | {pct(x['ratio'])} | {pct(cold['ratio']) if cold else '-'} |"
                 f" {w.get('p99Ms', '-')} | {c.get('p99Ms', '-')} | {ratio(w)} | {ratio(c)} |"
             )
+    if ratios.get("mixedVsModel"):
+        out += ["", "readers and voters (db-cached-mixed) beside the capacity model's mix of hits at the warm"
+                " rate and misses at the cold rate, at the measured app hit ratio:", ""]
+        out += ["| server | path | app hit ratio | measured req/s | model req/s | measured / model |",
+                "| --- | --- | ---: | ---: | ---: | ---: |"]
+        for x in ratios["mixedVsModel"]:
+            out.append(f"| {x['server']} | {x['path']} | {pct(x['hitRatio'])} | {x['rps']:.1f} | {x['modelRps']:.1f} |"
+                       f" {pct(x['ratio'])} |")
     out += ["", "nginx overhead (1 - via nginx / direct; negative: faster through nginx):", ""]
     out += ["| server | health | db | db-cached-warm |", "| --- | ---: | ---: | ---: |"]
     for s in dict.fromkeys(x["server"] for x in ratios["nginxOverhead"]):
@@ -389,7 +427,9 @@ def markdown(result, detail):
         "",
         f"- fastest server on db via nginx: **{result['winner']}**; the app ships `{SHIPPED_SERVER}`"
         " (app/gunicorn.conf.py); `make bench-apply` (scripts/bench/apply.sh) writes the shipped"
-        " server's db-via-nginx req/s per core to infra/config/podtps.json.",
+        " server's db-via-nginx req/s per core to infra/config/podtps.json, and with the cached rows"
+        " its cache hits' req/s per core (db-cached-warm via nginx) and the app hit ratio of the"
+        " readers and voters (db-cached-mixed via nginx).",
     ]
     sync_ = next((r for r in result["rows"] if (r["server"], r["path"], r["endpoint"]) == (result["winner"], "nginx", "db")), None)
     ship = next((r for r in result["rows"] if (r["server"], r["path"], r["endpoint"]) == (SHIPPED_SERVER, "nginx", "db")), None)

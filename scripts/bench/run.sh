@@ -10,6 +10,12 @@
 #   db-cached-warm  GET /api/questions/   (the same page from the cache server: hits)
 #   db-cached-cold  GET /api/questions/?cold=RUN-THREAD-N   (a page of its own per request:
 #                                          every request misses, reads Postgres, stores)
+#   db-cached-mixed readers and voters: 1 request in BENCH_VOTE_EVERY votes (POST
+#                                          /api/questions/Q/vote/, which drops every cached
+#                                          page), the others read the list or one question;
+#                                          the app's X-Cache answers give its hit ratio, the
+#                                          capacity model's (make bench-apply); the seeded
+#                                          rows are restored after each such run
 # each `direct` (wrk -> WSGI server) and via `nginx` (wrk -> nginx -> WSGI server, the
 # pod's app/nginx/nginx.conf), plus `static` (a collected file) via nginx alone. The
 # cache server is redis-server with TLS and AUTH (scripts/local/up.sh), pinned with
@@ -28,7 +34,9 @@
 #                          requests (default 200000; hitting it fails the run)
 #   BENCH_SERVERS          comma list (default gunicorn-sync,gunicorn-gthread,uwsgi)
 #   BENCH_ROWS             comma list of path:endpoint rows per server (default: every
-#                          (direct|nginx):(health|db|db-cached-warm|db-cached-cold))
+#                          (direct|nginx):(health|db|db-cached-warm|db-cached-cold), and
+#                          nginx:db-cached-mixed)
+#   BENCH_VOTE_EVERY       the mixed row's share of votes: 1 request in N (default 100)
 #   BENCH_STATIC           1 (default) / 0: the nginx-only static row
 #   BENCH_NGINX_SED        sed script applied to the rendered nginx.conf before measuring
 #                          (experiments: scripts/bench/tune.sh); recorded in results.json
@@ -55,7 +63,8 @@ BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 BENCH_MAX_RPS="${BENCH_MAX_RPS:-200000}"
 BENCH_SERVERS="${BENCH_SERVERS:-gunicorn-sync,gunicorn-gthread,uwsgi}"
 BENCH_STATIC="${BENCH_STATIC:-1}"
-BENCH_ROWS="${BENCH_ROWS:-direct:health,nginx:health,direct:db,nginx:db,direct:db-cached-warm,nginx:db-cached-warm,direct:db-cached-cold,nginx:db-cached-cold}"
+BENCH_ROWS="${BENCH_ROWS:-direct:health,nginx:health,direct:db,nginx:db,direct:db-cached-warm,nginx:db-cached-warm,direct:db-cached-cold,nginx:db-cached-cold,nginx:db-cached-mixed}"
+BENCH_VOTE_EVERY="${BENCH_VOTE_EVERY:-100}"
 BENCH_NGINX_SED="${BENCH_NGINX_SED:-}"
 BENCH_DIR="${BENCH_DIR:-$REPO/build/bench}"
 
@@ -73,7 +82,7 @@ LOG_TAG=bench # log and die (lib.sh) print [bench]
 . "$REPO/scripts/local/lib.sh"
 
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
-for v in BENCH_SECONDS BENCH_RUNS BENCH_CONNECTIONS BENCH_MAX_RPS; do
+for v in BENCH_SECONDS BENCH_RUNS BENCH_CONNECTIONS BENCH_MAX_RPS BENCH_VOTE_EVERY; do
 	if ! is_uint "${!v}" || ((${!v} < 1)); then die "$v=${!v}: must be a whole number >= 1"; fi
 done
 if [[ -z "${BENCH_WARMUP_SECONDS:-}" ]]; then
@@ -96,12 +105,15 @@ for r in "${ROWS[@]}"; do
 	case "$r" in
 	direct:health | nginx:health | direct:db | nginx:db) ;;
 	direct:db-cached-warm | nginx:db-cached-warm | direct:db-cached-cold | nginx:db-cached-cold) ;;
-	*) die "BENCH_ROWS: unknown row '$r' (direct|nginx):(health|db|db-cached-warm|db-cached-cold)" ;;
+	direct:db-cached-mixed | nginx:db-cached-mixed) ;;
+	*) die "BENCH_ROWS: unknown row '$r' (direct|nginx):(health|db|db-cached-warm|db-cached-cold|db-cached-mixed)" ;;
 	esac
 done
 if [[ -z "${BENCH_COMMAND:-}" ]]; then
 	BENCH_COMMAND="make bench BENCH_SECONDS=$BENCH_SECONDS"
 	[[ "$BENCH_RUNS" == 3 ]] || BENCH_COMMAND+=" BENCH_RUNS=$BENCH_RUNS"
+	[[ "$BENCH_SERVERS" == gunicorn-sync,gunicorn-gthread,uwsgi ]] || BENCH_COMMAND+=" BENCH_SERVERS=$BENCH_SERVERS"
+	[[ "$BENCH_VOTE_EVERY" == 100 ]] || BENCH_COMMAND+=" BENCH_VOTE_EVERY=$BENCH_VOTE_EVERY"
 fi
 
 
@@ -240,11 +252,16 @@ for _ in $(seq 1 50); do
 done
 port_open "$APP_PORT" && die "port $APP_PORT is still taken"
 
-(
-	# shellcheck source=/dev/null
-	. "$ENV_FILE"
-	"$PY" "$HERE/seed.py"
-)
+IDS_FILE="$LOCAL_STATE_DIR/polls-ids.txt"
+# seed: the benchmark's rows (again after each mixed run: its votes are rows too).
+seed() {
+	(
+		# shellcheck source=/dev/null
+		. "$ENV_FILE"
+		BENCH_IDS_FILE="$IDS_FILE" "$PY" "$HERE/seed.py"
+	) || die "seeding the database failed"
+}
+seed
 QUESTIONS="${BENCH_QUESTIONS:-50}"
 
 if [[ -n "$BENCH_NGINX_SED" ]]; then
@@ -263,9 +280,10 @@ print(paths.get("polls/style.css") or sorted(paths.values())[0])
 EOF
 )" || die "no static manifest in $STATIC_DIR"
 declare -A ENDPOINT_PATH=([health]=/healthz [db]=/api/questions/ [db-cached-warm]=/api/questions/
-	[db-cached-cold]=/api/questions/ [static]="/static/$STATIC_FILE")
-# wrk.lua's MODE per endpoint: db never touches the cache; cold makes every request unique.
-declare -A ENDPOINT_MODE=([db]=nocache [db-cached-cold]=unique)
+	[db-cached-cold]=/api/questions/ [db-cached-mixed]=/api/questions/ [static]="/static/$STATIC_FILE")
+# wrk.lua's MODE per endpoint: db never touches the cache; cold makes every request
+# unique; mixed reads and votes over the seeded ids.
+declare -A ENDPOINT_MODE=([db]=nocache [db-cached-cold]=unique [db-cached-mixed]="mixed:$BENCH_VOTE_EVERY:$IDS_FILE")
 
 # --- servers --------------------------------------------------------------------
 UWSGI_PROCESSES="${BENCH_UWSGI_PROCESSES:-$((2 * APP_CORES + 1))}"
@@ -424,6 +442,7 @@ measure() {
 		path="${row%%:*}" endpoint="${row#*:}"
 		log "  warm-up $server $path $endpoint (${BENCH_WARMUP_SECONDS}s)"
 		wrk_run "$RAW_DIR/warmup.txt" "$BENCH_WARMUP_SECONDS" "$(url_for "$path" "$endpoint")" "$(mode_for "$endpoint")"
+		if [[ "$endpoint" == db-cached-mixed ]]; then seed; fi
 	done
 	for ((run = 1; run <= BENCH_RUNS; run++)); do
 		for row in "$@"; do
@@ -434,6 +453,7 @@ measure() {
 			wrk_run "$base.wrk" "$BENCH_SECONDS" "$(url_for "$path" "$endpoint")" "$(mode_for "$endpoint")"
 			cat /proc/stat >"$base.stat1"
 			if [[ "$endpoint" == db-cached-* ]]; then redis_stats "$base.redis1"; fi
+			if [[ "$endpoint" == db-cached-mixed ]]; then seed; fi
 			printf '{"server":"%s","path":"%s","endpoint":"%s","run":%d,"cores":%d,"workers":%d,"threads":%d,"base":"%s"}\n' \
 				"$server" "$path" "$endpoint" "$run" "$cores" "$workers" "$threads" "$base" >>"$RUNS_FILE"
 			log "  run $run/$BENCH_RUNS $server $path $endpoint: $(grep -E '^Requests/sec' "$base.wrk" | awk '{print $2}') req/s"
@@ -481,8 +501,10 @@ meta = {
     "endpoints": {"health": "${ENDPOINT_PATH[health]}", "db": "${ENDPOINT_PATH[db]} (Cache-Control: no-cache)",
                   "db-cached-warm": "${ENDPOINT_PATH[db-cached-warm]} (cache hits)",
                   "db-cached-cold": "${ENDPOINT_PATH[db-cached-cold]}?cold=RUN-THREAD-N (every request a miss)",
+                  "db-cached-mixed": "1 in $BENCH_VOTE_EVERY requests a vote (POST /api/questions/Q/vote/), the others GET /api/questions/ or /api/questions/Q/ (half each, Q random)",
                   "static": "${ENDPOINT_PATH[static]}"},
-    "cache": {"server": "redis-server, TLS + AUTH, 127.0.0.1:$REDIS_PORT", "ttlSeconds": int("${CACHE_TTL_SECONDS:-60}")},
+    "cache": {"server": "redis-server, TLS + AUTH, 127.0.0.1:$REDIS_PORT", "ttlSeconds": int("${CACHE_TTL_SECONDS:-60}"),
+              "voteEvery": $BENCH_VOTE_EVERY},
     "nginxWorkers": int("$NGINX_WORKERS" or 0),
     "software": {
         "python": """$(version "$PY" --version)""",

@@ -7,6 +7,9 @@ polls data the database holds, so every run measures the same query over the sam
 rows: GET /api/questions/ then returns the newest 20 questions with their choices
 and vote counts (a COUNT, the page, and the prefetched choices annotated with
 Count("votes")). Stdlib + the app's Django only; run with Debian's /usr/bin/python3.
+
+With BENCH_IDS_FILE set, it also writes there one line per question,
+"QUESTION_ID CHOICE_ID...", for the mixed row's readers and voters (wrk.lua).
 """
 
 import os
@@ -58,6 +61,15 @@ def main():
         Vote.objects.bulk_create(votes, batch_size=1000)
     # Written behind the app's back: drop the pages cached from the old rows.
     pagecache.invalidate()
+    ids_file = os.environ.get("BENCH_IDS_FILE")
+    if ids_file:
+        by_question = {}
+        for c in choices:
+            by_question.setdefault(c.question_id, []).append(c.pk)
+        with open(ids_file + ".tmp", "w") as f:
+            for q in questions:
+                f.write(" ".join(str(i) for i in [q.pk, *by_question[q.pk]]) + "\n")
+        os.replace(ids_file + ".tmp", ids_file)
     print(
         f"[bench] seeded {len(questions)} questions, {len(choices)} choices, {len(votes)} votes"
     )

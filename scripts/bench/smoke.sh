@@ -5,11 +5,13 @@
 # bench`, `make local-up` and the tests' pod), then checks:
 #   - results.json and results.md are written; every expected row is there with exactly
 #     the documented fields, rps > 0 and errors == 0; machine, command, date present;
-#   - the cached rows: warm ones were answered from the cache (hit ratio >= 95%), cold
-#     ones missed (<= 5%), the others have no hit ratio; the 60% goal is reported;
+#   - the cached rows: warm ones were answered from the cache (hit ratio >= 95%, Redis'
+#     and the app's), cold ones missed (<= 5%), the mixed readers and voters both hit
+#     and missed (their votes drop the pages), the db rows bypassed the cache, the
+#     others have no hit ratio; the 60% goal and the mixed-vs-model table are reported;
 #   - scripts/bench/apply.sh turns them into a valid podtps.json (written into the
 #     smoke dir, never into infra/config).
-# About 70 s on an idle 2-core machine; bounded at 5 minutes.
+# About 100 s on an idle 2-core machine; bounded at 5 minutes.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -47,10 +49,12 @@ for key in ("rows", "machine", "command", "date", "benchSeconds", "runs"):
 check(isinstance(res["machine"].get("cpuModel"), str) and res["machine"]["cpuModel"], "machine.cpuModel")
 check(isinstance(res["machine"].get("cores"), int) and res["machine"]["cores"] >= 1, "machine.cores")
 
-fields = {"server", "path", "endpoint", "rps", "p50Ms", "p99Ms", "errors", "cores", "workers", "threads", "hitRatio"}
-expected = {(s, p, e) for s in ("gunicorn-sync", "gunicorn-gthread", "uwsgi")
+fields = {"server", "path", "endpoint", "rps", "p50Ms", "p99Ms", "errors", "cores", "workers", "threads", "hitRatio",
+          "appHitRatio"}
+servers = ("gunicorn-sync", "gunicorn-gthread", "uwsgi")
+expected = {(s, p, e) for s in servers
             for p in ("direct", "nginx") for e in ("health", "db", "db-cached-warm", "db-cached-cold")} \
-    | {("nginx", "nginx", "static")}
+    | {(s, "nginx", "db-cached-mixed") for s in servers} | {("nginx", "nginx", "static")}
 seen = set()
 for r in res["rows"]:
     key = (r.get("server"), r.get("path"), r.get("endpoint"))
@@ -63,13 +67,22 @@ for r in res["rows"]:
     check(r.get("rps", 0) > 0, f"{key}: rps {r.get('rps')}")
     check(r.get("errors") == 0, f"{key}: {r.get('errors')} errors")
     check(r.get("p99Ms", -1) >= r.get("p50Ms", 0) > 0, f"{key}: p50 {r.get('p50Ms')} / p99 {r.get('p99Ms')}")
-    ratio = r.get("hitRatio")
+    ratio, app = r.get("hitRatio"), r.get("appHitRatio")
+    number = lambda x: isinstance(x, (int, float)) and not isinstance(x, bool)  # noqa: E731
     if key[2] == "db-cached-warm":
-        check(isinstance(ratio, float) and ratio >= 0.95, f"{key}: hit ratio {ratio} (want >= 95%: hits)")
+        check(number(ratio) and ratio >= 0.95, f"{key}: hit ratio {ratio} (want >= 95%: hits)")
+        check(number(app) and app >= 0.95, f"{key}: app hit ratio {app} (want >= 95%: hits)")
     elif key[2] == "db-cached-cold":
-        check(isinstance(ratio, (int, float)) and ratio <= 0.05, f"{key}: hit ratio {ratio} (want <= 5%: misses)")
-    else:
+        check(number(ratio) and ratio <= 0.05, f"{key}: hit ratio {ratio} (want <= 5%: misses)")
+        check(number(app) and app <= 0.05, f"{key}: app hit ratio {app} (want <= 5%: misses)")
+    elif key[2] == "db-cached-mixed":
+        check(number(ratio), f"{key}: hit ratio {ratio} (want Redis' ratio)")
+        check(number(app) and 0 < app < 1, f"{key}: app hit ratio {app} (want hits and misses: votes drop pages)")
+    elif key[2] == "db":
         check(ratio is None, f"{key}: hit ratio {ratio} on a row that does not use the cache")
+        check(app == 0, f"{key}: app hit ratio {app} (want 0: every answer bypassed the cache)")
+    else:
+        check(ratio is None and app is None, f"{key}: hit ratios {ratio}/{app} on a row that does not use the cache")
 check(seen == expected, f"rows: missing {sorted(expected - seen)}, unexpected {sorted(seen - expected)}")
 md = open(md_path).read()
 check("| server | path | endpoint | req/s |" in md, "results.md: no table")
@@ -77,11 +90,21 @@ goals = [g for g in res.get("goals", []) if g["goal"] == "db-cached-warm via ngi
 check(len(goals) == 3, f"the cached-vs-health goal for each server: {goals}")
 check("db-cached-warm via nginx >= 60% of health via nginx" in md, "results.md: no cached goal")
 check("warm / health" in md, "results.md: no cache table")
+mixed = [x for x in res.get("ratios", {}).get("mixedVsModel", []) if x["path"] == "nginx"]
+check({x["server"] for x in mixed} == set(servers), f"mixed vs model for each server via nginx: {mixed}")
+check("measured / model" in md, "results.md: no mixed-vs-model table")
 check(res["machine"]["cpuModel"] in md, "results.md: no CPU model")
 
 tps = json.load(open(os.path.join(d, "podtps.json")))
-check(list(tps) == ["rpsPerCore", "server", "endpoint", "path", "date", "machine", "command", "source"],
+check(list(tps) == ["rpsPerCore", "server", "endpoint", "path", "date", "machine", "command", "source", "cache"],
       f"podtps.json keys {list(tps)}")
+cache = tps.get("cache", {})
+warm = next((r for r in res["rows"] if (r["server"], r["path"], r["endpoint"]) == (tps.get("server"), "nginx", "db-cached-warm")), {})
+mixed_row = next((r for r in res["rows"] if (r["server"], r["path"], r["endpoint"]) == (tps.get("server"), "nginx", "db-cached-mixed")), {})
+check(sorted(cache) == ["hitRatio", "hitRpsPerCore", "workload"], f"podtps.json cache keys {sorted(cache)}")
+check(cache.get("hitRpsPerCore") == round(warm.get("rps", 0) / max(warm.get("cores", 1), 1), 1), f"podtps.json cache.hitRpsPerCore {cache}")
+check(cache.get("hitRatio") == mixed_row.get("appHitRatio"), f"podtps.json cache.hitRatio {cache} vs {mixed_row}")
+check("vote" in cache.get("workload", ""), f"podtps.json cache.workload {cache.get('workload')!r}")
 check(isinstance(tps.get("rpsPerCore"), (int, float)) and tps["rpsPerCore"] > 0, "podtps.json rpsPerCore")
 check((tps.get("endpoint"), tps.get("path")) == ("db", "nginx"), "podtps.json endpoint/path")
 

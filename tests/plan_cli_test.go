@@ -139,14 +139,12 @@ func TestPlanCommandRejectsBadInput(t *testing.T) {
 	assertNoPanic(t, r)
 }
 
-// TestPlanDiffShowsAPodTpsChange runs `plandiff` end to end in a clone of the
-// repository: after podTps changes in Pulumi.prd.yaml, the diff against HEAD
-// names the HPA's new maxReplicas and the yearly cost delta.
+// TestPlanDiffShowsAPodTpsChange runs `plandiff` end to end in a snapshot of
+// the working tree committed as HEAD (what this test binary was built from,
+// committed or not): after podTps changes in Pulumi.prd.yaml, the diff against
+// HEAD names the HPA's new maxReplicas and the yearly cost delta.
 func TestPlanDiffShowsAPodTpsChange(t *testing.T) {
-	clone := filepath.Join(t.TempDir(), "repo")
-	if out, err := exec.Command("git", "clone", "--quiet", repoRoot(), clone).CombinedOutput(); err != nil {
-		t.Fatalf("git clone: %v\n%s", err, out)
-	}
+	clone := snapshotRepo(t)
 	prd := filepath.Join(clone, "Pulumi.prd.yaml")
 	text, err := os.ReadFile(prd)
 	require.NoError(t, err)
@@ -179,4 +177,40 @@ func TestPlanDiffShowsAPodTpsChange(t *testing.T) {
 	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "No changes to stack prd.")
+}
+
+// snapshotRepo copies the working tree (tracked files and untracked ones git
+// does not ignore, as they are now) into a new repository with one commit.
+func snapshotRepo(t *testing.T) string {
+	t.Helper()
+	root := repoRoot()
+	list, err := exec.Command("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	require.NoError(t, err, "git ls-files")
+	dir := filepath.Join(t.TempDir(), "repo")
+	for _, name := range strings.Split(strings.TrimRight(string(list), "\x00"), "\x00") {
+		src := filepath.Join(root, name)
+		info, err := os.Lstat(src)
+		if os.IsNotExist(err) {
+			continue // deleted in the working tree
+		}
+		require.NoError(t, err)
+		if !info.Mode().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(src)
+		require.NoError(t, err)
+		dst := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
+		require.NoError(t, os.WriteFile(dst, data, info.Mode().Perm()))
+	}
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-c", "user.name=test", "-c", "user.email=test@example.invalid"}, args...)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, out)
+	}
+	git("init", "--quiet")
+	git("add", "--all")
+	git("commit", "--quiet", "--message", "the working tree")
+	return dir
 }

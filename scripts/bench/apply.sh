@@ -49,23 +49,22 @@ def fail(msg):
 rows = res.get("rows") if isinstance(res, dict) else None
 if not rows:
     fail(f"{results_path}: no rows")
-row = next((r for r in rows if (r["server"], r["path"], r["endpoint"]) == (server, "nginx", "db")), None)
-if row is None:
-    fail(f"{results_path}: no row for server {server!r}, path nginx, endpoint db "
-         f"(servers measured: {', '.join(sorted({r['server'] for r in rows}))})")
-if row["errors"] and force != "1":
-    fail(f"{server} db via nginx had {row['errors']} errors: fix that first (or BENCH_APPLY_FORCE=1)")
-if not row["rps"] > 0 or not row["cores"] > 0:
-    fail(f"{server} db via nginx: rps {row['rps']} on {row['cores']} cores is not a measurement")
-
-source = os.path.relpath(os.path.abspath(results_path), repo)
-machine = res["machine"]
 def row_of(endpoint):
+    """SERVER's row for endpoint via nginx (None if not measured); refuses one with errors."""
     r = next((r for r in rows if (r["server"], r["path"], r["endpoint"]) == (server, "nginx", endpoint)), None)
     if r is not None and r["errors"] and force != "1":
         fail(f"{server} {endpoint} via nginx had {r['errors']} errors: fix that first (or BENCH_APPLY_FORCE=1)")
     return r
 
+row = row_of("db")
+if row is None:
+    fail(f"{results_path}: no row for server {server!r}, path nginx, endpoint db "
+         f"(servers measured: {', '.join(sorted({r['server'] for r in rows}))})")
+if not row["rps"] > 0 or not row["cores"] > 0:
+    fail(f"{server} db via nginx: rps {row['rps']} on {row['cores']} cores is not a measurement")
+
+source = os.path.relpath(os.path.abspath(results_path), repo)
+machine = res["machine"]
 warm, mixed = row_of("db-cached-warm"), row_of("db-cached-mixed")
 try:
     with open(out_path) as f:

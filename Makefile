@@ -57,6 +57,7 @@ plan-diff: ## STACK in the working tree against BASE (a git ref): replacement gu
 
 readme: $(BIN)/capacity ## Rewrite the generated docs: the README's capacity report, configuration reference and outputs; Pulumi.yaml's descriptions
 	$(BIN)/capacity -stack prd -readme README.md
+	$(BIN)/capacity -stack prd-global -readme README.md
 	$(GO) run ./cmd/configdoc
 
 deps: ## Install the Debian packages the app and its tests need (root), or say which

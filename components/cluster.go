@@ -64,6 +64,34 @@ type ClusterArgs struct {
 	NodeTag  string
 	NodePool NodePoolArgs
 	Labels   map[string]string
+	// Fleet, when set, registers the cluster to the project's fleet (a GKE Hub
+	// membership named after the cluster) and turns on the Gateway API: what
+	// the multi-cluster Gateway and multi-cluster Services need.
+	Fleet *ClusterFleet
+	// Nodes, when set, is a node identity shared by several clusters; nil:
+	// the cluster declares its own ("<name>-nodes").
+	Nodes *NodeIdentity
+}
+
+// ClusterFleet is the fleet a cluster joins.
+type ClusterFleet struct {
+	// Project is the fleet's host project.
+	Project string
+}
+
+// NodeIdentity is the nodes' Google service account and its role grants.
+type NodeIdentity struct {
+	Email, Member pulumi.StringOutput
+	Grants        []pulumi.Resource
+}
+
+// NewNodeIdentity declares a least-privilege node service account (id ≤ 30 characters).
+func NewNodeIdentity(ctx *pulumi.Context, id, project string, opts ...pulumi.ResourceOption) (*NodeIdentity, error) {
+	sa, grants, err := newServiceAccount(ctx, id, "GKE nodes of "+id, project, NodeServiceAccountRoles, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &NodeIdentity{Email: sa.Email, Member: sa.Member, Grants: grants}, nil
 }
 
 // Cluster is a private, VPC-native GKE cluster, its node pool, the nodes'
@@ -95,10 +123,15 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	child := childrenOf(c, opts)
 
 	// A dedicated, least-privilege identity for nodes (never the Compute Engine default SA, which is Editor).
-	nodeSA, roleBindings, err := newServiceAccount(ctx, name+"-nodes", "GKE nodes of "+name, args.Project, NodeServiceAccountRoles, child.opts())
-	if err != nil {
-		return nil, err
+	nodes := args.Nodes
+	if nodes == nil {
+		sa, grants, err := newServiceAccount(ctx, name+"-nodes", "GKE nodes of "+name, args.Project, NodeServiceAccountRoles, child.opts())
+		if err != nil {
+			return nil, err
+		}
+		nodes = &NodeIdentity{Email: sa.Email, Member: sa.Member, Grants: grants}
 	}
+	nodeSA, roleBindings := nodes, nodes.Grants
 
 	cidrBlocks := container.ClusterMasterAuthorizedNetworksConfigCidrBlockArray{}
 	for _, n := range args.AuthorizedNetworks {
@@ -106,6 +139,12 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			DisplayName: pulumi.String(n.Name),
 			CidrBlock:   pulumi.String(n.CIDR),
 		})
+	}
+	var fleet container.ClusterFleetPtrInput
+	var gatewayAPI container.ClusterGatewayApiConfigPtrInput
+	if args.Fleet != nil {
+		fleet = &container.ClusterFleetArgs{Project: pulumi.String(args.Fleet.Project)}
+		gatewayAPI = &container.ClusterGatewayApiConfigArgs{Channel: pulumi.String("CHANNEL_STANDARD")}
 	}
 	cluster, err := container.NewCluster(ctx, name, &container.ClusterArgs{
 		Name:       pulumi.String(name),
@@ -167,6 +206,8 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		},
 		CostManagementConfig: &container.ClusterCostManagementConfigArgs{Enabled: pulumi.Bool(true)},
 		ResourceLabels:       pulumi.ToStringMap(args.Labels),
+		Fleet:                fleet,
+		GatewayApiConfig:     gatewayAPI,
 	}, child.opts(pulumi.DependsOn(roleBindings),
 		// The default pool's settings only matter at creation; after it is removed
 		// the provider reports them as drift (hashicorp/terraform-provider-google#10476).

@@ -118,19 +118,20 @@ func (d Dashboard) JSON() (string, error) {
 
 // dashboardParams are the facts the dashboard shows.
 type dashboardParams struct {
-	Title             string
-	LBFilter          string // load balancer requests of this app
-	LatencyFilter     string
-	ClusterName       string
-	Namespace         string
-	SQLDatabaseID     string // "<project>:<instance>"
-	CacheInstanceID   string // "projects/<p>/locations/<region>/instances/<name>"; "" without a cache
-	HPAMaxReplicas    int
-	NodesAtPeak       int
-	NodePoolMaxNodes  int
-	DBMaxConnections  int
-	ManagedPrometheus bool
-	HPAName           string // the HPA's name
+	Title         string
+	LBFilter      string // load balancer requests of this app
+	LatencyFilter string
+	// ClusterFilter matches the cluster(s) in a Monitoring filter (="name" or a regex); ClusterLabel in PromQL.
+	ClusterFilter, ClusterLabel string
+	Namespace                   string
+	SQLDatabaseID               string // "<project>:<instance>"
+	CacheInstanceID             string // "projects/<p>/locations/<region>/instances/<name>"; "" without a cache
+	HPAMaxReplicas              int
+	NodesAtPeak                 int
+	NodePoolMaxNodes            int
+	DBMaxConnections            int
+	ManagedPrometheus           bool
+	HPAName                     string // the HPA's name
 }
 
 // appDashboard lays out requests, errors, latency, pods against the HPA's
@@ -142,7 +143,7 @@ func appDashboard(p dashboardParams) Dashboard {
 	line := func(filter string, a Aggregation, legend string) DataSet {
 		return DataSet{PlotType: "LINE", LegendTemplate: legend, TimeSeriesQuery: TimeSeriesQuery{TimeSeriesFilter: &TimeSeriesFilter{Filter: filter, Aggregation: a}}}
 	}
-	nodes := fmt.Sprintf(`metric.type="kubernetes.io/node/cpu/allocatable_cores" resource.type="k8s_node" resource.label."cluster_name"="%s"`, p.ClusterName)
+	nodes := fmt.Sprintf(`metric.type="kubernetes.io/node/cpu/allocatable_cores" resource.type="k8s_node" resource.label."cluster_name"%s`, p.ClusterFilter)
 	sql := fmt.Sprintf(`resource.type="cloudsql_database" resource.label."database_id"="%s"`, p.SQLDatabaseID)
 	widgets := []Widget{
 		{Title: "Requests per second by response class", XyChart: XyChart{DataSets: []DataSet{
@@ -173,8 +174,8 @@ func appDashboard(p dashboardParams) Dashboard {
 			line(`metric.type="logging.googleapis.com/billing/bytes_ingested" resource.type="global"`, agg("300s", "ALIGN_RATE", "REDUCE_SUM"), "bytes/s"),
 		}}},
 		{Title: "App pod restarts", XyChart: XyChart{DataSets: []DataSet{
-			line(fmt.Sprintf(`metric.type="kubernetes.io/container/restart_count" resource.type="k8s_container" resource.label."cluster_name"="%s" resource.label."namespace_name"="%s"`,
-				p.ClusterName, p.Namespace), agg("300s", "ALIGN_DELTA", "REDUCE_SUM", `resource.label."container_name"`), "${resource.labels.container_name}"),
+			line(fmt.Sprintf(`metric.type="kubernetes.io/container/restart_count" resource.type="k8s_container" resource.label."cluster_name"%s resource.label."namespace_name"="%s"`,
+				p.ClusterFilter, p.Namespace), agg("300s", "ALIGN_DELTA", "REDUCE_SUM", `resource.label."container_name"`), "${resource.labels.container_name}"),
 		}}},
 	}
 	if p.CacheInstanceID != "" {
@@ -192,8 +193,8 @@ func appDashboard(p dashboardParams) Dashboard {
 	if p.ManagedPrometheus {
 		widgets = append(widgets, Widget{Title: "Pods against the HPA's maxReplicas", XyChart: XyChart{
 			DataSets: []DataSet{{PlotType: "LINE", LegendTemplate: "replicas", TimeSeriesQuery: TimeSeriesQuery{PrometheusQuery: fmt.Sprintf(
-				`max(kube_horizontalpodautoscaler_status_current_replicas{cluster="%s",namespace="%s",horizontalpodautoscaler="%s"})`,
-				p.ClusterName, p.Namespace, p.HPAName)}}},
+				`max(kube_horizontalpodautoscaler_status_current_replicas{%s,namespace="%s",horizontalpodautoscaler="%s"})`,
+				p.ClusterLabel, p.Namespace, p.HPAName)}}},
 			Thresholds: []Threshold{{Label: "HPA max (capacity plan)", Value: float64(p.HPAMaxReplicas)}},
 		}})
 	}

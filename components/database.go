@@ -33,6 +33,22 @@ type DatabaseArgs struct {
 	// DependsOn must hold the private services connection: without the peering
 	// the instance cannot get its private IP.
 	DependsOn []pulumi.Resource
+	// Regions, when set, declares one instance per region, each named by its
+	// region's code: the first is the primary (with the database and user),
+	// every other a cross-region read replica of it. A failover reorders the
+	// list: the promoted replica's instance is updated in place (Cloud SQL
+	// promotes it), never renamed. Empty: one instance in Region.
+	Regions []DatabaseRegion
+}
+
+// DatabaseRegion is one region's instance in a multi-region database.
+type DatabaseRegion struct {
+	Region, Code string
+}
+
+// DatabaseReplica is a read replica's endpoint.
+type DatabaseReplica struct {
+	ConnectionName, PrivateIP pulumi.StringOutput
 }
 
 // Database is a Cloud SQL Postgres instance reachable only on the VPC, with the
@@ -49,6 +65,8 @@ type Database struct {
 	Password pulumi.StringOutput `pulumi:"password"`
 	// Instance takes minutes to create: what must wait that long depends on it.
 	Instance *sql.DatabaseInstance
+	// Replicas by region, with DatabaseArgs.Regions (the primary's region has none).
+	Replicas map[string]DatabaseReplica
 }
 
 // NewDatabase declares the instance, the database and the user.
@@ -63,15 +81,30 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 	// shrink: a new, empty instance. So later changes are ignored; growing the
 	// disk on purpose is `gcloud sql instances patch --storage-size` (Cloud SQL
 	// never shrinks one).
-	inst, err := sql.NewDatabaseInstance(ctx, name+"-pg", instanceArgs(args),
-		child.opts(pulumi.DependsOn(args.DependsOn), pulumi.IgnoreChanges([]string{"settings.diskSize"}))...)
-	if err != nil {
-		return nil, fmt.Errorf("creating Cloud SQL instance: %w", err)
+	instanceOpts := child.opts(pulumi.DependsOn(args.DependsOn), pulumi.IgnoreChanges([]string{"settings.diskSize"}))
+	var inst *sql.DatabaseInstance
+	var err error
+	dbArgs := &sql.DatabaseArgs{Name: pulumi.String(args.DatabaseName)}
+	var followPrimary []pulumi.ResourceOption
+	if len(args.Regions) == 0 {
+		inst, err = sql.NewDatabaseInstance(ctx, name+"-pg", instanceArgs(args), instanceOpts...)
+		if err != nil {
+			return nil, fmt.Errorf("creating Cloud SQL instance: %w", err)
+		}
+	} else {
+		if inst, d.Replicas, err = declareRegionalInstances(ctx, name, args, instanceOpts); err != nil {
+			return nil, err
+		}
+		// The database and the user are created once, on the first primary;
+		// replication puts them on every replica. After a failover they are
+		// already on the promoted instance, so a new primary is not a change
+		// to them (re-creating them there would fail: they exist), and the old
+		// primary's are abandoned, never dropped.
+		dbArgs.DeletionPolicy = pulumi.String("ABANDON")
+		followPrimary = append(followPrimary, pulumi.IgnoreChanges([]string{"instance"}))
 	}
-	db, err := sql.NewDatabase(ctx, name+"-db", &sql.DatabaseArgs{
-		Instance: inst.Name,
-		Name:     pulumi.String(args.DatabaseName),
-	}, child.opts()...)
+	dbArgs.Instance = inst.Name
+	db, err := sql.NewDatabase(ctx, name+"-db", dbArgs, child.opts(followPrimary...)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating database: %w", err)
 	}
@@ -89,7 +122,7 @@ func NewDatabase(ctx *pulumi.Context, name string, args *DatabaseArgs, opts ...p
 		Password: password.Result,
 		// Postgres refuses to drop a role that owns tables; the instance's deletion removes it.
 		DeletionPolicy: pulumi.String("ABANDON"),
-	}, child.opts()...)
+	}, child.opts(followPrimary...)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating database user: %w", err)
 	}
@@ -158,4 +191,44 @@ func instanceArgs(args *DatabaseArgs) *sql.DatabaseInstanceArgs {
 			UserLabels: pulumi.ToStringMap(args.Labels),
 		},
 	}
+}
+
+// declareRegionalInstances declares the primary in the first region and a
+// read replica of it in every other, each named by its region's code.
+func declareRegionalInstances(ctx *pulumi.Context, name string, args *DatabaseArgs, opts []pulumi.ResourceOption) (*sql.DatabaseInstance, map[string]DatabaseReplica, error) {
+	primaryArgs := *args
+	primaryArgs.Region = args.Regions[0].Region
+	pa := instanceArgs(&primaryArgs)
+	// Explicit, so that promoting a replica is this one field (and the
+	// master's name) changing: the provider calls promoteReplica in place.
+	pa.InstanceType = pulumi.String("CLOUD_SQL_INSTANCE")
+	primary, err := sql.NewDatabaseInstance(ctx, name+"-"+args.Regions[0].Code+"-pg", pa, opts...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating the primary Cloud SQL instance in %s: %w", primaryArgs.Region, err)
+	}
+	replicas := map[string]DatabaseReplica{}
+	for _, r := range args.Regions[1:] {
+		ra := replicaArgs(args, r.Region, primary.Name)
+		replica, err := sql.NewDatabaseInstance(ctx, name+"-"+r.Code+"-pg", ra, opts...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("creating the Cloud SQL read replica in %s: %w", r.Region, err)
+		}
+		replicas[r.Region] = DatabaseReplica{ConnectionName: replica.ConnectionName, PrivateIP: replica.PrivateIpAddress}
+	}
+	return primary, replicas, nil
+}
+
+// replicaArgs is a cross-region read replica of master: the primary's
+// machine, disk, network and flags (a hot standby needs max_connections at
+// least the primary's), one zone, and no backups or point-in-time recovery
+// (Cloud SQL refuses them on a replica: the primary keeps them).
+func replicaArgs(args *DatabaseArgs, region string, master pulumi.StringInput) *sql.DatabaseInstanceArgs {
+	a := *args
+	a.Region, a.Availability = region, "ZONAL"
+	ra := instanceArgs(&a)
+	ra.MasterInstanceName = master
+	ra.InstanceType = pulumi.String("READ_REPLICA_INSTANCE")
+	settings := ra.Settings.(*sql.DatabaseInstanceSettingsArgs)
+	settings.BackupConfiguration = nil
+	return ra
 }

@@ -3,6 +3,7 @@ package components
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/logging"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/monitoring"
@@ -50,11 +51,44 @@ type MonitoringArgs struct {
 	HPAMaxReplicas, NodesAtPeak, NodePoolMaxNodes, DBMaxConnections int
 	LogRetentionDays                                                int
 	Labels                                                          map[string]string
+	// Clusters, when set, are every region's cluster (ClusterName is then unused).
+	Clusters []string
+	// MultiClusterGateway: the load balancer is the multi-cluster Gateway's
+	// (URL map gkemcg1-<namespace>-<gateway>-…), not the Ingress's.
+	MultiClusterGateway bool
+	// RegionProbes, when set, adds an uptime check per region (the Gateway
+	// routes requests carrying RegionProbeHeader to that region's pods only)
+	// and an alert when one fails: that region is out of the load balancer.
+	RegionProbes []RegionProbe
 	// Settle are resources that take minutes to create (the Cloud SQL
 	// instance). The alert on the log-based error metric waits for them too:
 	// Monitoring answers 404 "Cannot find metric(s)" for a few minutes after a
 	// log-based metric is created, and the metric itself is created first.
 	Settle []pulumi.Resource
+}
+
+// RegionProbe is one serving region, named by its code in the probe header.
+type RegionProbe struct {
+	Region, Code string
+}
+
+// RegionProbeHeader routes an uptime check to one region's pods (HTTPRoute header match).
+const RegionProbeHeader = "X-Django-GKE-Region"
+
+// clusterFilter matches the stack's cluster(s) in a Monitoring filter.
+func (a *MonitoringArgs) clusterFilter() string {
+	if len(a.Clusters) == 0 {
+		return fmt.Sprintf(`="%s"`, a.ClusterName)
+	}
+	return fmt.Sprintf(`=monitoring.regex.full_match("%s")`, strings.Join(a.Clusters, "|"))
+}
+
+// clusterLabel matches them in PromQL.
+func (a *MonitoringArgs) clusterLabel() string {
+	if len(a.Clusters) == 0 {
+		return fmt.Sprintf(`cluster="%s"`, a.ClusterName)
+	}
+	return fmt.Sprintf(`cluster=~"%s"`, strings.Join(a.Clusters, "|"))
 }
 
 // Monitoring is the stack's logs, dashboard, uptime check, SLO and alerts.
@@ -99,6 +133,8 @@ var Alerts = []alert{
 		"Compare the hit ratio on the dashboard with the plan's cache.hitRatio; raise cache.memorySizeGb (make capacity shows its cost), or lower cache.ttlSeconds.", "WARNING"},
 	{"cache-evictions", "Cache evicting keys", "Redis evicts keys before their TTL for 15 minutes: the cache is too small for the working set and the hit ratio falls.",
 		"Dashboard: cache hit ratio and Cloud SQL CPU (misses go to the database); raise cache.memorySizeGb; check for a key explosion (e.g. unbounded query strings).", "WARNING"},
+	{"region-out", "A region is out of the load balancer", "A region's uptime check (the probe header routes it to that region's pods alone) fails: its pods are not ready or its cluster is down, and the Gateway sends its users to the other regions, which must carry them (N+1 sizing).",
+		"Console: the region's cluster, pods and events; Cloud SQL replica lag in that region. If the primary's region is lost, README \"Regional failover\".", "CRITICAL"},
 	{"app-errors", "Application errors", "Django logs ERROR lines faster than the threshold.",
 		"Logs Explorer: resource.labels.namespace_name=\"django\" severity>=ERROR, grouped by message; correlate with the latest release.", "WARNING"},
 }
@@ -116,6 +152,13 @@ func policyDocumentation(a alert) *monitoring.AlertPolicyDocumentationArgs {
 func loadBalancerFilter(metric, namespace, ingress string) string {
 	return fmt.Sprintf(`metric.type="loadbalancing.googleapis.com/https/%s" resource.type="https_lb_rule" resource.label."url_map_name"=monitoring.regex.full_match("k8s2-um-.*-%s-%s-.*")`,
 		metric, namespace, ingress)
+}
+
+// gatewayFilter selects the multi-cluster Gateway's URL map, which GKE names
+// gkemcg1-<namespace>-<gateway>-<hash>.
+func gatewayFilter(metric, namespace, gateway string) string {
+	return fmt.Sprintf(`metric.type="loadbalancing.googleapis.com/https/%s" resource.type="https_lb_rule" resource.label."url_map_name"=monitoring.regex.full_match("gkemcg1-%s-%s-.*")`,
+		metric, namespace, gateway)
 }
 
 // serverErrors narrows a load balancer request filter to 5xx responses.
@@ -164,6 +207,10 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 
 	requests := loadBalancerFilter("request_count", args.Namespace, WebName)
 	latency := loadBalancerFilter("total_latencies", args.Namespace, WebName)
+	if args.MultiClusterGateway {
+		requests = gatewayFilter("request_count", args.Namespace, WebName)
+		latency = gatewayFilter("total_latencies", args.Namespace, WebName)
+	}
 	sqlID := pulumi.Sprintf("%s:%s", args.Project, args.SQLInstanceName)
 	var cacheID pulumi.StringInput = pulumi.String("")
 	if args.CacheInstanceID != nil {
@@ -171,7 +218,7 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	}
 	dashboardJSON := pulumi.All(sqlID, cacheID).ApplyT(func(ids []any) (string, error) {
 		return appDashboard(dashboardParams{
-			Title: "django-gke " + name, LBFilter: requests, LatencyFilter: latency, ClusterName: args.ClusterName,
+			Title: "django-gke " + name, LBFilter: requests, LatencyFilter: latency, ClusterFilter: args.clusterFilter(), ClusterLabel: args.clusterLabel(),
 			Namespace: args.Namespace, SQLDatabaseID: ids[0].(string), CacheInstanceID: ids[1].(string),
 			HPAMaxReplicas: args.HPAMaxReplicas, NodesAtPeak: args.NodesAtPeak,
 			NodePoolMaxNodes: args.NodePoolMaxNodes, DBMaxConnections: args.DBMaxConnections,
@@ -206,24 +253,40 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 	if args.UseSSL {
 		port = 443
 	}
-	uptime, err := monitoring.NewUptimeCheckConfig(ctx, name+"-uptime", &monitoring.UptimeCheckConfigArgs{
-		DisplayName: pulumi.String("django-gke " + name + " " + args.UptimePath),
-		Timeout:     pulumi.String("10s"),
-		Period:      pulumi.String("60s"),
-		HttpCheck: &monitoring.UptimeCheckConfigHttpCheckArgs{
-			Path: pulumi.String(args.UptimePath), Port: pulumi.Int(port), UseSsl: pulumi.Bool(args.UseSSL), ValidateSsl: pulumi.Bool(args.UseSSL),
-			AcceptedResponseStatusCodes: monitoring.UptimeCheckConfigHttpCheckAcceptedResponseStatusCodeArray{
-				monitoring.UptimeCheckConfigHttpCheckAcceptedResponseStatusCodeArgs{StatusClass: pulumi.String("STATUS_CLASS_2XX")},
+	uptimeCheck := func(logical, display string, headers map[string]string) (*monitoring.UptimeCheckConfig, error) {
+		return monitoring.NewUptimeCheckConfig(ctx, logical, &monitoring.UptimeCheckConfigArgs{
+			DisplayName: pulumi.String(display),
+			Timeout:     pulumi.String("10s"),
+			Period:      pulumi.String("60s"),
+			HttpCheck: &monitoring.UptimeCheckConfigHttpCheckArgs{
+				Path: pulumi.String(args.UptimePath), Port: pulumi.Int(port), UseSsl: pulumi.Bool(args.UseSSL), ValidateSsl: pulumi.Bool(args.UseSSL),
+				AcceptedResponseStatusCodes: monitoring.UptimeCheckConfigHttpCheckAcceptedResponseStatusCodeArray{
+					monitoring.UptimeCheckConfigHttpCheckAcceptedResponseStatusCodeArgs{StatusClass: pulumi.String("STATUS_CLASS_2XX")},
+				},
+				Headers: pulumi.ToStringMap(headers),
 			},
-		},
-		MonitoredResource: &monitoring.UptimeCheckConfigMonitoredResourceArgs{
-			Type:   pulumi.String("uptime_url"),
-			Labels: pulumi.StringMap{"project_id": pulumi.String(args.Project), "host": args.PublicHost},
-		},
-		SelectedRegions: pulumi.ToStringArray([]string{"USA", "EUROPE", "ASIA_PACIFIC"}),
-	}, child.opts()...)
+			MonitoredResource: &monitoring.UptimeCheckConfigMonitoredResourceArgs{
+				Type:   pulumi.String("uptime_url"),
+				Labels: pulumi.StringMap{"project_id": pulumi.String(args.Project), "host": args.PublicHost},
+			},
+			SelectedRegions: pulumi.ToStringArray([]string{"USA", "EUROPE", "ASIA_PACIFIC"}),
+		}, child.opts()...)
+	}
+	uptime, err := uptimeCheck(name+"-uptime", "django-gke "+name+" "+args.UptimePath, nil)
 	if err != nil {
 		return fmt.Errorf("creating uptime check: %w", err)
+	}
+	// One check per region: the Gateway sends a request with the probe header
+	// to that region's pods alone, so a failing check is a region the load
+	// balancer cannot use (its pods unready, its cluster gone).
+	var regionChecks []*monitoring.UptimeCheckConfig
+	for _, r := range args.RegionProbes {
+		check, err := uptimeCheck(name+"-uptime-"+r.Code, fmt.Sprintf("django-gke %s %s in %s", name, args.UptimePath, r.Region),
+			map[string]string{RegionProbeHeader: r.Code})
+		if err != nil {
+			return fmt.Errorf("creating the uptime check of %s: %w", r.Region, err)
+		}
+		regionChecks = append(regionChecks, check)
 	}
 
 	// The availability SLO: requests the load balancer answered without a 5xx.
@@ -274,9 +337,19 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 	sql := func(metric string) pulumi.StringOutput {
 		return pulumi.Sprintf(`metric.type="cloudsql.googleapis.com/database/%s" AND resource.type="cloudsql_database" AND resource.label."database_id"="%s"`, metric, sqlID)
 	}
-	containers := fmt.Sprintf(`metric.type="kubernetes.io/container/restart_count" AND resource.type="k8s_container" AND resource.label."cluster_name"="%s" AND resource.label."namespace_name"="%s"`,
-		args.ClusterName, args.Namespace)
-	nodes := fmt.Sprintf(`metric.type="kubernetes.io/node/cpu/allocatable_cores" AND resource.type="k8s_node" AND resource.label."cluster_name"="%s"`, args.ClusterName)
+	containers := fmt.Sprintf(`metric.type="kubernetes.io/container/restart_count" AND resource.type="k8s_container" AND resource.label."cluster_name"%s AND resource.label."namespace_name"="%s"`,
+		args.clusterFilter(), args.Namespace)
+	nodes := fmt.Sprintf(`metric.type="kubernetes.io/node/cpu/allocatable_cores" AND resource.type="k8s_node" AND resource.label."cluster_name"%s`, args.clusterFilter())
+
+	checkFails := func(display string, check *monitoring.UptimeCheckConfig) monitoring.AlertPolicyConditionArgs {
+		return threshold(display,
+			pulumi.Sprintf(`metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label."check_id"="%s"`, check.UptimeCheckId),
+			"ALIGN_NEXT_OLDER", "REDUCE_COUNT_FALSE", "1200s", 1, "60s", "resource.label.*")
+	}
+	var regionOut monitoring.AlertPolicyConditionArray
+	for i, r := range args.RegionProbes {
+		regionOut = append(regionOut, checkFails(fmt.Sprintf("%s fails its uptime check", r.Region), regionChecks[i]))
+	}
 
 	// An alert's conditions and how they combine (AND: all of them, OR: any).
 	type alertConditions struct {
@@ -284,9 +357,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		list     monitoring.AlertPolicyConditionArray
 	}
 	conditions := map[string]alertConditions{
-		"uptime": {"OR", monitoring.AlertPolicyConditionArray{threshold("check fails in more than one region",
-			pulumi.Sprintf(`metric.type="monitoring.googleapis.com/uptime_check/check_passed" AND resource.type="uptime_url" AND metric.label."check_id"="%s"`, uptime.UptimeCheckId),
-			"ALIGN_NEXT_OLDER", "REDUCE_COUNT_FALSE", "1200s", 1, "60s", "resource.label.*")}},
+		"uptime": {"OR", monitoring.AlertPolicyConditionArray{checkFails("check fails in more than one region", uptime)}},
 		// Multi-window, multi-burn-rate (Google SRE workbook): a long window to be sure, a short one to reset fast.
 		"slo-fast-burn": {"AND", monitoring.AlertPolicyConditionArray{burn("3600s", 14.4), burn("300s", 14.4)}},
 		"slo-slow-burn": {"AND", monitoring.AlertPolicyConditionArray{burn("21600s", 6), burn("1800s", 6)}},
@@ -334,12 +405,15 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		conditions["cache-evictions"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("> %g evictions a second", t.CacheEvictionsPerSecond),
 			redisMetric("stats/evicted_keys"), "ALIGN_RATE", "REDUCE_SUM", "300s", t.CacheEvictionsPerSecond, "900s")}}
 	}
+	if len(regionOut) > 0 {
+		conditions["region-out"] = alertConditions{"OR", regionOut}
+	}
 	if args.ManagedPrometheus {
 		conditions["hpa-at-max"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
 			DisplayName: pulumi.Sprintf("replicas at maxReplicas (%d) for %d minutes", args.HPAMaxReplicas, t.HPAAtMaxMinutes),
 			ConditionPrometheusQueryLanguage: &monitoring.AlertPolicyConditionConditionPrometheusQueryLanguageArgs{
-				Query: pulumi.String(fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{cluster="%s",namespace="%s",horizontalpodautoscaler="%s"}) >= %d`,
-					args.ClusterName, args.Namespace, args.HPAName, args.HPAMaxReplicas)),
+				Query: pulumi.String(fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{%s,namespace="%s",horizontalpodautoscaler="%s"}) >= %d`,
+					args.clusterLabel(), args.Namespace, args.HPAName, args.HPAMaxReplicas)),
 				Duration: pulumi.String(strconv.Itoa(60*t.HPAAtMaxMinutes) + "s"),
 			},
 		}}}

@@ -31,6 +31,8 @@ type DatabasePeer struct {
 	// CloudSQLPrivateIP, when set: the Cloud SQL proxy speaks to the
 	// instance's private IP on Cloud SQL's server port.
 	CloudSQLPrivateIP pulumi.StringInput
+	// ReplicaPrivateIP, when set, is the region's read replica, reached the same way.
+	ReplicaPrivateIP pulumi.StringInput
 	// Host and Port are a Postgres reached directly (no proxy): an IP pins
 	// the peer; for a host name the port is all a NetworkPolicy can pin.
 	Host string
@@ -127,8 +129,12 @@ func NewNetworkPolicies(ctx *pulumi.Context, name string, args *NetworkPoliciesA
 // egress is the rule to the database.
 func (d DatabasePeer) egress() networkingv1.NetworkPolicyEgressRuleArgs {
 	if d.CloudSQLPrivateIP != nil {
+		to := networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.Sprintf("%s/32", d.CloudSQLPrivateIP))}
+		if d.ReplicaPrivateIP != nil {
+			to = append(to, ipBlock(pulumi.Sprintf("%s/32", d.ReplicaPrivateIP)))
+		}
 		return networkingv1.NetworkPolicyEgressRuleArgs{
-			To:    networkingv1.NetworkPolicyPeerArray{ipBlock(pulumi.Sprintf("%s/32", d.CloudSQLPrivateIP))},
+			To:    to,
 			Ports: networkingv1.NetworkPolicyPortArray{policyPort("TCP", cloudSQLServerPort)},
 		}
 	}

@@ -30,6 +30,23 @@ type NetworkArgs struct {
 	// network for Cloud SQL's private IPs: given, never auto-allocated, so it
 	// cannot land on the subnet's ranges.
 	PrivateServicesCIDR netip.Prefix
+	// Subnets, when set, are one subnet per region (each with its NAT),
+	// instead of Region's one: a multi-region stack's VPC.
+	Subnets []SubnetArgs
+}
+
+// SubnetArgs is one region's subnet in a multi-region VPC. Code names its
+// resources ("<name>-<code>-subnet"): never its position in a list, which a
+// failover reorders.
+type SubnetArgs struct {
+	Region, Code                 string
+	CIDR, PodsCIDR, ServicesCIDR string
+}
+
+// Subnet is what a cluster needs of its region's subnet.
+type Subnet struct {
+	SelfLink                         pulumi.StringOutput
+	PodsRangeName, ServicesRangeName string
 }
 
 // Network is a custom-mode VPC with one regional subnet whose secondary
@@ -52,11 +69,13 @@ type Network struct {
 	// PrivateServicesConnection is the peering Cloud SQL's private IP needs;
 	// an instance must depend on it.
 	PrivateServicesConnection *servicenetworking.Connection
+	// Subnets by region, with NetworkArgs.Subnets.
+	Subnets map[string]Subnet
 }
 
 // NewNetwork declares the VPC and everything attached to it.
 func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pulumi.ResourceOption) (*Network, error) {
-	n := &Network{PodsRangeName: name + "-pods", ServicesRangeName: name + "-services"}
+	n := &Network{}
 	if err := ctx.RegisterComponentResource("django-gke:components:Network", name, n, opts...); err != nil {
 		return nil, err
 	}
@@ -69,47 +88,24 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("creating VPC: %w", err)
 	}
-	subnet, err := compute.NewSubnetwork(ctx, name+"-subnet", &compute.SubnetworkArgs{
-		Network:               vpc.ID(),
-		Region:                pulumi.String(args.Region),
-		IpCidrRange:           pulumi.String(args.CIDR),
-		PrivateIpGoogleAccess: pulumi.Bool(true),
-		SecondaryIpRanges: compute.SubnetworkSecondaryIpRangeArray{
-			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(n.PodsRangeName), IpCidrRange: pulumi.String(args.PodsCIDR)},
-			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(n.ServicesRangeName), IpCidrRange: pulumi.String(args.ServicesCIDR)},
-		},
-		LogConfig: &compute.SubnetworkLogConfigArgs{
-			AggregationInterval: pulumi.String("INTERVAL_5_MIN"),
-			FlowSampling:        pulumi.Float64(0.1),
-			Metadata:            pulumi.String("INCLUDE_ALL_METADATA"),
-		},
-	}, child.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("creating subnetwork: %w", err)
+	subnets := args.Subnets
+	if len(subnets) == 0 {
+		subnets = []SubnetArgs{{Region: args.Region, CIDR: args.CIDR, PodsCIDR: args.PodsCIDR, ServicesCIDR: args.ServicesCIDR}}
 	}
-
-	// Private nodes have no external IPs: Cloud NAT gives them egress (image pulls
-	// from outside Google, external APIs the app calls).
-	router, err := compute.NewRouter(ctx, name+"-router", &compute.RouterArgs{
-		Network: vpc.ID(),
-		Region:  pulumi.String(args.Region),
-	}, child.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("creating Cloud Router: %w", err)
+	n.Subnets = map[string]Subnet{}
+	for _, sn := range subnets {
+		prefix := name
+		if sn.Code != "" {
+			prefix = name + "-" + sn.Code
+		}
+		subnet, err := declareSubnet(ctx, prefix, vpc, sn, child)
+		if err != nil {
+			return nil, err
+		}
+		n.Subnets[sn.Region] = subnet
 	}
-	if _, err := compute.NewRouterNat(ctx, name+"-nat", &compute.RouterNatArgs{
-		Router:                        router.Name,
-		Region:                        pulumi.String(args.Region),
-		NatIpAllocateOption:           pulumi.String("AUTO_ONLY"),
-		SourceSubnetworkIpRangesToNat: pulumi.String("ALL_SUBNETWORKS_ALL_IP_RANGES"),
-		EnableDynamicPortAllocation:   pulumi.Bool(true),
-		LogConfig: &compute.RouterNatLogConfigArgs{
-			Enable: pulumi.Bool(true),
-			Filter: pulumi.String("ERRORS_ONLY"),
-		},
-	}, child.opts()...); err != nil {
-		return nil, fmt.Errorf("creating Cloud NAT: %w", err)
-	}
+	n.SubnetworkSelfLink = n.Subnets[subnets[0].Region].SelfLink
+	n.PodsRangeName, n.ServicesRangeName = n.Subnets[subnets[0].Region].PodsRangeName, n.Subnets[subnets[0].Region].ServicesRangeName
 
 	// Private services access: a range peered to Google's network for Cloud SQL.
 	psaRange, err := compute.NewGlobalAddress(ctx, name+"-psa", &compute.GlobalAddressArgs{
@@ -156,7 +152,6 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	n.NetworkName = vpc.Name
 	n.NetworkID = vpc.ID().ToStringOutput()
 	n.NetworkSelfLink = vpc.SelfLink
-	n.SubnetworkSelfLink = subnet.SelfLink
 	n.PrivateServicesConnection = psa
 	n.PrivateServicesRangeName = psaRange.Name
 	return n, ctx.RegisterResourceOutputs(n, pulumi.Map{
@@ -166,4 +161,53 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		"subnetworkSelfLink":       n.SubnetworkSelfLink,
 		"privateServicesRangeName": n.PrivateServicesRangeName,
 	})
+}
+
+// declareSubnet declares a region's subnet (pods and services as secondary
+// ranges) and the Cloud NAT its private nodes reach the internet through.
+func declareSubnet(ctx *pulumi.Context, prefix string, vpc *compute.Network, sn SubnetArgs, child children) (Subnet, error) {
+	pods, services := prefix+"-pods", prefix+"-services"
+	subnet, err := compute.NewSubnetwork(ctx, prefix+"-subnet", &compute.SubnetworkArgs{
+		Network:               vpc.ID(),
+		Region:                pulumi.String(sn.Region),
+		IpCidrRange:           pulumi.String(sn.CIDR),
+		PrivateIpGoogleAccess: pulumi.Bool(true),
+		SecondaryIpRanges: compute.SubnetworkSecondaryIpRangeArray{
+			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(pods), IpCidrRange: pulumi.String(sn.PodsCIDR)},
+			compute.SubnetworkSecondaryIpRangeArgs{RangeName: pulumi.String(services), IpCidrRange: pulumi.String(sn.ServicesCIDR)},
+		},
+		LogConfig: &compute.SubnetworkLogConfigArgs{
+			AggregationInterval: pulumi.String("INTERVAL_5_MIN"),
+			FlowSampling:        pulumi.Float64(0.1),
+			Metadata:            pulumi.String("INCLUDE_ALL_METADATA"),
+		},
+	}, child.opts()...)
+	if err != nil {
+		return Subnet{}, fmt.Errorf("creating subnetwork: %w", err)
+	}
+
+	// Private nodes have no external IPs: Cloud NAT gives them egress (image pulls
+	// from outside Google, external APIs the app calls).
+	router, err := compute.NewRouter(ctx, prefix+"-router", &compute.RouterArgs{
+		Network: vpc.ID(),
+		Region:  pulumi.String(sn.Region),
+	}, child.opts()...)
+	if err != nil {
+		return Subnet{}, fmt.Errorf("creating Cloud Router: %w", err)
+	}
+	if _, err := compute.NewRouterNat(ctx, prefix+"-nat", &compute.RouterNatArgs{
+		Router:                        router.Name,
+		Region:                        pulumi.String(sn.Region),
+		NatIpAllocateOption:           pulumi.String("AUTO_ONLY"),
+		SourceSubnetworkIpRangesToNat: pulumi.String("ALL_SUBNETWORKS_ALL_IP_RANGES"),
+		EnableDynamicPortAllocation:   pulumi.Bool(true),
+		LogConfig: &compute.RouterNatLogConfigArgs{
+			Enable: pulumi.Bool(true),
+			Filter: pulumi.String("ERRORS_ONLY"),
+		},
+	}, child.opts()...); err != nil {
+		return Subnet{}, fmt.Errorf("creating Cloud NAT: %w", err)
+	}
+
+	return Subnet{SelfLink: subnet.SelfLink, PodsRangeName: pods, ServicesRangeName: services}, nil
 }

@@ -24,6 +24,7 @@ const (
 	GunicornPort       = 8000
 	proxyHealthPort    = 9090
 	proxyListenPort    = 5432
+	proxyReplicaPort   = 5433
 	cloudSQLServerPort = 3307
 )
 
@@ -65,10 +66,12 @@ type podParams struct {
 	image pulumi.StringInput
 	// cloudSQLInstance, when set, runs the Cloud SQL Auth Proxy beside the app.
 	cloudSQLInstance pulumi.StringInput
-	serviceAccount   string
-	configMapName    pulumi.StringInput
-	secretName       pulumi.StringInput
-	nginxConfigMap   pulumi.StringInput
+	// replicaInstance, when set, is a second instance the proxy serves on proxyReplicaPort.
+	replicaInstance pulumi.StringInput
+	serviceAccount  string
+	configMapName   pulumi.StringInput
+	secretName      pulumi.StringInput
+	nginxConfigMap  pulumi.StringInput
 	// cacheCAConfigMap, when set, holds the cache server's CA, mounted for the app.
 	cacheCAConfigMap pulumi.StringInput
 	gunicornCPU      string
@@ -139,12 +142,17 @@ func portInput(port any) pulumi.Input {
 // proxyContainer is the Cloud SQL Auth Proxy as a native sidecar: an init
 // container with restartPolicy Always starts before the app, stays up beside
 // it, and stops after it, so a Job's pod can complete.
-func proxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
+func proxyContainer(connectionName, replica pulumi.StringInput) corev1.ContainerArgs {
+	instances := pulumi.StringArray{connectionName}
+	if replica != nil {
+		// The region's read replica on its own port (the proxy's per-instance query parameter).
+		instances = append(instances, pulumi.Sprintf("%s?port=%d", replica, proxyReplicaPort))
+	}
 	return corev1.ContainerArgs{
 		Name:          pulumi.String("cloud-sql-proxy"),
 		Image:         pulumi.String(ProxyImage),
 		RestartPolicy: pulumi.String("Always"),
-		Args: pulumi.StringArray{
+		Args: append(pulumi.StringArray{
 			pulumi.String("--private-ip"),
 			pulumi.String(fmt.Sprintf("--port=%d", proxyListenPort)),
 			pulumi.String("--structured-logs"),
@@ -152,8 +160,7 @@ func proxyContainer(connectionName pulumi.StringInput) corev1.ContainerArgs {
 			pulumi.String("--http-address=0.0.0.0"),
 			pulumi.Sprintf("--http-port=%d", proxyHealthPort),
 			pulumi.String("--exit-zero-on-sigterm"),
-			connectionName,
-		},
+		}, instances...),
 		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("proxy-health"), ContainerPort: pulumi.Int(proxyHealthPort)}},
 		// The app starts only once the proxy has its certificates, which needs
 		// the Workload Identity and cloudsql.client grants to have propagated.
@@ -329,7 +336,7 @@ func (p podParams) appMounts(ms ...corev1.VolumeMountInput) corev1.VolumeMountAr
 // initContainers are the given ones followed by the proxy sidecar, when there is one.
 func (p podParams) initContainers(first ...corev1.ContainerInput) corev1.ContainerArray {
 	if p.cloudSQLInstance != nil {
-		first = append(first, proxyContainer(p.cloudSQLInstance))
+		first = append(first, proxyContainer(p.cloudSQLInstance, p.replicaInstance))
 	}
 	return first
 }

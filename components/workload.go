@@ -51,6 +51,10 @@ type WorkloadArgs struct {
 	LoadBalancerIP pulumi.StringInput
 	// Settings are extra, non-secret environment variables.
 	Settings map[string]string
+	// DjangoSecretKey, when set, is a key shared with other workloads (every
+	// region's: a session signed in one region is valid in the others); nil:
+	// the workload generates its own.
+	DjangoSecretKey pulumi.StringInput
 	// NginxConfTemplate is app/nginx/nginx.conf.
 	NginxConfTemplate string
 	Release           Release
@@ -64,8 +68,13 @@ type DatabaseConnection struct {
 	// SQL Auth Proxy runs beside the app (a native sidecar) and the app talks
 	// to it on 127.0.0.1. Nil: the app connects to Host and Port directly.
 	CloudSQLInstance pulumi.StringInput
-	Host             string
-	Port             int
+	// ReplicaInstance, when set, is the region's read replica: the proxy
+	// listens for it on proxyReplicaPort and Django reads there (writes, and a
+	// writer's reads for ReadYourWritesSeconds, go to the primary).
+	ReplicaInstance       pulumi.StringInput
+	ReadYourWritesSeconds int
+	Host                  string
+	Port                  int
 }
 
 // CacheConnection is how the app reaches its cache server: TLS verified
@@ -154,17 +163,21 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 		return nil, fmt.Errorf("creating nginx ConfigMap: %w", err)
 	}
 	// Django's SECRET_KEY signs sessions and tokens; generated once per stack, kept in state as a secret.
-	secretKey, err := random.NewRandomPassword(ctx, name+"-django-secret-key", &random.RandomPasswordArgs{
-		Length: pulumi.Int(64), Special: pulumi.Bool(false),
-	}, child.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("generating Django secret key: %w", err)
+	djangoKey := args.DjangoSecretKey
+	if djangoKey == nil {
+		generated, err := random.NewRandomPassword(ctx, name+"-django-secret-key", &random.RandomPasswordArgs{
+			Length: pulumi.Int(64), Special: pulumi.Bool(false),
+		}, child.opts()...)
+		if err != nil {
+			return nil, fmt.Errorf("generating Django secret key: %w", err)
+		}
+		djangoKey = generated.Result
 	}
 	secret, err := corev1.NewSecret(ctx, name+"-django", &corev1.SecretArgs{
 		Metadata:   k.meta("", nil, nil),
 		Type:       pulumi.String("Opaque"),
 		Immutable:  pulumi.Bool(true),
-		StringData: secretData(args, secretKey.Result),
+		StringData: secretData(args, djangoKey),
 	}, k.opts()...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Django secret: %w", err)
@@ -182,6 +195,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 
 	pod := podParams{
 		cloudSQLInstance: args.Database.CloudSQLInstance,
+		replicaInstance:  args.Database.ReplicaInstance,
 		serviceAccount:   args.ServiceAccount,
 		configMapName:    configMap.Metadata.Name().Elem(),
 		secretName:       secret.Metadata.Name().Elem(),
@@ -277,6 +291,11 @@ func appSettings(args *WorkloadArgs, host string, cache *cacheEndpoint) map[stri
 		// nginx already logs every request (same JSON, same httpRequest): a second line
 		// from gunicorn doubles the log bill and costs 7.5 % throughput (scripts/bench/tune.sh).
 		"GUNICORN_ACCESS_LOG": "0",
+	}
+	if args.Database.ReplicaInstance != nil {
+		s["DB_REPLICA_HOST"] = "127.0.0.1"
+		s["DB_REPLICA_PORT"] = strconv.Itoa(proxyReplicaPort)
+		s["DB_READ_YOUR_WRITES_SECONDS"] = strconv.Itoa(args.Database.ReadYourWritesSeconds)
 	}
 	if cache != nil {
 		s["CACHE_REDIS_HOST"] = cache.host

@@ -81,6 +81,9 @@ func program(ctx *pulumi.Context, root string) error {
 		return err
 	}
 	afterAPIs := pulumi.DependsOn(services.Enabled)
+	if cfg.MultiRegion() {
+		return multiRegionProgram(ctx, root, cfg, base, labels, tag, gcpScope{onGCP: onGCP, afterAPIs: afterAPIs, services: services})
+	}
 
 	nodeTag := base + "-node"
 	psaRange, err := netip.ParsePrefix(cfg.Network.PrivateServicesCIDR)
@@ -249,22 +252,15 @@ func program(ctx *pulumi.Context, root string) error {
 		Paging:            policy.Pages,
 		AlertEmail:        mon.AlertEmail,
 		ManagedPrometheus: policy.ManagedPrometheus,
-		Thresholds: components.Thresholds{
-			SLOTarget: mon.SLOTarget.Float64(), ErrorRatio: mon.ErrorRatio.Float64(),
-			LatencyP95Ms: mon.LatencyP95Ms, LatencyP99Ms: mon.LatencyP99Ms,
-			RestartsPerHour: mon.RestartsPerHour, HPAAtMaxMinutes: mon.HPAAtMaxMinutes,
-			SQLCPURatio: mon.SQLCPURatio.Float64(), SQLDiskRatio: mon.SQLDiskRatio.Float64(),
-			SQLConnectionsRatio: mon.SQLConnectionsRatio.Float64(), AppErrorsPerMinute: mon.AppErrorsPerMinute,
-			CacheMemoryRatio: mon.CacheMemoryRatio.Float64(), CacheEvictionsPerSecond: mon.CacheEvictionsPerSecond.Float64(),
-		},
-		HPAName:          components.WebName,
-		HPAMaxReplicas:   int(plan.HPAMaxReplicas),
-		NodesAtPeak:      int(plan.NodesAtPeak),
-		NodePoolMaxNodes: int(plan.NodePoolMaxNodes),
-		DBMaxConnections: plan.DBMaxConnections,
-		LogRetentionDays: mon.LogRetentionDays,
-		Labels:           labels,
-		Settle:           []pulumi.Resource{database.Instance},
+		Thresholds:        thresholds(mon),
+		HPAName:           components.WebName,
+		HPAMaxReplicas:    int(plan.HPAMaxReplicas),
+		NodesAtPeak:       int(plan.NodesAtPeak),
+		NodePoolMaxNodes:  int(plan.NodePoolMaxNodes),
+		DBMaxConnections:  plan.DBMaxConnections,
+		LogRetentionDays:  mon.LogRetentionDays,
+		Labels:            labels,
+		Settle:            []pulumi.Resource{database.Instance},
 	}, onGCP, afterAPIs); err != nil {
 		return err
 	}
@@ -286,9 +282,31 @@ func program(ctx *pulumi.Context, root string) error {
 	return nil
 }
 
+// gcpScope is what every GCP resource is declared with: the provider, and
+// the project's APIs (enabled first).
+type gcpScope struct {
+	onGCP, afterAPIs pulumi.ResourceOption
+	services         *components.ProjectServices
+}
+
+// thresholds are django-gke:monitoring's alert thresholds.
+func thresholds(mon config.Monitoring) components.Thresholds {
+	return components.Thresholds{
+		SLOTarget: mon.SLOTarget.Float64(), ErrorRatio: mon.ErrorRatio.Float64(),
+		LatencyP95Ms: mon.LatencyP95Ms, LatencyP99Ms: mon.LatencyP99Ms,
+		RestartsPerHour: mon.RestartsPerHour, HPAAtMaxMinutes: mon.HPAAtMaxMinutes,
+		SQLCPURatio: mon.SQLCPURatio.Float64(), SQLDiskRatio: mon.SQLDiskRatio.Float64(),
+		SQLConnectionsRatio: mon.SQLConnectionsRatio.Float64(), AppErrorsPerMinute: mon.AppErrorsPerMinute,
+		CacheMemoryRatio: mon.CacheMemoryRatio.Float64(), CacheEvictionsPerSecond: mon.CacheEvictionsPerSecond.Float64(),
+	}
+}
+
 // requiredServices are the Google APIs this stack uses.
 func requiredServices(cfg *config.Config) []string {
 	services := slices.Clone(components.RequiredServices)
+	if cfg.MultiRegion() {
+		services = append(services, components.MultiClusterServices...)
+	}
 	if cfg.Cache.Enabled {
 		services = append(services, "redis.googleapis.com")
 	}

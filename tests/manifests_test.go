@@ -41,6 +41,12 @@ var gkeKinds = map[string]bool{
 	"cloud.google.com/v1/BackendConfig":        true,
 	"networking.gke.io/v1beta1/FrontendConfig": true,
 	"networking.gke.io/v1/ManagedCertificate":  true,
+	// The multi-cluster Gateway's objects (stacks with regions.list).
+	"gateway.networking.k8s.io/v1/Gateway":   true,
+	"gateway.networking.k8s.io/v1/HTTPRoute": true,
+	"networking.gke.io/v1/HealthCheckPolicy": true,
+	"networking.gke.io/v1/GCPBackendPolicy":  true,
+	"net.gke.io/v1/ServiceExport":            true,
 }
 
 // validateManifest decodes one YAML manifest strictly: unknown fields (a
@@ -142,4 +148,36 @@ func TestStrictValidationCatchesTypos(t *testing.T) {
 	assert.ErrorContains(t, err, "requstPath")
 	_, err = validateManifest([]byte("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"))
 	assert.ErrorContains(t, err, "no typed validation for example.com/v1/Widget")
+}
+
+// TestGlobalManifestsDecodeStrictly: prd-global's manifests, the multi-cluster
+// Gateway's objects among them, decode strictly into their published types.
+func TestGlobalManifestsDecodeStrictly(t *testing.T) {
+	out := t.TempDir()
+	r := runPlan(t, repoRoot(), "-stack", "prd-global", "-out", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	files, err := filepath.Glob(filepath.Join(out, "prd-global", "*", "*.yaml"))
+	require.NoError(t, err)
+	for _, code := range []string{"euw1", "usc1"} {
+		dir := filepath.Join(out, "prd-global", "django-gke-prd-global-"+code+"-k8s")
+		assert.DirExists(t, dir, "each cluster's objects in their own directory")
+	}
+	kinds := map[string]int{}
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		require.NoError(t, err)
+		key, err := validateManifest(text)
+		assert.NoError(t, err, filepath.Base(f))
+		kinds[key]++
+	}
+	t.Logf("prd-global: %d manifests: %v", len(files), kinds)
+	for key, want := range map[string]int{
+		"apps/v1/Deployment": 2, "gateway.networking.k8s.io/v1/Gateway": 1,
+		"gateway.networking.k8s.io/v1/HTTPRoute": 2,                                             // web, and the HTTP→HTTPS redirect
+		"networking.gke.io/v1/HealthCheckPolicy": 3, "networking.gke.io/v1/GCPBackendPolicy": 3, // web, web-euw1, web-usc1
+		"net.gke.io/v1/ServiceExport": 4, "v1/Service": 4,
+		"networking.k8s.io/v1/Ingress": 0, "cloud.google.com/v1/BackendConfig": 0, "networking.gke.io/v1/ManagedCertificate": 0,
+	} {
+		assert.Equal(t, want, kinds[key], key)
+	}
 }

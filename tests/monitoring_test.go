@@ -62,7 +62,9 @@ func TestAlertPolicies(t *testing.T) {
 			alerts := alertsByKey(t, res)
 			var keys []string
 			for _, a := range components.Alerts {
-				keys = append(keys, a.Key)
+				if a.Key != "region-out" { // regions.list only (TestEveryRegionHasItsUptimeCheck)
+					keys = append(keys, a.Key)
+				}
 			}
 			assert.ElementsMatch(t, keys, mapKeys(alerts), "every documented alert, and only those")
 			for key, a := range alerts {

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -43,14 +44,35 @@ func run(w io.Writer, dir, stack, format, readme string) error {
 	if err != nil {
 		return fmt.Errorf("stack %s:\n%w", stack, err)
 	}
+	regional, err := capacity.RegionalPlanFor(cfg)
+	if err != nil {
+		return fmt.Errorf("stack %s:\n%w", stack, err)
+	}
 	if readme != "" {
 		var out strings.Builder
+		if regional != nil { // the README shows what several regions add
+			capacity.WriteRegional(&out, regional, true)
+			return rewriteBlock(readme, stack, strings.TrimSpace(out.String()))
+		}
 		if err := capacity.Write(&out, stack, string(cfg.Env), plan, capacity.FormatMarkdown); err != nil {
 			return err
 		}
 		return rewriteBlock(readme, stack, ReadmeBlock(out.String()))
 	}
-	return capacity.Write(w, stack, string(cfg.Env), plan, format)
+	if regional != nil && format == capacity.FormatJSON {
+		report := plan.JSON(stack, string(cfg.Env))
+		report["regions"] = capacity.RegionalJSON(regional)
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(report)
+	}
+	if err := capacity.Write(w, stack, string(cfg.Env), plan, format); err != nil {
+		return err
+	}
+	if regional != nil {
+		capacity.WriteRegional(w, regional, format == capacity.FormatMarkdown)
+	}
+	return nil
 }
 
 // ReadmeBlock is the report as the README embeds it (one heading level down).

@@ -1,6 +1,8 @@
-// Command gkecrds prints GKE's BackendConfig, FrontendConfig and
-// ManagedCertificate CustomResourceDefinitions (from infra/gkeapi) as a JSON
-// list, for clusters where GKE does not install them (make cluster-up).
+// Command gkecrds prints the CustomResourceDefinitions of the GKE resources
+// the workload declares (infra/gkeapi: BackendConfig, FrontendConfig,
+// ManagedCertificate, and for the multi-cluster Gateway: Gateway, HTTPRoute,
+// HealthCheckPolicy, GCPBackendPolicy, ServiceExport) as a JSON list, for
+// clusters where GKE does not install them (make cluster-up).
 package main
 
 import (

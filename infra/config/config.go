@@ -45,6 +45,7 @@ type Config struct {
 	Cost       Cost       `key:"cost"`
 	Monitoring Monitoring `key:"monitoring"`
 	Release    Release    `key:"release"`
+	Regions    Regions    `key:"regions"`
 }
 
 // Network is django-gke:network: the VPC's address plan.
@@ -299,3 +300,52 @@ const (
 	Blue      = "blue"
 	Green     = "green"
 )
+
+// Regions is django-gke:regions: the stack serves from several regions behind
+// one global IP (a multi-cluster Gateway over a GKE fleet), with the primary
+// Cloud SQL instance in the first region and a cross-region read replica in
+// each other. Empty list: the stack runs in gcp:region alone, as before.
+type Regions struct {
+	// List is the ordered serving regions, [{region, trafficShare, cidr, podsCidr, servicesCidr, masterCidr}]: the first holds the primary database (a failover moves another region first), each other a read replica; shares sum to 1 and no two ranges overlap. Empty: gcp:region alone; otherwise two regions or more, gcp:region among them.
+	List []Region `json:"list"`
+	// ConfigRegion is the region whose cluster is the fleet's config cluster (it holds the Gateway and HTTPRoute); empty means gcp:region. Leave it in place during a failover: the load balancer keeps its last configuration while the config cluster is down.
+	ConfigRegion string `json:"configRegion"`
+	// SurviveRegionLoss sizes every region for its own share plus the largest other region's share (N+1), so losing any one region keeps the whole targetRps served.
+	SurviveRegionLoss bool `json:"surviveRegionLoss"`
+	// WriteShare is the fraction of requests that write (votes): they and their read-your-writes reads go to the primary, and their WAL is replicated to every replica.
+	WriteShare Decimal `json:"writeShare"`
+	// WALKBPerWrite is the write-ahead log one write produces (a row update plus a full page image after a checkpoint), replicated to each replica across regions.
+	WALKBPerWrite Decimal `json:"walKbPerWrite"`
+	// CrossRegionKBPerWrite is what a write from a replica region sends to and receives from the primary (its queries, and the pinned reads after it).
+	CrossRegionKBPerWrite Decimal `json:"crossRegionKbPerWrite"`
+}
+
+// Region is one entry of django-gke:regions.list: where it is, the share of
+// the traffic its users send, and its subnet's address plan.
+type Region struct {
+	Region       string  `json:"region"`
+	TrafficShare Decimal `json:"trafficShare"`
+	CIDR         string  `json:"cidr"`
+	PodsCIDR     string  `json:"podsCidr"`
+	ServicesCIDR string  `json:"servicesCidr"`
+	MasterCIDR   string  `json:"masterCidr"`
+}
+
+// MultiRegion reports whether the stack serves from several regions.
+func (c *Config) MultiRegion() bool { return len(c.Regions.List) > 0 }
+
+// PrimaryRegion is where the primary database is: the first region, or gcp:region.
+func (c *Config) PrimaryRegion() string {
+	if c.MultiRegion() {
+		return c.Regions.List[0].Region
+	}
+	return c.Region
+}
+
+// ConfigClusterRegion is the region of the fleet's config cluster.
+func (c *Config) ConfigClusterRegion() string {
+	if c.Regions.ConfigRegion != "" {
+		return c.Regions.ConfigRegion
+	}
+	return c.Region
+}

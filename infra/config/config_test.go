@@ -330,7 +330,7 @@ func TestRules(t *testing.T) {
 			`django-gke:release.previewHostname: "preview.example.com" is not allowed: needs app.hostname set (the certificate covers both) and must differ from it`},
 		{"env", "dev", "env", `qa`, "", `django-gke:env: "qa" is not allowed: must be one of dev, stg, prd, local`},
 		{"unknown key", "dev", "capacty", `{}`, "",
-			`django-gke:capacty: "{}" is not allowed: unknown key; allowed keys: django-gke:env, django-gke:network, django-gke:cluster, django-gke:database, django-gke:cache, django-gke:image, django-gke:app, django-gke:capacity, django-gke:cost, django-gke:monitoring, django-gke:release`},
+			`django-gke:capacty: "{}" is not allowed: unknown key; allowed keys: django-gke:env, django-gke:network, django-gke:cluster, django-gke:database, django-gke:cache, django-gke:image, django-gke:app, django-gke:capacity, django-gke:cost, django-gke:monitoring, django-gke:release, django-gke:regions`},
 		{"project id", "dev", "", "", "My_Project",
 			`gcp:project: "My_Project" is not allowed: must be a Google Cloud project id (6–30 lowercase letters, digits and hyphens; set it in Pulumi.<stack>.yaml)`},
 	}

@@ -99,6 +99,14 @@ func Defaults(env Env, region string) Config {
 			LogRetentionDays:        30,
 		},
 		Release: Release{Strategy: Rolling, ActiveColor: Blue},
+		Regions: Regions{
+			List:              []Region{},
+			SurviveRegionLoss: true,
+			// The benchmark's readers-and-voters mix: one vote in 100 requests.
+			WriteShare:            MustDecimal("0.01"),
+			WALKBPerWrite:         MustDecimal("8"),
+			CrossRegionKBPerWrite: MustDecimal("16"),
+		},
 	}
 	switch env {
 	case Local:

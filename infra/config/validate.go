@@ -71,6 +71,7 @@ func (c *Config) Validate() Problems {
 	c.validateCost(&v)
 	c.validateMonitoring(&v)
 	c.validateRelease(&v)
+	c.validateRegions(&v)
 	return v.ps
 }
 

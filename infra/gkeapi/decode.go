@@ -95,16 +95,20 @@ func formatValue(v any) string {
 
 // DecodeStrict decodes one JSON manifest (a YAML manifest must be converted to
 // JSON by the caller) of BackendConfig (cloud.google.com/v1), FrontendConfig
-// (networking.gke.io/v1beta1) or ManagedCertificate (networking.gke.io/v1)
-// and returns a *BackendConfig, *FrontendConfig or *ManagedCertificate.
+// (networking.gke.io/v1beta1), ManagedCertificate (networking.gke.io/v1),
+// Gateway or HTTPRoute (gateway.networking.k8s.io/v1), HealthCheckPolicy or
+// GCPBackendPolicy (networking.gke.io/v1) or ServiceExport (net.gke.io/v1),
+// and returns a pointer to the matching type of this package (e.g. a
+// *BackendConfig or a *Gateway).
 //
 // It fails on an unknown apiVersion/kind, on unknown fields (matched case
 // sensitively, as the apiserver does; encoding/json alone would accept
 // "HealthCheck" for "healthCheck"), on values of the wrong JSON type, on
 // missing required fields, on values outside the validation table (enums,
-// ranges, lengths, patterns) and on the cross-field rules of the controller
-// and the Compute Engine API. The error is a *DecodeError listing every
-// problem found. JSON null is treated as an absent field.
+// ranges, lengths, item counts, patterns) and on the cross-field rules: those
+// of the ingress controller and the Compute Engine API, and the CEL
+// validations of the Gateway API CRDs. The error is a *DecodeError listing
+// every problem found. JSON null is treated as an absent field.
 func DecodeStrict(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -176,8 +180,8 @@ func DecodeStrict(data []byte) (any, error) {
 	return obj, nil
 }
 
-// Validate checks an object built in Go (a BackendConfig, FrontendConfig or
-// ManagedCertificate, or a pointer to one) with the same rules as
+// Validate checks an object built in Go (a value of, or a pointer to, one of
+// the resource types DecodeStrict returns) with the same rules as
 // DecodeStrict. An empty apiVersion or kind is taken from the Go type.
 func Validate(obj any) error {
 	t := reflect.TypeOf(obj)
@@ -277,6 +281,9 @@ func (v *validator) walk(val any, t reflect.Type, rpath, dpath string) {
 			v.add(dpath, val, "must be an object", "")
 			return
 		}
+		if r, ok := v.k.rules[rpath]; ok && r.maxProperties != nil && int64(len(m)) > *r.maxProperties {
+			v.add(dpath, fmt.Sprintf("%d entries", len(m)), fmt.Sprintf("must have at most %d entries", *r.maxProperties), r.source)
+		}
 		keys := make([]string, 0, len(m))
 		for key := range m {
 			keys = append(keys, key)
@@ -295,8 +302,13 @@ func (v *validator) walk(val any, t reflect.Type, rpath, dpath string) {
 			v.add(dpath, val, "must be an array", "")
 			return
 		}
-		if r, ok := v.k.rules[rpath]; ok && r.maxItems != nil && int64(len(arr)) > *r.maxItems {
-			v.add(dpath, fmt.Sprintf("%d items", len(arr)), fmt.Sprintf("must have at most %d items", *r.maxItems), r.source)
+		if r, ok := v.k.rules[rpath]; ok {
+			if r.maxItems != nil && int64(len(arr)) > *r.maxItems {
+				v.add(dpath, fmt.Sprintf("%d items", len(arr)), fmt.Sprintf("must have at most %d items", *r.maxItems), r.source)
+			}
+			if r.minItems != nil && int64(len(arr)) < *r.minItems {
+				v.add(dpath, fmt.Sprintf("%d items", len(arr)), minMsg(*r.minItems, "items"), r.source)
+			}
 		}
 		for i, item := range arr {
 			v.walk(item, t.Elem(), rpath+"[]", fmt.Sprintf("%s[%d]", dpath, i))
@@ -352,6 +364,9 @@ func (v *validator) checkString(rpath, dpath, s string) {
 	if r.maxLength != nil && int64(utf8.RuneCountInString(s)) > *r.maxLength {
 		v.add(dpath, s, fmt.Sprintf("must be at most %d characters", *r.maxLength), r.source)
 	}
+	if r.minLength != nil && int64(utf8.RuneCountInString(s)) < *r.minLength {
+		v.add(dpath, s, minMsg(*r.minLength, "characters"), r.source)
+	}
 	if re := v.k.patterns[rpath]; re != nil && !re.MatchString(s) {
 		v.add(dpath, s, "must match "+r.pattern, r.source)
 	}
@@ -375,6 +390,14 @@ func (v *validator) checkNumber(rpath, dpath string, raw json.Number, x float64,
 	if (r.minimum != nil && x < *r.minimum) || (r.maximum != nil && x > *r.maximum) {
 		v.add(dpath, raw, rangeMsg(r.minimum, r.maximum), r.source)
 	}
+}
+
+// minMsg words a minimum length or item count.
+func minMsg(n int64, unit string) string {
+	if n == 1 {
+		return "must not be empty"
+	}
+	return fmt.Sprintf("must have at least %d %s", n, unit)
 }
 
 func rangeMsg(lo, hi *float64) string {

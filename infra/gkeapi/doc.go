@@ -1,15 +1,25 @@
-// Package gkeapi declares the three GKE Ingress custom resources that the
-// django-gke workload uses, a strict decoder for their manifests and the
-// CustomResourceDefinitions that describe them:
+// Package gkeapi declares the custom resources that the django-gke workload
+// uses on GKE, a strict decoder for their manifests and the
+// CustomResourceDefinitions that describe them. A single-region stack
+// serves through GKE Ingress:
 //
 //   - BackendConfig      cloud.google.com/v1        (k8s.io/ingress-gce pkg/apis/backendconfig/v1)
 //   - FrontendConfig     networking.gke.io/v1beta1  (k8s.io/ingress-gce pkg/apis/frontendconfig/v1beta1)
 //   - ManagedCertificate networking.gke.io/v1       (github.com/GoogleCloudPlatform/gke-managed-certs
 //     pkg/apis/networking.gke.io/v1 and deploy/managedcertificates-crd.yaml)
 //
-// The types mirror the published wire format (field names, json tags, which
-// fields are pointers or optional) of k8s.io/ingress-gce at commit
-// acbcf5d66dd9d31297a2a52a2d7d83d4c1a94539 (v1.41.0-80) and of
+// and a multi-region stack through a GKE multi-cluster Gateway (GatewayClass
+// gke-l7-global-external-managed-mc) in front of multi-cluster Services:
+//
+//   - Gateway            gateway.networking.k8s.io/v1  (sigs.k8s.io/gateway-api apis/v1/gateway_types.go)
+//   - HTTPRoute          gateway.networking.k8s.io/v1  (sigs.k8s.io/gateway-api apis/v1/httproute_types.go)
+//   - HealthCheckPolicy  networking.gke.io/v1          (GKE Gateway service policy)
+//   - GCPBackendPolicy   networking.gke.io/v1          (GKE Gateway service policy)
+//   - ServiceExport      net.gke.io/v1                 (GKE multi-cluster Services)
+//
+// The Ingress types mirror the published wire format (field names, json
+// tags, which fields are pointers or optional) of k8s.io/ingress-gce at
+// commit acbcf5d66dd9d31297a2a52a2d7d83d4c1a94539 (v1.41.0-80) and of
 // gke-managed-certs at commit 3498c2a06d023eeedd1f8da125beb62a809ea4c8
 // (v1.2.12-9). They are re-declared here, as our own code, because neither
 // module can be fetched through the module proxy this project builds with, and
@@ -17,21 +27,61 @@
 // only needs encoding/json. Metadata is a small ObjectMeta of the fields a
 // client sends, not metav1.ObjectMeta.
 //
-// One deliberate difference: the Status fields carry omitzero, so that an
-// object marshalled by a client does not send an empty status (the
-// controllers own it; ManagedCertificate's controller patches it).
+// The Gateway types declare the subset of fields this project uses, with
+// the published json names and optionality, of kubernetes-sigs/gateway-api
+// at commit 4564255ac2c35d582249b3cdf261bdf51c8bca32 (main after v1.6.1):
+// apis/v1 and the standard-channel CRDs
+// config/crd/standard/gateway.networking.k8s.io_gateways.yaml and
+// gateway.networking.k8s.io_httproutes.yaml, which for these fields are
+// identical to v1.6.1's. GKE installs its own copy of the Gateway API CRDs
+// (v1.5.0 from GKE 1.35.2-gke.1842000, per GKE's GatewayClass capabilities
+// page); for these fields v1.5.0 has the same rules, bar the "CORS filter
+// cannot be repeated" rule added since.
+//
+// HealthCheckPolicy and GCPBackendPolicy mirror the CRDs published in
+// GoogleCloudPlatform/gke-networking-recipes at commit
+// cce161862be77c541b1b1eac8899e7012f5a9985 (gateway-api/config/servicepolicies/crd/standard/
+// healthcheckpolicy.yaml and gcpbackendpolicies.yaml). Their Go types are
+// not published, so optionality is the CRD's (everything is optional but
+// spec, spec.targetRef and the target's group, kind and name) and optional
+// scalars are pointers. GKE installs and updates these CRDs itself: fields
+// it added after that commit are not declared.
+//
+// GKE does not publish the net.gke.io CRDs (the fleet's multi-cluster
+// Services feature installs them). The ServiceExport shape, metadata only
+// with the name and namespace of the Service it exports, is the one GKE's
+// documentation (cloud.google.com/kubernetes-engine/docs/how-to/multi-cluster-services)
+// and gke-networking-recipes (gateway/multi-cluster/mcg-internal-basic/gke-1/serviceexport-v1.yaml,
+// same commit) show; the generated CRD's names follow the CRD name
+// serviceexports.net.gke.io and Kubernetes conventions. ServiceImport, which
+// GKE creates, is not declared: ServiceImportKind names it in backendRefs and
+// targetRefs.
+//
+// Two deliberate differences: the Status fields of the Ingress types carry
+// omitzero, so that an object marshalled by a client does not send an empty
+// status (the controllers own it; ManagedCertificate's controller patches
+// it); and the Gateway types declare no status at all (their controllers own
+// it, and a manifest in this repository never carries one), so DecodeStrict
+// rejects one.
 //
 // DecodeStrict rejects unknown (including wrongly cased) fields, wrong JSON
-// types, missing required fields and values outside the validation table in
-// rules.go. CRDs builds the CustomResourceDefinitions with an openAPIV3Schema
+// types, missing required fields, values outside the validation table in
+// rules.go and gateway_rules.go, and values that break a cross-field rule.
+// CRDs builds the CustomResourceDefinitions with an openAPIV3Schema
 // generated by reflection from these types and the same table, so the
 // decoder and the schema cannot drift apart.
 //
 // The published ingress-gce CRDs carry only types and required fields; their
 // enums and ranges are enforced later by the ingress controller or by the
 // Compute Engine API (an Ingress event long after `apply` succeeded). The
-// table records where each rule comes from. The schema generated here is
-// therefore stricter than GKE's own: use CRDs() on clusters where GKE does not
-// install these CRDs itself (kind, envtest, a test apiserver), never to replace
-// the CRDs GKE manages.
+// table records where each rule comes from. The Gateway API and GKE policy
+// CRDs publish their rules: the table copies them, and the cross checks
+// implement the CEL x-kubernetes-validations that bear on the declared
+// fields (a generated schema carries neither CEL nor defaults). Limits that
+// only GKE's documentation states (e.g. which listener protocols a
+// GatewayClass supports) are not checked. The schema generated here is
+// therefore stricter than GKE's own for the Ingress resources, and a subset
+// of the published one for the Gateway resources: use CRDs() on clusters
+// where GKE does not install these CRDs itself (kind, envtest, a test
+// apiserver), never to replace the CRDs GKE manages.
 package gkeapi

@@ -27,15 +27,18 @@ type rule struct {
 	// required: the field must be present (openAPI "required" on its parent).
 	// Only set where the published schema requires it; the json tag of the
 	// field must not have omitempty (checked by tests).
-	required  bool
-	enum      []any // string or int64 values
-	minimum   *float64
-	maximum   *float64
-	maxLength *int64
-	maxItems  *int64
-	pattern   string
-	format    string // "date-time" is checked by DecodeStrict
-	source    string
+	required      bool
+	enum          []any // string or int64 values
+	minimum       *float64
+	maximum       *float64
+	minLength     *int64
+	maxLength     *int64
+	minItems      *int64
+	maxItems      *int64
+	maxProperties *int64 // of a map
+	pattern       string
+	format        string // "date-time" is checked by DecodeStrict
+	source        string
 }
 
 func ptrF(v float64) *float64 { return &v }
@@ -95,11 +98,14 @@ var managedCertificateRules = []rule{
 type kindInfo struct {
 	group, version, kind       string
 	plural, singular, listKind string
-	shortNames                 []string
-	goType                     reflect.Type
-	rules                      map[string]rule
-	patterns                   map[string]*regexp.Regexp
-	printerColumns             []map[string]any
+	shortNames, categories     []string
+	// annotations of the CRD object (api-approved.kubernetes.io, which the
+	// apiserver requires of a CRD in a *.k8s.io group).
+	annotations    map[string]string
+	goType         reflect.Type
+	rules          map[string]rule
+	patterns       map[string]*regexp.Regexp
+	printerColumns []map[string]any
 	// crossChecks are rules between fields that an openAPI schema cannot
 	// express; DecodeStrict applies them, the CRD does not.
 	crossChecks func(obj any) []*FieldError
@@ -130,6 +136,49 @@ var kinds = []*kindInfo{
 			{"name": "Status", "type": "string", "description": "Status of the managed certificate", "jsonPath": ".status.certificateStatus"},
 		},
 	}, managedCertificateRules),
+	newKind(kindInfo{
+		group: GatewayGroup, version: GatewayVersion, kind: GatewayKind,
+		plural: "gateways", singular: "gateway", listKind: "GatewayList",
+		shortNames:  []string{"gtw"},
+		categories:  []string{"gateway-api"},
+		annotations: gatewayAPIApproval,
+		goType:      reflect.TypeFor[Gateway](),
+		crossChecks: gatewayCrossChecks,
+		printerColumns: []map[string]any{
+			{"name": "Class", "type": "string", "jsonPath": ".spec.gatewayClassName"},
+			{"name": "Address", "type": "string", "jsonPath": ".status.addresses[*].value"},
+			{"name": "Programmed", "type": "string", "jsonPath": `.status.conditions[?(@.type=="Programmed")].status`},
+			{"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+		},
+	}, gatewayRules),
+	newKind(kindInfo{
+		group: GatewayGroup, version: HTTPRouteVersion, kind: HTTPRouteKind,
+		plural: "httproutes", singular: "httproute", listKind: "HTTPRouteList",
+		categories:  []string{"gateway-api"},
+		annotations: gatewayAPIApproval,
+		goType:      reflect.TypeFor[HTTPRoute](),
+		crossChecks: httpRouteCrossChecks,
+		printerColumns: []map[string]any{
+			{"name": "Hostnames", "type": "string", "jsonPath": ".spec.hostnames"},
+			{"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"},
+		},
+	}, httpRouteRules),
+	newKind(kindInfo{
+		group: NetworkingGroup, version: HealthCheckPolicyVersion, kind: HealthCheckPolicyKind,
+		plural: "healthcheckpolicies", singular: "healthcheckpolicy", listKind: "HealthCheckPolicyList",
+		goType:      reflect.TypeFor[HealthCheckPolicy](),
+		crossChecks: healthCheckPolicyCrossChecks,
+	}, healthCheckPolicyRules),
+	newKind(kindInfo{
+		group: NetworkingGroup, version: GCPBackendPolicyVersion, kind: GCPBackendPolicyKind,
+		plural: "gcpbackendpolicies", singular: "gcpbackendpolicy", listKind: "GCPBackendPolicyList",
+		goType: reflect.TypeFor[GCPBackendPolicy](),
+	}, gcpBackendPolicyRules),
+	newKind(kindInfo{
+		group: MultiClusterServiceGroup, version: ServiceExportVersion, kind: ServiceExportKind,
+		plural: "serviceexports", singular: "serviceexport", listKind: "ServiceExportList",
+		goType: reflect.TypeFor[ServiceExport](),
+	}, nil),
 }
 
 func newKind(k kindInfo, rules []rule) *kindInfo {

@@ -7,20 +7,30 @@ import (
 )
 
 // CRDs returns the CustomResourceDefinitions (apiextensions.k8s.io/v1) of
-// BackendConfig, FrontendConfig and ManagedCertificate, in that order, as
+// BackendConfig, FrontendConfig, ManagedCertificate, Gateway, HTTPRoute,
+// HealthCheckPolicy, GCPBackendPolicy and ServiceExport, in that order, as
 // plain maps ready to be marshalled to JSON or YAML. Lists are []any and
 // objects map[string]any throughout. Each call returns fresh maps.
 //
-// Names, scope and short names are the published ones. Each CRD serves and
-// stores only the version these types mirror (BackendConfig's published CRD
-// also serves v1beta1, which this package does not declare). None has a
-// status subresource, as published: the managed-certificate controller
-// writes status with a merge patch on the main resource, which a status
-// subresource would silently discard.
+// Names, scope, short names, categories, printer columns and the
+// api-approved.kubernetes.io annotation are the published ones
+// (ServiceExport's CRD is not published: see the package documentation).
+// Each CRD serves and stores only the version these types mirror
+// (BackendConfig's published CRD also serves v1beta1, and Gateway's and
+// HTTPRoute's serve v1beta1 too, which this package does not declare).
+// None has a status subresource. For the Ingress resources that is as
+// published: the managed-certificate controller writes status with a merge
+// patch on the main resource, which a status subresource would silently
+// discard. The Gateway API and GKE policy CRDs are published with one, but
+// this package declares no status for them (so a status write would be
+// pruned anyway): there is no controller for them where these CRDs are
+// meant to be installed.
 //
 // The openAPIV3Schema is generated from the Go types and the validation
-// table DecodeStrict uses. metadata is a bare {type: object}: the apiserver
-// validates it itself.
+// table DecodeStrict uses; it carries neither the defaults nor the CEL
+// x-kubernetes-validations of the published Gateway API CRDs (DecodeStrict
+// applies the latter as cross checks). metadata is a bare {type: object}:
+// the apiserver validates it itself.
 func CRDs() []map[string]any {
 	out := make([]map[string]any, 0, len(kinds))
 	for _, k := range kinds {
@@ -37,11 +47,10 @@ func (k *kindInfo) crd() map[string]any {
 		"listKind": k.listKind,
 	}
 	if len(k.shortNames) > 0 {
-		sn := make([]any, len(k.shortNames))
-		for i, s := range k.shortNames {
-			sn[i] = s
-		}
-		names["shortNames"] = sn
+		names["shortNames"] = anySlice(k.shortNames)
+	}
+	if len(k.categories) > 0 {
+		names["categories"] = anySlice(k.categories)
 	}
 	version := map[string]any{
 		"name":    k.version,
@@ -60,10 +69,18 @@ func (k *kindInfo) crd() map[string]any {
 		}
 		version["additionalPrinterColumns"] = cols
 	}
+	metadata := map[string]any{"name": k.plural + "." + k.group}
+	if len(k.annotations) > 0 {
+		ann := make(map[string]any, len(k.annotations))
+		for key, val := range k.annotations {
+			ann[key] = val
+		}
+		metadata["annotations"] = ann
+	}
 	return map[string]any{
 		"apiVersion": "apiextensions.k8s.io/v1",
 		"kind":       "CustomResourceDefinition",
-		"metadata":   map[string]any{"name": k.plural + "." + k.group},
+		"metadata":   metadata,
 		"spec": map[string]any{
 			"group":    k.group,
 			"names":    names,
@@ -71,6 +88,14 @@ func (k *kindInfo) crd() map[string]any {
 			"versions": []any{version},
 		},
 	}
+}
+
+func anySlice(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // schema renders Go type t, found at rule path rpath, as a structural
@@ -143,11 +168,20 @@ func (k *kindInfo) schema(t reflect.Type, rpath string) map[string]any {
 	if r.maximum != nil {
 		s["maximum"] = bound(*r.maximum)
 	}
+	if r.minLength != nil {
+		s["minLength"] = *r.minLength
+	}
 	if r.maxLength != nil {
 		s["maxLength"] = *r.maxLength
 	}
+	if r.minItems != nil {
+		s["minItems"] = *r.minItems
+	}
 	if r.maxItems != nil {
 		s["maxItems"] = *r.maxItems
+	}
+	if r.maxProperties != nil {
+		s["maxProperties"] = *r.maxProperties
 	}
 	if r.pattern != "" {
 		s["pattern"] = r.pattern

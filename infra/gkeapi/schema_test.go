@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -15,11 +16,38 @@ import (
 // The published names of each CRD.
 var wantNames = map[string]struct {
 	name, group, version, plural, singular, listKind string
-	shortNames                                       []any
+	shortNames, categories                           []any
+	printerColumns                                   int
 }{
-	"BackendConfig":      {"backendconfigs.cloud.google.com", "cloud.google.com", "v1", "backendconfigs", "backendconfig", "BackendConfigList", []any{"bc"}},
-	"FrontendConfig":     {"frontendconfigs.networking.gke.io", "networking.gke.io", "v1beta1", "frontendconfigs", "frontendconfig", "FrontendConfigList", nil},
-	"ManagedCertificate": {"managedcertificates.networking.gke.io", "networking.gke.io", "v1", "managedcertificates", "managedcertificate", "ManagedCertificateList", []any{"mcrt"}},
+	"BackendConfig":      {"backendconfigs.cloud.google.com", "cloud.google.com", "v1", "backendconfigs", "backendconfig", "BackendConfigList", []any{"bc"}, nil, 0},
+	"FrontendConfig":     {"frontendconfigs.networking.gke.io", "networking.gke.io", "v1beta1", "frontendconfigs", "frontendconfig", "FrontendConfigList", nil, nil, 0},
+	"ManagedCertificate": {"managedcertificates.networking.gke.io", "networking.gke.io", "v1", "managedcertificates", "managedcertificate", "ManagedCertificateList", []any{"mcrt"}, nil, 2},
+	"Gateway": {"gateways.gateway.networking.k8s.io", "gateway.networking.k8s.io", "v1", "gateways", "gateway", "GatewayList",
+		[]any{"gtw"}, []any{"gateway-api"}, 4},
+	"HTTPRoute": {"httproutes.gateway.networking.k8s.io", "gateway.networking.k8s.io", "v1", "httproutes", "httproute", "HTTPRouteList",
+		nil, []any{"gateway-api"}, 2},
+	"HealthCheckPolicy": {"healthcheckpolicies.networking.gke.io", "networking.gke.io", "v1", "healthcheckpolicies", "healthcheckpolicy", "HealthCheckPolicyList",
+		nil, nil, 0},
+	"GCPBackendPolicy": {"gcpbackendpolicies.networking.gke.io", "networking.gke.io", "v1", "gcpbackendpolicies", "gcpbackendpolicy", "GCPBackendPolicyList",
+		nil, nil, 0},
+	// Names by convention and from `kubectl get crd serviceexports.net.gke.io`:
+	// GKE does not publish this CRD.
+	"ServiceExport": {"serviceexports.net.gke.io", "net.gke.io", "v1", "serviceexports", "serviceexport", "ServiceExportList", nil, nil, 0},
+}
+
+// kindOrder is the order CRDs() returns (and kinds lists) the resources in.
+var kindOrder = []string{"BackendConfig", "FrontendConfig", "ManagedCertificate", "Gateway", "HTTPRoute", "HealthCheckPolicy", "GCPBackendPolicy", "ServiceExport"}
+
+// crdOf returns the CRD of one kind.
+func crdOf(t *testing.T, kind string) map[string]any {
+	t.Helper()
+	for _, crd := range CRDs() {
+		if crd["spec"].(map[string]any)["names"].(map[string]any)["kind"] == kind {
+			return crd
+		}
+	}
+	t.Fatalf("no CRD for %s", kind)
+	return nil
 }
 
 func crdParts(t *testing.T, crd map[string]any) (spec, names, version, schema map[string]any) {
@@ -35,15 +63,21 @@ func crdParts(t *testing.T, crd map[string]any) (spec, names, version, schema ma
 
 func TestCRDNames(t *testing.T) {
 	crds := CRDs()
-	require.Len(t, crds, 3)
-	for _, crd := range crds {
+	require.Len(t, crds, len(wantNames))
+	for i, crd := range crds {
 		spec, names, version, _ := crdParts(t, crd)
 		kind := names["kind"].(string)
+		assert.Equal(t, kindOrder[i], kind)
 		want, ok := wantNames[kind]
 		require.True(t, ok, kind)
 		assert.Equal(t, "apiextensions.k8s.io/v1", crd["apiVersion"])
 		assert.Equal(t, "CustomResourceDefinition", crd["kind"])
-		assert.Equal(t, map[string]any{"name": want.name}, crd["metadata"])
+		wantMeta := map[string]any{"name": want.name}
+		if want.group == GatewayGroup {
+			// The apiserver refuses a *.k8s.io CRD without it.
+			wantMeta["annotations"] = map[string]any{"api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/gateway-api/pull/4530"}
+		}
+		assert.Equal(t, wantMeta, crd["metadata"])
 		assert.Equal(t, want.group, spec["group"])
 		assert.Equal(t, "Namespaced", spec["scope"])
 		assert.Equal(t, want.plural, names["plural"])
@@ -54,15 +88,23 @@ func TestCRDNames(t *testing.T) {
 		} else {
 			assert.Equal(t, want.shortNames, names["shortNames"])
 		}
+		if want.categories == nil {
+			assert.NotContains(t, names, "categories")
+		} else {
+			assert.Equal(t, want.categories, names["categories"])
+		}
+		if want.printerColumns == 0 {
+			assert.NotContains(t, version, "additionalPrinterColumns", kind)
+		} else {
+			assert.Len(t, version["additionalPrinterColumns"], want.printerColumns, kind)
+		}
 		assert.Equal(t, want.version, version["name"])
 		assert.Equal(t, true, version["served"])
 		assert.Equal(t, true, version["storage"])
-		assert.NotContains(t, version, "subresources", "no status subresource is published")
+		assert.NotContains(t, version, "subresources", "no status subresource (none is published, or no status is declared)")
 		_, err := json.Marshal(crd)
 		require.NoError(t, err)
 	}
-	_, _, version, _ := crdParts(t, crds[2])
-	assert.Len(t, version["additionalPrinterColumns"], 2)
 
 	// Fresh maps on every call.
 	crds[0]["kind"] = "changed"
@@ -71,8 +113,8 @@ func TestCRDNames(t *testing.T) {
 
 var allowedKeywords = map[string]bool{
 	"type": true, "format": true, "properties": true, "items": true, "required": true, "enum": true,
-	"minimum": true, "maximum": true, "maxLength": true, "maxItems": true, "pattern": true,
-	"additionalProperties": true, "description": true,
+	"minimum": true, "maximum": true, "minLength": true, "maxLength": true, "minItems": true, "maxItems": true,
+	"maxProperties": true, "pattern": true, "additionalProperties": true, "description": true,
 }
 
 var allowedFormats = map[string]map[string]bool{
@@ -84,7 +126,8 @@ var allowedFormats = map[string]map[string]bool{
 // checkStructural applies the rules of a structural schema that this
 // generator could break: every node typed, known keywords only, arrays with
 // items, properties xor additionalProperties, required names exist, enum
-// values of the node's type, bounds ordered, patterns that compile.
+// values of the node's type, bounds ordered, patterns that compile, length
+// bounds on strings, item bounds on arrays, maxProperties on maps.
 func checkStructural(t *testing.T, path string, s map[string]any) {
 	t.Helper()
 	for key := range s {
@@ -107,13 +150,17 @@ func checkStructural(t *testing.T, path string, s map[string]any) {
 				assert.Contains(t, props, r, "%s: required %v", path, r)
 			}
 		}
+		_, isMap := s["additionalProperties"]
+		if _, ok := s["maxProperties"]; ok {
+			assert.True(t, isMap, "%s: maxProperties on a struct", path)
+		}
 	case "array":
 		items, ok := s["items"].(map[string]any)
 		if assert.True(t, ok, "%s: array without items", path) {
 			checkStructural(t, path+"[]", items)
 		}
 	case "string", "integer", "number", "boolean":
-		for _, k := range []string{"properties", "items", "additionalProperties", "required"} {
+		for _, k := range []string{"properties", "items", "additionalProperties", "required", "maxProperties"} {
 			assert.NotContains(t, s, k, "%s", path)
 		}
 	default:
@@ -148,6 +195,19 @@ func checkStructural(t *testing.T, path string, s map[string]any) {
 			assert.IsType(t, int64(0), v, "%s.%s", path, k)
 		}
 	}
+	for _, b := range []struct{ lo, hi, typ string }{{"minLength", "maxLength", "string"}, {"minItems", "maxItems", "array"}} {
+		for _, k := range []string{b.lo, b.hi} {
+			if v, ok := s[k]; ok {
+				assert.Equal(t, b.typ, typ, "%s: %s on %s", path, k, typ)
+				assert.IsType(t, int64(0), v, "%s.%s", path, k)
+			}
+		}
+		if lo, ok := s[b.lo].(int64); ok {
+			if hi, ok := s[b.hi].(int64); ok {
+				assert.LessOrEqual(t, lo, hi, "%s", path)
+			}
+		}
+	}
 }
 
 func toFloat(v any) float64 {
@@ -161,6 +221,16 @@ func toFloat(v any) float64 {
 }
 
 func TestCRDSchemasAreStructural(t *testing.T) {
+	// The Ingress resources declare status (and, as published, do not require
+	// spec); the Gateway resources declare no status (a manifest never carries
+	// one) and require spec, as published; ServiceExport has metadata only.
+	ingress := []string{"apiVersion", "kind", "metadata", "spec", "status"}
+	gateway := []string{"apiVersion", "kind", "metadata", "spec"}
+	wantTop := map[string][]string{
+		"BackendConfig": ingress, "FrontendConfig": ingress, "ManagedCertificate": ingress,
+		"Gateway": gateway, "HTTPRoute": gateway, "HealthCheckPolicy": gateway, "GCPBackendPolicy": gateway,
+		"ServiceExport": {"apiVersion", "kind", "metadata"},
+	}
 	for _, crd := range CRDs() {
 		_, names, _, schema := crdParts(t, crd)
 		kind := names["kind"].(string)
@@ -172,9 +242,14 @@ func TestCRDSchemasAreStructural(t *testing.T) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		assert.Equal(t, []string{"apiVersion", "kind", "metadata", "spec", "status"}, keys, kind)
+		require.Contains(t, wantTop, kind)
+		assert.Equal(t, wantTop[kind], keys, kind)
 		assert.Equal(t, map[string]any{"type": "object"}, props["metadata"], kind)
-		assert.NotContains(t, schema, "required", kind)
+		if slices.Equal(wantTop[kind], gateway) {
+			assert.Equal(t, []any{"spec"}, schema["required"], kind)
+		} else {
+			assert.NotContains(t, schema, "required", kind)
+		}
 	}
 }
 
@@ -264,6 +339,11 @@ func schemaPaths(prefix string, s map[string]any, out map[string]string) {
 		out[prefix+"[]"] = items["type"].(string)
 		schemaPaths(prefix+"[]", items, out)
 	}
+	// A map's values are listed under the key fill gives every map.
+	if values, ok := s["additionalProperties"].(map[string]any); ok {
+		out[joinPath(prefix, "k")] = values["type"].(string)
+		schemaPaths(joinPath(prefix, "k"), values, out)
+	}
 }
 
 // TestSchemaRoundTrip: every field encoding/json emits for a fully populated
@@ -304,7 +384,8 @@ func TestSchemaRoundTrip(t *testing.T) {
 	}
 }
 
-// findSchema returns the schema node at a rule path.
+// findSchema returns the schema node at a rule path ("[]" after a name is
+// its items, or its values for a map).
 func findSchema(s map[string]any, path string) (map[string]any, bool) {
 	for _, part := range strings.Split(path, ".") {
 		name, items := strings.CutSuffix(part, "[]")
@@ -316,9 +397,14 @@ func findSchema(s map[string]any, path string) (map[string]any, bool) {
 			return nil, false
 		}
 		for items {
-			if s, ok = s["items"].(map[string]any); !ok {
-				return nil, false
+			// "[]" is an array's items or a map's values.
+			next, ok := s["items"].(map[string]any)
+			if !ok {
+				if next, ok = s["additionalProperties"].(map[string]any); !ok {
+					return nil, false
+				}
 			}
+			s = next
 			name, items = strings.CutSuffix(name, "[]")
 		}
 	}
@@ -334,6 +420,16 @@ func TestRulesReachTheSchema(t *testing.T) {
 		"BackendConfig":      {"spec.cdn.enabled", "spec.iap.enabled", "spec.iap.oauthclientCredentials.secretName", "spec.securityPolicy.name"},
 		"FrontendConfig":     {"spec.redirectToHttps.enabled"},
 		"ManagedCertificate": {"status.domainStatus[].domain", "status.domainStatus[].status"},
+		"Gateway": {"spec", "spec.gatewayClassName", "spec.listeners",
+			"spec.listeners[].allowedRoutes.namespaces.selector.matchExpressions[].key",
+			"spec.listeners[].allowedRoutes.namespaces.selector.matchExpressions[].operator",
+			"spec.listeners[].name", "spec.listeners[].port", "spec.listeners[].protocol",
+			"spec.listeners[].tls.certificateRefs[].name"},
+		"HTTPRoute": {"spec", "spec.parentRefs[].name", "spec.rules[].backendRefs[].name", "spec.rules[].filters[].type",
+			"spec.rules[].matches[].headers[].name", "spec.rules[].matches[].headers[].value"},
+		"HealthCheckPolicy": {"spec", "spec.targetRef", "spec.targetRef.group", "spec.targetRef.kind", "spec.targetRef.name"},
+		"GCPBackendPolicy":  {"spec", "spec.targetRef", "spec.targetRef.group", "spec.targetRef.kind", "spec.targetRef.name"},
+		"ServiceExport":     nil,
 	}
 	for i, k := range kinds {
 		_, _, _, schema := crdParts(t, CRDs()[i])
@@ -349,23 +445,30 @@ func TestRulesReachTheSchema(t *testing.T) {
 			if r.pattern != "" {
 				assert.Equal(t, r.pattern, node["pattern"], path)
 			}
-			if r.maxItems != nil {
-				assert.Equal(t, *r.maxItems, node["maxItems"], path)
+			for key, want := range map[string]*int64{
+				"maxItems": r.maxItems, "minItems": r.minItems, "maxLength": r.maxLength, "minLength": r.minLength, "maxProperties": r.maxProperties,
+			} {
+				if want != nil {
+					assert.Equal(t, *want, node[key], "%s %s", path, key)
+				}
 			}
 			if r.required {
 				required = append(required, path)
-				parentPath, name := "", path
+				parent, name := schema, path
 				if i := strings.LastIndex(path, "."); i >= 0 {
-					parentPath, name = path[:i], path[i+1:]
+					var ok bool
+					parent, ok = findSchema(schema, path[:i])
+					require.True(t, ok, path[:i])
+					name = path[i+1:]
 				}
-				parent, ok := findSchema(schema, parentPath)
-				require.True(t, ok, parentPath)
 				assert.Contains(t, parent["required"], name, path)
 			}
 			assert.NotEmpty(t, r.source, path)
 		}
 		sort.Strings(required)
-		assert.Equal(t, wantRequired[k.kind], required, k.kind)
+		want, ok := wantRequired[k.kind]
+		require.True(t, ok, k.kind)
+		assert.Equal(t, want, required, k.kind)
 	}
 }
 
@@ -393,4 +496,50 @@ func TestSchemaSpotChecks(t *testing.T) {
 	assert.Equal(t, map[string]any{"type": "string", "format": "date-time"}, expire)
 	ds, _ := findSchema(mc, "status.domainStatus[]")
 	assert.Equal(t, []any{"domain", "status"}, ds["required"])
+}
+
+func TestGatewaySchemaSpotChecks(t *testing.T) {
+	_, _, _, gw := crdParts(t, crdOf(t, GatewayKind))
+	listeners, ok := findSchema(gw, "spec.listeners")
+	require.True(t, ok)
+	assert.Equal(t, int64(1), listeners["minItems"])
+	assert.Equal(t, int64(64), listeners["maxItems"])
+	listener := listeners["items"].(map[string]any)
+	assert.Equal(t, []any{"name", "port", "protocol"}, listener["required"])
+	port, _ := findSchema(gw, "spec.listeners[].port")
+	assert.Equal(t, map[string]any{"type": "integer", "format": "int64", "minimum": int64(1), "maximum": int64(65535)}, port)
+	options, _ := findSchema(gw, "spec.listeners[].tls.options")
+	assert.Equal(t, map[string]any{"type": "object", "maxProperties": int64(16),
+		"additionalProperties": map[string]any{"type": "string", "maxLength": int64(4096)}}, options)
+	spec, _ := findSchema(gw, "spec")
+	assert.Equal(t, []any{"gatewayClassName", "listeners"}, spec["required"])
+
+	_, _, _, hr := crdParts(t, crdOf(t, HTTPRouteKind))
+	code, _ := findSchema(hr, "spec.rules[].filters[].requestRedirect.statusCode")
+	assert.Equal(t, map[string]any{"type": "integer", "format": "int64",
+		"enum": []any{int64(301), int64(302), int64(303), int64(307), int64(308)}}, code)
+	weight, _ := findSchema(hr, "spec.rules[].backendRefs[].weight")
+	assert.Equal(t, int64(1000000), weight["maximum"])
+	rules, _ := findSchema(hr, "spec.rules")
+	assert.Equal(t, int64(1), rules["minItems"])
+	assert.Equal(t, int64(16), rules["maxItems"])
+
+	for _, kind := range []string{HealthCheckPolicyKind, GCPBackendPolicyKind} {
+		_, _, _, s := crdParts(t, crdOf(t, kind))
+		target, ok := findSchema(s, "spec.targetRef")
+		require.True(t, ok, kind)
+		assert.Equal(t, []any{"group", "kind", "name"}, target["required"], kind)
+		spec, _ := findSchema(s, "spec")
+		assert.Equal(t, []any{"targetRef"}, spec["required"], kind)
+	}
+	_, _, _, gbp := crdParts(t, crdOf(t, GCPBackendPolicyKind))
+	rate, _ := findSchema(gbp, "spec.default.logging.sampleRate")
+	assert.Equal(t, map[string]any{"type": "integer", "format": "int64", "minimum": int64(0), "maximum": int64(1000000)}, rate)
+
+	_, _, _, se := crdParts(t, crdOf(t, ServiceExportKind))
+	assert.Equal(t, map[string]any{"type": "object", "properties": map[string]any{
+		"apiVersion": map[string]any{"type": "string"},
+		"kind":       map[string]any{"type": "string"},
+		"metadata":   map[string]any{"type": "object"},
+	}}, se)
 }

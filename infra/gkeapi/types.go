@@ -1,6 +1,6 @@
 package gkeapi
 
-// API groups, versions and kinds of the three resources.
+// API groups, versions and kinds of the GKE Ingress resources.
 const (
 	// BackendConfigGroup is the API group of BackendConfig.
 	BackendConfigGroup = "cloud.google.com"
@@ -11,7 +11,8 @@ const (
 	// BackendConfigKind is the kind of a BackendConfig manifest.
 	BackendConfigKind = "BackendConfig"
 
-	// NetworkingGroup is the API group of FrontendConfig and ManagedCertificate.
+	// NetworkingGroup is the API group of FrontendConfig and ManagedCertificate
+	// (and of the Gateway policies HealthCheckPolicy and GCPBackendPolicy).
 	NetworkingGroup = "networking.gke.io"
 	// FrontendConfigVersion is the FrontendConfig version these types mirror.
 	FrontendConfigVersion = "v1beta1"

@@ -99,8 +99,17 @@ type Manifest struct {
 
 // KubernetesManifests returns every Kubernetes object the program declares,
 // from the provider's point of view: the inputs plus auto-generated names.
+// With objects on several clusters (a multi-region stack), each cluster's
+// are in a directory named after its provider: the same object (Deployment
+// web) exists on every cluster.
 func (res *Result) KubernetesManifests() []Manifest {
 	var out []Manifest
+	clusters := map[string]bool{}
+	for _, r := range res.Sorted() {
+		if isKubernetesObject(r) {
+			clusters[providerName(r)] = true
+		}
+	}
 	for _, r := range res.Sorted() {
 		if !isKubernetesObject(r) {
 			continue
@@ -114,10 +123,27 @@ func (res *Result) KubernetesManifests() []Manifest {
 				name = ns + "_" + name
 			}
 		}
-		out = append(out, Manifest{File: fileSafe(strings.ToLower(kind) + "_" + name + ".yaml"), Object: obj})
+		file := fileSafe(strings.ToLower(kind) + "_" + name + ".yaml")
+		if len(clusters) > 1 {
+			file = fileSafe(providerName(r)) + "/" + file
+		}
+		out = append(out, Manifest{File: file, Object: obj})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out
+}
+
+// providerName is the name of the resource's explicit provider: its
+// reference is "<provider URN>::<id>", and a URN ends in "::<name>".
+func providerName(r *Resource) string {
+	urn := r.Provider
+	if i := strings.LastIndex(urn, "::"); i >= 0 {
+		urn = urn[:i]
+	}
+	if i := strings.LastIndex(urn, "::"); i >= 0 {
+		return urn[i+2:]
+	}
+	return urn
 }
 
 func isKubernetesObject(r *Resource) bool {
@@ -149,6 +175,9 @@ func (res *Result) WriteManifests(dir string) ([]string, error) {
 			return nil, fmt.Errorf("rendering %s: %w", m.File, err)
 		}
 		path := filepath.Join(dir, m.File)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
 		if err := os.WriteFile(path, text, 0o644); err != nil {
 			return nil, err
 		}
@@ -231,7 +260,8 @@ func (res *Result) Snapshot() plandiff.Snapshot {
 			}
 		}
 		snap.Resources = append(snap.Resources, plandiff.Resource{URN: r.URN, Type: r.Type, Name: r.Name, Display: display, Inputs: inputs,
-			Component: !r.Custom && !r.Read && !strings.HasPrefix(r.Type, "pulumi:"), Aliases: r.Aliases})
+			Component: !r.Custom && !r.Read && !strings.HasPrefix(r.Type, "pulumi:"), Aliases: r.Aliases,
+			IgnoreChanges: r.IgnoreChanges})
 	}
 	for name, o := range res.Outputs {
 		snap.Outputs[name] = PlainOutput(o)

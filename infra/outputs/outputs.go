@@ -31,6 +31,7 @@ const (
 	LoadBalancerIP        = "loadBalancerIp"
 	LocalDatabasePassword = "localDatabasePassword"
 	CacheInstance         = "cacheInstance"
+	Regions               = "regions"
 )
 
 // Output is one stack output: its name, which stacks export it, and what it is.
@@ -61,6 +62,7 @@ var All = []Output{
 	{Name: NodeServiceAccount, Stacks: "dev, stg, prd", Description: "the nodes' least-privilege Google service account"},
 	{Name: SQLConnectionName, Stacks: "dev, stg, prd", Description: "the Cloud SQL instance's connection name (project:region:instance)"},
 	{Name: CacheInstance, Stacks: "stg, prd (cache.enabled)", Description: "the Memorystore instance (projects/…/locations/…/instances/…); its AUTH string is only in the app's Kubernetes Secret"},
+	{Name: Regions, Stacks: "stacks with regions.list", Description: "every serving region: its cluster, its database role (primary or replica), its HPA and node pool maximum; clusterName, kubeconfig and sqlConnectionName name the config cluster and the primary"},
 	{Name: AppServiceAccount, Stacks: "dev, stg, prd", Description: "the Google service account the pods act as (Workload Identity)"},
 	{Name: LocalDatabasePassword, Stacks: "local", Description: "the password the app's database role must have", SecretIn: "local"},
 }

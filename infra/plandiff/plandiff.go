@@ -31,6 +31,9 @@ type Resource struct {
 	Component bool `json:"component,omitempty"`
 	// Aliases are URNs the resource had before (it keeps that resource's state).
 	Aliases []string `json:"aliases,omitempty"`
+	// IgnoreChanges are input paths the engine does not update (the
+	// resource's ignoreChanges option): a change there is not shown.
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
 }
 
 // Change is one changed property of a resource.
@@ -136,7 +139,7 @@ func Compare(base, head Snapshot) Diff {
 			d.Added = append(d.Added, r)
 			continue
 		}
-		if changes := compareValues("", o.Inputs, r.Inputs); len(changes) > 0 {
+		if changes := applied(compareValues("", o.Inputs, r.Inputs), r.IgnoreChanges); len(changes) > 0 {
 			d.Changed = append(d.Changed, ResourceDiff{Resource: r, Changes: changes})
 		}
 	}
@@ -175,6 +178,23 @@ func Compare(base, head Snapshot) Diff {
 
 // isComponentURN tells a component in a plan written before Resource.Component
 // existed: this project's components are of type django-gke:components:*.
+// applied drops the changes under an ignored path: `pulumi up` keeps the old value there.
+func applied(changes []Change, ignored []string) []Change {
+	var out []Change
+	for _, c := range changes {
+		skip := false
+		for _, p := range ignored {
+			if c.Path == p || strings.HasPrefix(c.Path, p+".") || strings.HasPrefix(c.Path, p+"[") {
+				skip = true
+			}
+		}
+		if !skip {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 func isComponentURN(urn string) bool {
 	_, typ, _ := splitURN(urn)
 	return strings.HasPrefix(typ, "django-gke:components:")

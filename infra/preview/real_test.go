@@ -27,11 +27,11 @@ import (
 
 const repo = "../.."
 
-// TestEveryStackPreviewsCleanly: the first `up` of dev, stg and prd through
+// TestEveryStackPreviewsCleanly: the first `up` of dev, stg, prd and prd-global through
 // the real providers: every GCP resource of the offline plan goes through its
 // provider's Check and preview, with no error.
 func TestEveryStackPreviewsCleanly(t *testing.T) {
-	for _, stack := range []string{"dev", "stg", "prd"} {
+	for _, stack := range []string{"dev", "stg", "prd", "prd-global"} {
 		t.Run(stack, func(t *testing.T) {
 			o, notes, err := FirstUp(repo, stack)
 			require.NoError(t, err)
@@ -213,4 +213,48 @@ func TestCacheResizesInPlace(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"memorySizeGb"}, updated, "the instance's own change:\n%s", out.String())
+}
+
+// failoverFlip is the regional failover runbook's config change for
+// prd-global: europe-west1 (a read replica) moves first and becomes the
+// primary; us-central1, the lost region, stays listed as a replica of it.
+var failoverFlip = Change{Name: "regions: europe-west1 first (failover)", Set: map[string]string{"django-gke:regions": `{"list": [
+ {"region": "europe-west1", "trafficShare": 0.4, "cidr": "10.11.0.0/20", "podsCidr": "10.28.0.0/14", "servicesCidr": "10.21.0.0/20", "masterCidr": "172.16.0.16/28"},
+ {"region": "us-central1", "trafficShare": 0.6, "cidr": "10.10.0.0/20", "podsCidr": "10.16.0.0/14", "servicesCidr": "10.20.0.0/20", "masterCidr": "172.16.0.0/28"}]}`}}
+
+// TestFailoverPromotesTheReplicaInPlace: the real gcp provider's Diff of the
+// failover flip. The surviving region's replica is promoted in place (an
+// update of instanceType and masterInstanceName: the provider calls
+// promoteReplica); nothing stateful in the surviving region is replaced;
+// what is replaced is the lost region's old primary (re-created as a replica
+// of the new primary); the database and user, already on the promoted
+// replica, do not move.
+func TestFailoverPromotesTheReplicaInPlace(t *testing.T) {
+	b, err := NewBaseline(context.Background(), repo, "prd-global", nil)
+	require.NoError(t, err)
+	v, err := Judge(context.Background(), repo, b, failoverFlip, nil)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	v.Write(&out)
+	t.Log(out.String())
+	const sqlType = "gcp:sql/databaseInstance:DatabaseInstance"
+	promoted, found := Step{}, false
+	for _, s := range v.Updates {
+		if s.Type == sqlType && s.Name == "django-gke-prd-global-euw1-pg" {
+			promoted, found = s, true
+		}
+	}
+	require.True(t, found, "the europe-west1 replica is updated:\n%s", out.String())
+	assert.Equal(t, "update", promoted.Op)
+	assert.Subset(t, promoted.Diffs, []string{"instanceType", "masterInstanceName"}, "promotion:\n%s", out.String())
+	var replaced []string
+	for _, s := range v.Stateful() {
+		replaced = append(replaced, s.Type+" "+s.Name)
+	}
+	assert.ElementsMatch(t, []string{sqlType + " django-gke-prd-global-usc1-pg"}, replaced,
+		"only the lost region's old primary is replaced (by a replica of the new primary):\n%s", out.String())
+	for _, s := range append(v.Updates, v.Replacements...) {
+		assert.NotContains(t, s.Name, "euw1-pool", "the surviving region's node pool is untouched:\n%s", out.String())
+		assert.NotEqual(t, "gcp:container/cluster:Cluster", s.Type, "no cluster changes:\n%s", out.String())
+	}
 }

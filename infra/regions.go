@@ -1,0 +1,340 @@
+package infra
+
+import (
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"django-gke/components"
+	"django-gke/infra/capacity"
+	"django-gke/infra/config"
+	"django-gke/infra/outputs"
+)
+
+// ReadYourWritesSeconds is how long a client that wrote reads from the
+// primary: far above Cloud SQL's usual cross-region replication lag (under
+// a second), so the writer never sees its own write missing.
+const ReadYourWritesSeconds = 10
+
+// servingRegion is one region of django-gke:regions with what the program
+// derives for it: its code (resource names) and its capacity plan.
+type servingRegion struct {
+	config.Region
+	Code    string
+	Primary bool
+	Plan    *capacity.Plan
+}
+
+// servingRegions pairs regions.list with the regional plan.
+func servingRegions(cfg *config.Config, regional *capacity.Regional) ([]servingRegion, error) {
+	out := make([]servingRegion, len(cfg.Regions.List))
+	for i, r := range cfg.Regions.List {
+		code, err := config.RegionCode(r.Region)
+		if err != nil { // validation has already refused it; never a panic
+			return nil, fmt.Errorf("%s.list[%d].region: %w", config.Key("regions"), i, err)
+		}
+		out[i] = servingRegion{Region: r, Code: code, Primary: i == 0, Plan: regional.Regions[i].Sizing}
+	}
+	return out, nil
+}
+
+// multiRegionProgram declares a stack that serves from every region of
+// django-gke:regions: one VPC with a subnet per region, a GKE cluster per
+// region in the fleet, the primary Cloud SQL instance in the first region
+// and a read replica in each other, the workload in every cluster, and one
+// multi-cluster Gateway on the config cluster in front of them all.
+func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, base string, labels map[string]string,
+	tag string, gcp gcpScope) error {
+	onGCP, afterAPIs := gcp.onGCP, gcp.afterAPIs
+	policy := config.PolicyFor(cfg.Env)
+	regional, err := capacity.RegionalPlanFor(cfg)
+	if err != nil {
+		return err
+	}
+	regions, err := servingRegions(cfg, regional)
+	if err != nil {
+		return err
+	}
+	psaRange, err := netip.ParsePrefix(cfg.Network.PrivateServicesCIDR)
+	if err != nil {
+		return fmt.Errorf("%s.privateServicesCidr: %w", config.Key("network"), err)
+	}
+	nodeTag := base + "-node"
+	subnets := make([]components.SubnetArgs, len(regions))
+	dbRegions := make([]components.DatabaseRegion, len(regions))
+	for i, r := range regions {
+		subnets[i] = components.SubnetArgs{Region: r.Region.Region, Code: r.Code, CIDR: r.CIDR, PodsCIDR: r.PodsCIDR, ServicesCIDR: r.ServicesCIDR}
+		dbRegions[i] = components.DatabaseRegion{Region: r.Region.Region, Code: r.Code}
+	}
+	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
+		Region: cfg.Region, NodeTag: nodeTag, AppPort: components.NginxPort, PrivateServicesCIDR: psaRange, Subnets: subnets,
+	}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+	// One node identity for every region's nodes (its id fits the 30 characters
+	// a per-region one would not).
+	nodes, err := components.NewNodeIdentity(ctx, base+"-nodes", cfg.Project, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+	authorized := make([]components.AuthorizedNetwork, len(cfg.Cluster.AuthorizedNetworks))
+	for i, n := range cfg.Cluster.AuthorizedNetworks {
+		authorized[i] = components.AuthorizedNetwork{Name: n.Name, CIDR: n.CIDR}
+	}
+	clusters := map[string]*components.Cluster{}
+	var clusterResources []pulumi.Resource
+	for _, r := range regions {
+		subnet := network.Subnets[r.Region.Region]
+		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, &components.ClusterArgs{
+			Project:            cfg.Project,
+			Location:           r.Region.Region,
+			NetworkSelfLink:    network.NetworkSelfLink,
+			SubnetworkSelfLink: subnet.SelfLink,
+			PodsRangeName:      subnet.PodsRangeName,
+			ServicesRangeName:  subnet.ServicesRangeName,
+			MasterCIDR:         r.MasterCIDR,
+			ReleaseChannel:     cfg.Cluster.ReleaseChannel,
+			AuthorizedNetworks: authorized,
+			DeletionProtection: cfg.Cluster.DeletionProtection,
+			WorkloadPool:       cfg.Project + ".svc.id.goog",
+			ManagedPrometheus:  policy.ManagedPrometheus,
+			Maintenance:        components.MaintenanceWindow(policy.ClusterMaintenance),
+			NodeTag:            nodeTag,
+			NodePool: components.NodePoolArgs{
+				MachineType: cfg.Cluster.MachineType, DiskGB: cfg.Cluster.DiskGB, Spot: cfg.Cluster.Spot,
+				MinNodes: int(r.Plan.NodePoolMinNodes), MaxNodes: int(r.Plan.NodePoolMaxNodes),
+				Zones: cfg.Zones(), Labels: map[string]string{"workload": "django"},
+			},
+			Labels: labels,
+			Fleet:  &components.ClusterFleet{Project: cfg.Project},
+			Nodes:  nodes,
+		}, onGCP, afterAPIs)
+		if err != nil {
+			return err
+		}
+		clusters[r.Region.Region] = cluster
+		clusterResources = append(clusterResources, cluster)
+	}
+
+	database, err := components.NewDatabase(ctx, base, &components.DatabaseArgs{
+		Region:              cfg.PrimaryRegion(),
+		Version:             cfg.Database.Version,
+		Tier:                cfg.Database.Tier,
+		Availability:        cfg.Database.Availability,
+		DiskGB:              cfg.Database.DiskGB,
+		PointInTimeRecovery: cfg.Database.PointInTimeRecovery,
+		RetainedBackups:     policy.RetainedBackups,
+		DeletionProtection:  cfg.Database.DeletionProtection,
+		MaxConnections:      regional.DBMaxConnections,
+		PrivateNetwork:      network.NetworkID,
+		MaintenanceDay:      policy.DatabaseMaintenance.Day,
+		MaintenanceHour:     policy.DatabaseMaintenance.Hour,
+		UpdateTrack:         policy.DatabaseMaintenance.Track,
+		DatabaseName:        databaseName,
+		UserName:            databaseUser,
+		Labels:              labels,
+		DependsOn:           []pulumi.Resource{network.PrivateServicesConnection},
+		Regions:             dbRegions,
+	}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+
+	configCluster := clusters[cfg.ConfigClusterRegion()]
+	identity, err := components.NewAppIdentity(ctx, base, &components.AppIdentityArgs{
+		Project: cfg.Project,
+		// The pool exists once any cluster with Workload Identity does: the config cluster's.
+		WorkloadPool:             configCluster.WorkloadPool,
+		Namespace:                appNamespace,
+		KubernetesServiceAccount: appServiceAccount,
+		Roles:                    appRoles,
+	}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+	image, err := components.NewImage(ctx, base, &components.ImageArgs{
+		Build: cfg.Image.Build, Project: cfg.Project, Region: cfg.Region, Repository: cfg.Image.Repository,
+		Context: cfg.Image.Context, Dockerfile: filepath.Join(cfg.Image.Context, "Dockerfile"), Tag: tag,
+		Ref: cfg.Image.Ref, PromoteFrom: cfg.Image.PromoteFrom,
+		Readers: []pulumi.StringInput{nodes.Member}, Labels: labels,
+	}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+	// The Gateway's address: no Ingress SSL policy (a Gateway takes TLS
+	// settings from its certificate map).
+	address, err := components.NewEdgeAddress(ctx, base, &components.EdgeAddressArgs{}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+	fleet, err := components.NewFleet(ctx, base, &components.FleetArgs{
+		Project: cfg.Project,
+		// GKE names a cluster's membership after the cluster, in the cluster's location.
+		ConfigMembership: pulumi.Sprintf("projects/%s/locations/%s/memberships/%s", cfg.Project, cfg.ConfigClusterRegion(), configCluster.ClusterName),
+		After:            clusterResources,
+	}, onGCP, afterAPIs)
+	if err != nil {
+		return err
+	}
+	gatewayReady := append([]pulumi.Resource{}, fleet.Features...)
+	var certMap pulumi.StringInput
+	if cfg.App.Hostname != "" {
+		cert, err := components.NewGatewayCertificate(ctx, base, &components.GatewayCertificateArgs{Hostname: cfg.App.Hostname, Labels: labels}, onGCP, afterAPIs)
+		if err != nil {
+			return err
+		}
+		certMap = cert.MapName
+		gatewayReady = append(gatewayReady, cert.Entry)
+	}
+
+	var host pulumi.StringInput = address.IP
+	if cfg.App.Hostname != "" {
+		host = pulumi.String(cfg.App.Hostname)
+	}
+	// Probes, clusters and routes in code order, not list order: a failover
+	// reorders the list and must change nothing but the database's roles.
+	byCode := slices.Clone(regions)
+	slices.SortFunc(byCode, func(a, b servingRegion) int { return strings.Compare(a.Code, b.Code) })
+	var codes, clusterNames []string
+	var probes []components.RegionProbe
+	var configPlan *capacity.Plan
+	for _, r := range byCode {
+		codes = append(codes, r.Code)
+		clusterNames = append(clusterNames, base+"-"+r.Code)
+		probes = append(probes, components.RegionProbe{Region: r.Region.Region, Code: r.Code})
+		if r.Region.Region == cfg.ConfigClusterRegion() {
+			configPlan = r.Plan
+		}
+	}
+	// One Django key for every region: a user whose requests land in another
+	// region keeps their session and CSRF token.
+	djangoKey, err := random.NewRandomPassword(ctx, base+"-django-secret-key", &random.RandomPasswordArgs{
+		Length: pulumi.Int(64), Special: pulumi.Bool(false),
+	})
+	if err != nil {
+		return fmt.Errorf("generating Django secret key: %w", err)
+	}
+	var configWorkload *components.Workload
+	for _, r := range regions {
+		cluster := clusters[r.Region.Region]
+		args, err := workloadArgs(root, cfg, r.Plan, labels)
+		if err != nil {
+			return err
+		}
+		args.GoogleServiceAccount = identity.Email
+		args.DjangoSecretKey = djangoKey.Result
+		args.Image = image.ImageRef
+		args.Database.Password = database.Password
+		args.Database.CloudSQLInstance = database.ConnectionName
+		peer := components.DatabasePeer{CloudSQLPrivateIP: database.PrivateIP}
+		if replica, ok := database.Replicas[r.Region.Region]; ok {
+			args.Database.ReplicaInstance = replica.ConnectionName
+			args.Database.ReadYourWritesSeconds = ReadYourWritesSeconds
+			peer.ReplicaPrivateIP = replica.PrivateIP
+		}
+		args.LoadBalancerIP = address.IP
+		args.Host = host
+		onCluster := pulumi.Provider(cluster.Provider)
+		ready := append(append([]pulumi.Resource{cluster.NodePool}, gcp.services.Enabled...), identity.Grants...)
+		ready = append(ready, image.Grants...)
+		name := base + "-" + r.Code
+		workload, err := components.NewWorkload(ctx, name, args, onCluster, pulumi.DependsOn(ready))
+		if err != nil {
+			return err
+		}
+		if _, err := components.NewRegionalEdge(ctx, name, &components.RegionalEdgeArgs{
+			Namespace: workload.Namespace, Labels: labels, Release: args.Release, Code: r.Code,
+		}, onCluster, pulumi.DependsOn(fleet.Features)); err != nil {
+			return err
+		}
+		if _, err := components.NewNetworkPolicies(ctx, name, &components.NetworkPoliciesArgs{
+			Namespace: workload.Namespace, Labels: labels, Database: peer,
+		}, onCluster); err != nil {
+			return err
+		}
+		if r.Region.Region == cfg.ConfigClusterRegion() {
+			configWorkload = workload
+			if _, err := components.NewGateway(ctx, base, &components.GatewayArgs{
+				Namespace: workload.Namespace, Labels: labels, AddressName: address.Name,
+				Hostname: cfg.App.Hostname, CertificateMap: certMap,
+				SecurityPolicy: cfg.App.SecurityPolicy, LogSampleRate: policy.LoadBalancerLogSampleRate,
+				RegionCodes: codes,
+			}, onCluster, pulumi.DependsOn(gatewayReady)); err != nil {
+				return err
+			}
+		}
+	}
+
+	mon := cfg.Monitoring
+	// The alerts compare with the config region's plan (it stays put in a failover).
+	if _, err := components.NewMonitoring(ctx, base, &components.MonitoringArgs{
+		Project:             cfg.Project,
+		ClusterName:         base + "-" + configCode(regions, cfg.ConfigClusterRegion()),
+		Clusters:            clusterNames,
+		MultiClusterGateway: true,
+		RegionProbes:        probes,
+		Namespace:           appNamespace,
+		SQLInstanceName:     database.InstanceName,
+		PublicHost:          host,
+		UseSSL:              cfg.App.Hostname != "",
+		UptimePath:          mon.UptimePath,
+		Paging:              policy.Pages,
+		AlertEmail:          mon.AlertEmail,
+		ManagedPrometheus:   policy.ManagedPrometheus,
+		Thresholds:          thresholds(mon),
+		HPAName:             components.WebName,
+		HPAMaxReplicas:      int(configPlan.HPAMaxReplicas),
+		NodesAtPeak:         int(configPlan.NodesAtPeak),
+		NodePoolMaxNodes:    int(configPlan.NodePoolMaxNodes),
+		DBMaxConnections:    regional.DBMaxConnections,
+		LogRetentionDays:    mon.LogRetentionDays,
+		Labels:              labels,
+		Settle:              []pulumi.Resource{database.Instance},
+	}, onGCP, afterAPIs); err != nil {
+		return err
+	}
+
+	exportWorkload(ctx, cfg, regional.OneRegion, configWorkload, host)
+	ctx.Export(outputs.GCPProject, pulumi.String(cfg.Project))
+	ctx.Export(outputs.Region, pulumi.String(cfg.Region))
+	ctx.Export(outputs.NetworkName, network.NetworkName)
+	ctx.Export(outputs.ClusterName, configCluster.ClusterName)
+	ctx.Export(outputs.ClusterLocation, configCluster.Location)
+	ctx.Export(outputs.Kubeconfig, configCluster.Kubeconfig)
+	ctx.Export(outputs.NodeServiceAccount, nodes.Email)
+	ctx.Export(outputs.SQLConnectionName, database.ConnectionName)
+	ctx.Export(outputs.AppServiceAccount, identity.Email)
+	ctx.Export(outputs.ImageRef, image.ImageRef)
+	ctx.Export(outputs.ImageSourceRef, image.SourceRef)
+	ctx.Export(outputs.LoadBalancerIP, address.IP)
+	regionsOut := pulumi.Map{}
+	for _, r := range regions {
+		c := clusters[r.Region.Region]
+		role := "replica"
+		if r.Primary {
+			role = "primary"
+		}
+		regionsOut[r.Region.Region] = pulumi.Map{
+			"cluster": c.ClusterName, "database": pulumi.String(role),
+			"hpaMaxReplicas": pulumi.Int(int(r.Plan.HPAMaxReplicas)), "nodePoolMaxNodes": pulumi.Int(int(r.Plan.NodePoolMaxNodes)),
+		}
+	}
+	ctx.Export(outputs.Regions, regionsOut)
+	return nil
+}
+
+// configCode is the code of the config cluster's region.
+func configCode(regions []servingRegion, region string) string {
+	for _, r := range regions {
+		if r.Region.Region == region {
+			return r.Code
+		}
+	}
+	return ""
+}

@@ -139,6 +139,56 @@ def database_from_env(environ=None):
     return db
 
 
+def replica_from_env(default, environ=None):
+    """DATABASES['replica'] for the region's read replica, or None (DB_REPLICA_HOST unset).
+
+    DB_REPLICA_HOST  host of the replica (in the pod: 127.0.0.1, the Cloud SQL Auth
+                     Proxy's second port); unset or empty = no replica: one database,
+                     exactly as without these variables (DB_REPLICA_PORT and
+                     DB_READ_YOUR_WRITES_SECONDS are then not read).
+    DB_REPLICA_PORT  its port, default 5432 (the pod sets 5433).
+    Everything else (NAME, USER, PASSWORD, OPTIONS, CONN_MAX_AGE, health checks) is
+    the primary's: a replica holds the same database and users. TEST MIRROR makes
+    Django's test runner use the test database of `default` for it.
+    """
+    environ = os.environ if environ is None else environ
+    host = get_str("DB_REPLICA_HOST", environ=environ)
+    if not host:
+        return None
+    if any(c in host for c in "/@?#[] \t:") and not _is_ipv6(host):
+        raise ImproperlyConfigured(
+            f"DB_REPLICA_HOST={host!r} must be a host name or an IP address (no scheme, port or path; "
+            "the port is DB_REPLICA_PORT)"
+        )
+    port = get_int("DB_REPLICA_PORT", 5432, minimum=1, environ=environ)
+    if port > 65535:
+        raise ImproperlyConfigured(f"Environment variable DB_REPLICA_PORT={port} must be <= 65535")
+    replica = {k: v for k, v in default.items() if k not in ("HOST", "PORT", "OPTIONS", "TEST")}
+    replica.update(
+        {
+            "HOST": host,
+            "PORT": str(port),
+            "OPTIONS": dict(default.get("OPTIONS", {})),
+            "TEST": {"MIRROR": "default"},
+        }
+    )
+    return replica
+
+
+def read_your_writes_seconds(environ=None):
+    """DB_READ_YOUR_WRITES_SECONDS (default 10, >= 0): how long a writer reads the primary."""
+    return get_int("DB_READ_YOUR_WRITES_SECONDS", 10, minimum=0, environ=environ)
+
+
+def _is_ipv6(host):
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).version == 6
+    except ValueError:
+        return False
+
+
 # --- the optional cache server (Memorystore for Redis) ---------------------------
 
 CACHE_BACKEND = "djangogke.cache.RedisCache"

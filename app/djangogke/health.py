@@ -5,7 +5,7 @@ import time
 
 from django.db import connections, transaction
 
-from . import cache
+from . import cache, dbrouter
 
 logger = logging.getLogger(__name__)
 
@@ -19,16 +19,9 @@ def liveness():
     return True, {"status": "ok"}
 
 
-def readiness(alias="default"):
-    """The database answers ``SELECT 1`` within the timeouts.
-
-    Uses Django's own (persistent, health-checked) connection, so a pod only
-    reports ready when the connection its requests use works. The cache server is
-    optional: its state (off/ok/unavailable, as this process last saw it, no I/O)
-    is reported in the body and never makes the pod unready.
-    """
+def _check(alias):
+    """None when database `alias` answers ``SELECT 1`` within the timeouts, else the exception."""
     conn = connections[alias]
-    started = time.monotonic()
     try:
         # Opening the cursor runs Django's CONN_HEALTH_CHECKS check on a reused
         # connection (and reconnects if it is broken) before we start a transaction.
@@ -38,14 +31,63 @@ def readiness(alias="default"):
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
     except Exception as exc:  # any failure means "not ready", never a 500
-        elapsed = time.monotonic() - started
-        logger.warning("readiness check failed after %.3fs: %s: %s", elapsed, type(exc).__name__, exc)
         # No explicit close: Django drops a connection that errored and is unusable
         # at the end of the request (close_old_connections), so the next check
         # reconnects from scratch.
-        return False, {
-            "status": "unavailable", "database": "error", "error": type(exc).__name__, "cache": cache.state()
-        }
-    return True, {
-        "status": "ok", "database": "ok", "seconds": round(time.monotonic() - started, 4), "cache": cache.state()
-    }
+        return exc
+    return None
+
+
+def _failed(started, exc, what=None):
+    elapsed = time.monotonic() - started
+    if what is None:
+        logger.warning("readiness check failed after %.3fs: %s: %s", elapsed, type(exc).__name__, exc)
+    else:
+        # psycopg's messages span lines ("...failed: Connection refused\n\tIs the server..."): one line.
+        message = " ".join(str(exc).split())
+        logger.warning("readiness check failed after %.3fs: %s: %s: %s", elapsed, what, type(exc).__name__, message)
+
+
+def _where(alias):
+    db = connections[alias].settings_dict
+    return f"{'primary' if alias == dbrouter.PRIMARY else 'replica'} database at {db['HOST']}:{db['PORT']}"
+
+
+def readiness():
+    """The database answers ``SELECT 1`` within the timeouts; with a read replica, both do.
+
+    Uses Django's own (persistent, health-checked) connections, so a pod only
+    reports ready when the connections its requests use work. The cache server is
+    optional: its state (off/ok/unavailable, as this process last saw it, no I/O)
+    is reported in the body and never makes the pod unready.
+
+    With a replica (DB_REPLICA_HOST) the primary is checked first (when it fails the
+    replica is not tried: the answer is 503 anyway, and one connect timeout keeps the
+    answer within the probe's timeout), then the replica. A replica that does not
+    answer makes the pod unready: this region's reads would fail, so its pods leave the
+    global load balancer and the other regions serve (app/README.md). Each failed
+    check is one WARNING line naming the database, never a traceback.
+    """
+    started = time.monotonic()
+    with_replica = dbrouter.configured()
+    exc = _check(dbrouter.PRIMARY)
+    if exc is not None:
+        _failed(started, exc, _where(dbrouter.PRIMARY) if with_replica else None)
+        body = {"status": "unavailable", "database": "error"}
+        if with_replica:
+            body["replica"] = "not checked"
+        body.update({"error": type(exc).__name__, "cache": cache.state()})
+        return False, body
+    if with_replica:
+        exc = _check(dbrouter.REPLICA)
+        if exc is not None:
+            _failed(started, exc, _where(dbrouter.REPLICA))
+            return False, {
+                "status": "unavailable", "database": "ok", "replica": "error", "error": type(exc).__name__,
+                "cache": cache.state(),
+            }
+    body = {"status": "ok", "database": "ok"}
+    if with_replica:
+        body["replica"] = "ok"
+    body.update({"seconds": round(time.monotonic() - started, 4), "cache": cache.state()})
+    return True, body

@@ -79,6 +79,21 @@ TEMPLATES = [
 
 DATABASES = {"default": env.database_from_env()}
 
+# Optional read replica (a region that is not the primary's): DB_REPLICA_HOST unset =
+# one database, exactly as before. With it: a "replica" alias, reads routed there and
+# writes to the primary (djangogke/dbrouter.py); a client that wrote reads the primary
+# for DB_READ_YOUR_WRITES_SECONDS; responses say where they read (X-DB-Route).
+_replica = env.replica_from_env(DATABASES["default"])
+if _replica is not None:
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["djangogke.dbrouter.PrimaryReplicaRouter"]
+    DB_READ_YOUR_WRITES_SECONDS = env.read_your_writes_seconds()
+    # Outside the API cache's fast path, so that hits are labelled (and pinned) too.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("djangogke.middleware.RequestContextMiddleware") + 1,
+        "djangogke.dbrouter.ReadYourWritesMiddleware",
+    )
+
 # Optional cache server (Memorystore for Redis): CACHE_REDIS_HOST unset = none, and
 # the app runs exactly as without it. With it: cached API/pages (polls/caching.py)
 # and sessions read through the cache, written to the database as well.

@@ -5,7 +5,9 @@ CRITICAL JSON log line naming the variable, and the process exits 1: with
 preload_app the gunicorn master stops at once and the pod shows why.
 
 With a cache server, one line at start says whether it answers (a wrong password
-is logged and the app serves from the database: no crash loop).
+is logged and the app serves from the database: no crash loop). With a read replica,
+one line says where reads and writes go (no connection is made here: /readyz checks
+both databases, and a replica that is down makes the pod unready, not crash).
 """
 
 import json
@@ -24,6 +26,7 @@ except ImproperlyConfigured as exc:
     sys.stderr.flush()
     raise SystemExit(1) from None
 
-from djangogke import cache  # noqa: E402  (needs the settings loaded above)
+from djangogke import cache, dbrouter  # noqa: E402  (needs the settings loaded above)
 
+dbrouter.log_at_start()
 cache.check_at_start()

@@ -138,7 +138,7 @@ def cached_json(request, compute):
     found = caching.lookup(request, caching.api_key(request))
     if found is not None and found.hit:
         return caching.label(raw_json_response(found.value), found)
-    response = compute()
+    response = caching.fill(found, compute)  # a miss reads the primary (a replica may lag)
     if response.status_code == 200:
         caching.store(found, response.content)
     return caching.label(response, found)

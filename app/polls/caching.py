@@ -12,6 +12,9 @@ Every such response says ``X-Cache: hit|miss|bypass``. A request bypasses the
 cache (reads the database, stores nothing) when it sends ``Cache-Control: no-cache``
 or ``Pragma: no-cache``, when it carries the bypass cookie, or when Redis fails.
 
+A miss is filled from the primary database even when the app reads a replica
+(``fill()``; djangogke/dbrouter.py), so a page is never older than the primary.
+
 Writes (question created, vote by API or form) drop every cached page once the
 database has committed. If that cannot reach Redis, the response sets the bypass
 cookie (``cache_bypass``, for CACHE_TTL_SECONDS + FILL_SECONDS) so the writer's next
@@ -34,7 +37,7 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
 from django.middleware.security import SecurityMiddleware
 
-from djangogke import pagecache
+from djangogke import dbrouter, pagecache
 
 from .validation import MAX_ID, ValidationFailed, clean_page
 
@@ -117,6 +120,21 @@ def store(found, value):
         pagecache.store(found, value)
 
 
+def fill(found, compute):
+    """compute() for a lookup that missed or bypassed; a miss (it will be stored) reads the primary.
+
+    With a read replica (djangogke/dbrouter.py) a page filled from a lagging replica
+    would be stored after the write's invalidation had run and served for the TTL: so
+    every fill reads the primary, and a cached page is never older than what the
+    primary had when it was filled. Bypasses (nothing stored) read wherever the
+    request reads. Without a replica primary() changes nothing.
+    """
+    if found is not None and found.status == pagecache.MISS:
+        with dbrouter.primary():
+            return compute()
+    return compute()
+
+
 def cached_data(request, key, compute):
     """(data, lookup): the cached JSON data for `key`, or compute() stored for the next reader.
 
@@ -126,7 +144,7 @@ def cached_data(request, key, compute):
     found = lookup(request, key)
     if found is not None and found.hit:
         return json.loads(found.value), found
-    data = compute()
+    data = fill(found, compute)
     if data is not None:
         store(found, json.dumps(data).encode())
     return data, found

@@ -323,12 +323,16 @@ type Regions struct {
 // Region is one entry of django-gke:regions.list: where it is, the share of
 // the traffic its users send, and its subnet's address plan.
 type Region struct {
-	Region       string  `json:"region"`
+	// Region is a Google Cloud region (europe-west1); its resources are named by its code (euw1).
+	Region string `json:"region"`
+	// TrafficShare is the share of capacity.targetRps its users send, in (0, 1].
 	TrafficShare Decimal `json:"trafficShare"`
-	CIDR         string  `json:"cidr"`
-	PodsCIDR     string  `json:"podsCidr"`
-	ServicesCIDR string  `json:"servicesCidr"`
-	MasterCIDR   string  `json:"masterCidr"`
+	// CIDR, PodsCIDR, ServicesCIDR and MasterCIDR are the region's subnet,
+	// pod and service ranges and its control plane's /28, as in django-gke:network.
+	CIDR         string `json:"cidr"`
+	PodsCIDR     string `json:"podsCidr"`
+	ServicesCIDR string `json:"servicesCidr"`
+	MasterCIDR   string `json:"masterCidr"`
 }
 
 // MultiRegion reports whether the stack serves from several regions.

@@ -9,6 +9,8 @@
 #   LOCAL_HTTP_PORT  (default 8080)                nginx, 127.0.0.1 only
 #   LOCAL_REDIS_PORT (default 63729)               redis-server (TLS only, AUTH), 127.0.0.1 only
 #   LOCAL_CACHE      (default 1)                   0: no redis-server, the app runs without a cache
+#   LOCAL_REPLICA_PORT (default LOCAL_PG_PORT + 1)  the streaming replica of Postgres, started
+#                                                  only by scripts/local/replica.sh (the tests), 127.0.0.1 only
 # shellcheck disable=SC2034  # variables are used by the scripts that source this
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -32,6 +34,14 @@ NGINX=/usr/sbin/nginx
 PGDATA_DIR="$STATE_DIR/pgdata"
 PG_SOCKET_DIR="$STATE_DIR/pgrun"
 PG_LOG="$STATE_DIR/postgres.log"
+# A real streaming replica of that Postgres (hot standby, its own data dir and port),
+# like a region's cross-region read replica: scripts/local/replica.sh.
+REPLICA_PORT="${LOCAL_REPLICA_PORT:-$((PG_PORT + 1))}"
+REPLICA_DIR="$STATE_DIR/pgreplica"
+REPLICA_SOCKET_DIR="$STATE_DIR/pgreplica-run"
+REPLICA_LOG="$STATE_DIR/postgres-replica.log"
+REPLICATION_USER=replicator
+REPLICATION_PASSWORD_FILE="$STATE_DIR/replication-password"
 ENV_FILE="$STATE_DIR/env"
 STATIC_DIR="$STATE_DIR/static"
 NGINX_DIR="$STATE_DIR/nginx"

@@ -2,11 +2,17 @@
 """Run the app's tests against the running local pod and print one summary line.
 
 1. Django unit tests (models, API, validation, health, settings, serving config,
-   cache) with `manage.py test`, against the pod's real Postgres (the runner
-   creates and drops its own test database) and its real redis-server (TLS + AUTH;
-   database 1, emptied before each test: djangogke/testrunner.py).
+   cache, read replica routing) with `manage.py test`, against the pod's real
+   Postgres (the runner creates and drops its own test database) and its real
+   redis-server (TLS + AUTH; database 1, emptied before each test:
+   djangogke/testrunner.py). Twice: with one database, as without a replica (the
+   tests tagged "replica" excluded), and as in a region with a read replica:
+   DB_REPLICA_HOST/PORT name the same Postgres, so the "replica" alias is Django's
+   TEST MIRROR of default (the same test database, a connection of its own) and
+   every read goes through the router (djangogke/dbrouter.py).
 2. End-to-end tests in scripts/local/e2e/ through nginx -> gunicorn -> Django:
-   bad input, serving, cache, DB outage, cache outage, graceful shutdown under load.
+   bad input, serving, cache, DB outage, cache outage, graceful shutdown under load,
+   and a real streaming replica with real lag (e2e/test_replica.py).
 
 Called by scripts/local/test.sh after up.sh; exits non-zero on any failure.
 Uses only the standard library and Debian's python3 (/usr/bin/python3).
@@ -19,6 +25,7 @@ import sys
 import time
 import unittest
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -37,17 +44,29 @@ def pod_environ():
     return env
 
 
-def django_tests():
+def django_tests(with_replica):
+    """One run of `manage.py test`: as without a read replica (the tests tagged
+    "replica" excluded: they need the alias), or with the replica alias as a test
+    mirror of default, on the same server (djangogke/tests/test_dbrouter.py)."""
     env = pod_environ()
     if not env.get("CACHE_REDIS_HOST"):
         # The cache tests would fail anyway (they never skip); say why up front.
         print("the test pod has no cache server (LOCAL_CACHE=0?): the cache tests need its redis-server", flush=True)
     env["DJANGO_LOG_LEVEL"] = "CRITICAL"  # keep the test output readable
     env["CACHE_REDIS_DB"] = "1"  # the tests empty their cache database; the pod keeps 0
-    print("== Django unit tests (manage.py test, real Postgres)", flush=True)
+    for name in ("DB_REPLICA_HOST", "DB_REPLICA_PORT", "DB_READ_YOUR_WRITES_SECONDS"):
+        env.pop(name, None)
+    args = [sys.executable, "manage.py", "test", "--noinput", "-v", "2"]
+    if with_replica:
+        primary = urlsplit(env["DATABASE_URL"])
+        env["DB_REPLICA_HOST"] = primary.hostname
+        env["DB_REPLICA_PORT"] = str(primary.port)
+        print("\n== Django unit tests with a read replica (the replica alias: a test mirror of default)", flush=True)
+    else:
+        args += ["--exclude-tag", "replica"]
+        print("== Django unit tests (manage.py test, real Postgres; one database, no replica)", flush=True)
     proc = subprocess.run(
-        [sys.executable, "manage.py", "test", "--noinput", "-v", "2"],
-        cwd=APP, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        args, cwd=APP, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         timeout=DJANGO_TIMEOUT_S,
     )
     sys.stdout.write(proc.stdout)
@@ -75,7 +94,9 @@ def e2e_tests():
 
 def main():
     started = time.monotonic()
-    d_pass, d_fail = django_tests()
+    d_pass, d_fail = django_tests(with_replica=False)
+    r_pass, r_fail = django_tests(with_replica=True)
+    d_pass, d_fail = d_pass + r_pass, d_fail + r_fail
     e_pass, e_fail = e2e_tests()
     print(
         "\nDjango unit tests: %d passed, %d failed; end-to-end: %d passed, %d failed; %.0f s"

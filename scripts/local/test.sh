@@ -4,7 +4,9 @@
 # 8001 / 8081 / redis 63739, so a developer's `make local-up` on 54329 / 8000 /
 # 8080 / 63729 is left alone), runs the Django unit tests and the end-to-end tests
 # against it, and always stops it again. Exits non-zero on any failure. Bounded:
-# 20 minutes. The test pod always has its cache server (the cache tests need it).
+# 20 minutes. The test pod always has its cache server (the cache tests need it);
+# the read-replica test starts a streaming replica of its Postgres on 54340
+# (scripts/local/replica.sh) and stops it again (down.sh stops it too).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
@@ -14,6 +16,7 @@ export LOCAL_PG_PORT="${TEST_PG_PORT:-54339}"
 export LOCAL_APP_PORT="${TEST_APP_PORT:-8001}"
 export LOCAL_HTTP_PORT="${TEST_HTTP_PORT:-8081}"
 export LOCAL_REDIS_PORT="${TEST_REDIS_PORT:-63739}"
+export LOCAL_REPLICA_PORT="${TEST_REPLICA_PORT:-54340}"
 export LOCAL_CACHE=1
 
 bash "$HERE/deps.sh"

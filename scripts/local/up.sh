@@ -104,6 +104,11 @@ max_connections = 100
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+# A streaming replica may connect (scripts/local/replica.sh, for the tests): wal_level
+# replica (the default, stated), and WAL kept for a replica that was stopped a while.
+wal_level = replica
+max_wal_senders = 5
+wal_keep_size = 128MB
 EOF
 if is_root; then
 	chown postgres:postgres "$PG_SOCKET_DIR" "$PG_LOG" "$PGDATA_DIR/local.conf"

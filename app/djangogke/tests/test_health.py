@@ -5,6 +5,8 @@ from django.test import TestCase, override_settings
 
 
 class HealthTests(TestCase):
+    databases = "__all__"  # /readyz checks the read replica too when there is one (test_dbrouter.py)
+
     def test_liveness_any_host(self):
         for host in ("10.4.2.17", "10.4.2.17:8080", "evil.example.com", "localhost"):
             with self.subTest(host=host):

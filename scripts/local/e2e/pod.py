@@ -9,6 +9,7 @@ with a developer's `make local-up`).
 import http.client
 import json
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ HTTP_PORT = int(os.environ.get("LOCAL_HTTP_PORT", "8080"))
 APP_PORT = int(os.environ.get("LOCAL_APP_PORT", "8000"))
 PG_PORT = int(os.environ.get("LOCAL_PG_PORT", "54329"))
 REDIS_PORT = int(os.environ.get("LOCAL_REDIS_PORT", "63729"))
+REPLICA_PORT = int(os.environ.get("LOCAL_REPLICA_PORT", str(PG_PORT + 1)))  # scripts/local/replica.sh
 HOST = "127.0.0.1"
 
 
@@ -213,3 +215,71 @@ def log_size(path):
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+# --- Postgres and gunicorn, for the tests that need them directly -----------------
+
+PG_SOCKET_DIR = STATE / "pgrun"
+REPLICA_SOCKET_DIR = STATE / "pgreplica-run"
+REPLICA_LOG = STATE / "postgres-replica.log"
+
+
+def pg_bin():
+    """The newest installed Postgres binaries (as lib.sh's pg_bin)."""
+    dirs = [d for d in Path("/usr/lib/postgresql").glob("*/bin") if (d / "psql").exists()]
+    if not dirs:
+        raise AssertionError("no Postgres under /usr/lib/postgresql (run scripts/local/deps.sh)")
+    return max(dirs, key=lambda d: [int(x) if x.isdigit() else 0 for x in d.parent.name.split(".")])
+
+
+def psql(sql, replica=False, db="django", timeout=30):
+    """One SQL command as the superuser over the server's own socket (the primary, or the
+    streaming replica of scripts/local/replica.sh) -> its output (unaligned, tuples only)."""
+    sock, port = (REPLICA_SOCKET_DIR, REPLICA_PORT) if replica else (PG_SOCKET_DIR, PG_PORT)
+    r = subprocess.run(
+        [str(pg_bin() / "psql"), "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1", "-h", str(sock), "-p", str(port),
+         "-U", "postgres", "-d", db, "-c", sql],
+        capture_output=True, text=True, timeout=timeout, cwd="/",
+    )
+    if r.returncode != 0:
+        raise AssertionError(f"psql on {'the replica' if replica else 'the primary'} failed: {sql}\n{r.stderr}")
+    return r.stdout.strip()
+
+
+def stop_gunicorn(proc=None, timeout=40):
+    """SIGTERM the gunicorn in the pod's pid file (graceful) and wait until it and its port are gone."""
+    pid = read_pid(GUNICORN_PID)
+    if alive(pid):
+        os.kill(pid, signal.SIGTERM)
+    if proc is not None:
+        proc.wait(timeout=timeout)  # ours: reap it
+    gone = wait_until(lambda: not alive(pid) and status_of_port(APP_PORT, "/healthz") == 0, timeout, interval=0.1)
+    if not gone:
+        raise AssertionError(f"gunicorn (pid {pid}) did not stop within {timeout} s:\n{tail(GUNICORN_LOG)}")
+
+
+def start_gunicorn(extra_env, drop=(), timeout=60):
+    """Start gunicorn on the pod's port as up.sh does (the pod's environment, user, pid file
+    and log; nginx in front is the pod's), with `extra_env` added and `drop` removed.
+    Returns the Popen once /healthz answers; stop it with stop_gunicorn(proc)."""
+    environ = {k: v for k, v in pod_environ().items() if k not in drop}
+    environ.update(extra_env)
+    cmd = ["/usr/bin/python3", "-m", "gunicorn", "--config", str(REPO / "app" / "gunicorn.conf.py")]
+    if os.getuid() == 0:  # as the pod's app user, like up.sh
+        cmd = ["setpriv", f"--reuid={APP_UID}", f"--regid={APP_UID}", "--clear-groups", "--"] + cmd
+    with open(GUNICORN_LOG, "ab") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=REPO / "app", env=environ, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    up = wait_until(
+        lambda: proc.poll() is not None
+        or (status_of_port(APP_PORT, "/healthz") == 200 and read_pid(GUNICORN_PID) == proc.pid),
+        timeout, interval=0.1,
+    )
+    if not up or proc.poll() is not None:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        raise AssertionError(f"gunicorn did not start on 127.0.0.1:{APP_PORT}:\n{tail(GUNICORN_LOG)}")
+    return proc

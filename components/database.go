@@ -48,7 +48,7 @@ type DatabaseRegion struct {
 
 // DatabaseReplica is a read replica's endpoint.
 type DatabaseReplica struct {
-	ConnectionName, PrivateIP pulumi.StringOutput
+	ConnectionName, PrivateIP, InstanceName pulumi.StringOutput
 }
 
 // Database is a Cloud SQL Postgres instance reachable only on the VPC, with the
@@ -213,7 +213,7 @@ func declareRegionalInstances(ctx *pulumi.Context, name string, args *DatabaseAr
 		if err != nil {
 			return nil, nil, fmt.Errorf("creating the Cloud SQL read replica in %s: %w", r.Region, err)
 		}
-		replicas[r.Region] = DatabaseReplica{ConnectionName: replica.ConnectionName, PrivateIP: replica.PrivateIpAddress}
+		replicas[r.Region] = DatabaseReplica{ConnectionName: replica.ConnectionName, PrivateIP: replica.PrivateIpAddress, InstanceName: replica.Name}
 	}
 	return primary, replicas, nil
 }

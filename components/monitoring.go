@@ -26,6 +26,7 @@ type Thresholds struct {
 	SQLCPURatio, SQLDiskRatio, SQLConnectionsRatio float64
 	AppErrorsPerMinute                             int
 	CacheMemoryRatio, CacheEvictionsPerSecond      float64
+	ReplicaLagSeconds                              int
 }
 
 // MonitoringArgs is what the observability of one stack needs to know.
@@ -56,6 +57,8 @@ type MonitoringArgs struct {
 	// MultiClusterGateway: the load balancer is the multi-cluster Gateway's
 	// (URL map gkemcg1-<namespace>-<gateway>-…), not the Ingress's.
 	MultiClusterGateway bool
+	// ReplicaInstanceNames are the Cloud SQL read replicas (regions.list): their replication lag alerts.
+	ReplicaInstanceNames []pulumi.StringInput
 	// RegionProbes, when set, adds an uptime check per region (the Gateway
 	// routes requests carrying RegionProbeHeader to that region's pods only)
 	// and an alert when one fails: that region is out of the load balancer.
@@ -135,6 +138,8 @@ var Alerts = []alert{
 		"Dashboard: cache hit ratio and Cloud SQL CPU (misses go to the database); raise cache.memorySizeGb; check for a key explosion (e.g. unbounded query strings).", "WARNING"},
 	{"region-out", "A region is out of the load balancer", "A region's uptime check (the probe header routes it to that region's pods alone) fails: its pods are not ready or its cluster is down, and the Gateway sends its users to the other regions, which must carry them (N+1 sizing).",
 		"Console: the region's cluster, pods and events; Cloud SQL replica lag in that region. If the primary's region is lost, README \"Regional failover\".", "CRITICAL"},
+	{"replica-lag", "Read replica lagging", "A cross-region read replica's replication lag stays above the threshold: its region's readers see data that much older (writers read the primary for DB_READ_YOUR_WRITES_SECONDS only).",
+		"Cloud SQL: the replica's CPU, disk and network, and the primary's write rate; a lag that keeps growing means the replica cannot keep up (raise database.tier). Lag is the data a failover to that replica would lose.", "WARNING"},
 	{"app-errors", "Application errors", "Django logs ERROR lines faster than the threshold.",
 		"Logs Explorer: resource.labels.namespace_name=\"django\" severity>=ERROR, grouped by message; correlate with the latest release.", "WARNING"},
 }
@@ -407,6 +412,15 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 	}
 	if len(regionOut) > 0 {
 		conditions["region-out"] = alertConditions{"OR", regionOut}
+	}
+	var lag monitoring.AlertPolicyConditionArray
+	for _, replica := range args.ReplicaInstanceNames {
+		lag = append(lag, threshold(fmt.Sprintf("replication lag > %d s", t.ReplicaLagSeconds),
+			pulumi.Sprintf(`metric.type="cloudsql.googleapis.com/database/replication/replica_lag" AND resource.type="cloudsql_database" AND resource.label."database_id"="%s:%s"`, args.Project, replica),
+			"ALIGN_MAX", "REDUCE_MAX", "60s", float64(t.ReplicaLagSeconds), "300s"))
+	}
+	if len(lag) > 0 {
+		conditions["replica-lag"] = alertConditions{"OR", lag}
 	}
 	if args.ManagedPrometheus {
 		conditions["hpa-at-max"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{

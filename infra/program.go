@@ -298,6 +298,7 @@ func thresholds(mon config.Monitoring) components.Thresholds {
 		SQLCPURatio: mon.SQLCPURatio.Float64(), SQLDiskRatio: mon.SQLDiskRatio.Float64(),
 		SQLConnectionsRatio: mon.SQLConnectionsRatio.Float64(), AppErrorsPerMinute: mon.AppErrorsPerMinute,
 		CacheMemoryRatio: mon.CacheMemoryRatio.Float64(), CacheEvictionsPerSecond: mon.CacheEvictionsPerSecond.Float64(),
+		ReplicaLagSeconds: mon.ReplicaLagSeconds,
 	}
 }
 

@@ -273,29 +273,36 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 
 	mon := cfg.Monitoring
 	// The alerts compare with the config region's plan (it stays put in a failover).
+	var replicaNames []pulumi.StringInput
+	for _, r := range byCode {
+		if replica, ok := database.Replicas[r.Region.Region]; ok {
+			replicaNames = append(replicaNames, replica.InstanceName)
+		}
+	}
 	if _, err := components.NewMonitoring(ctx, base, &components.MonitoringArgs{
-		Project:             cfg.Project,
-		ClusterName:         base + "-" + configCode(regions, cfg.ConfigClusterRegion()),
-		Clusters:            clusterNames,
-		MultiClusterGateway: true,
-		RegionProbes:        probes,
-		Namespace:           appNamespace,
-		SQLInstanceName:     database.InstanceName,
-		PublicHost:          host,
-		UseSSL:              cfg.App.Hostname != "",
-		UptimePath:          mon.UptimePath,
-		Paging:              policy.Pages,
-		AlertEmail:          mon.AlertEmail,
-		ManagedPrometheus:   policy.ManagedPrometheus,
-		Thresholds:          thresholds(mon),
-		HPAName:             components.WebName,
-		HPAMaxReplicas:      int(configPlan.HPAMaxReplicas),
-		NodesAtPeak:         int(configPlan.NodesAtPeak),
-		NodePoolMaxNodes:    int(configPlan.NodePoolMaxNodes),
-		DBMaxConnections:    regional.DBMaxConnections,
-		LogRetentionDays:    mon.LogRetentionDays,
-		Labels:              labels,
-		Settle:              []pulumi.Resource{database.Instance},
+		Project:              cfg.Project,
+		ClusterName:          base + "-" + configCode(regions, cfg.ConfigClusterRegion()),
+		Clusters:             clusterNames,
+		MultiClusterGateway:  true,
+		RegionProbes:         probes,
+		ReplicaInstanceNames: replicaNames,
+		Namespace:            appNamespace,
+		SQLInstanceName:      database.InstanceName,
+		PublicHost:           host,
+		UseSSL:               cfg.App.Hostname != "",
+		UptimePath:           mon.UptimePath,
+		Paging:               policy.Pages,
+		AlertEmail:           mon.AlertEmail,
+		ManagedPrometheus:    policy.ManagedPrometheus,
+		Thresholds:           thresholds(mon),
+		HPAName:              components.WebName,
+		HPAMaxReplicas:       int(configPlan.HPAMaxReplicas),
+		NodesAtPeak:          int(configPlan.NodesAtPeak),
+		NodePoolMaxNodes:     int(configPlan.NodePoolMaxNodes),
+		DBMaxConnections:     regional.DBMaxConnections,
+		LogRetentionDays:     mon.LogRetentionDays,
+		Labels:               labels,
+		Settle:               []pulumi.Resource{database.Instance},
 	}, onGCP, afterAPIs); err != nil {
 		return err
 	}

@@ -265,6 +265,8 @@ type Monitoring struct {
 	CacheMemoryRatio Decimal `json:"cacheMemoryRatio"`
 	// CacheEvictionsPerSecond sustained for 15 minutes alerts: keys pushed out before their TTL.
 	CacheEvictionsPerSecond Decimal `json:"cacheEvictionsPerSecond"`
+	// ReplicaLagSeconds of a read replica's replication lag, sustained for 5 minutes, alerts (regions.list): its region's readers see older data than that.
+	ReplicaLagSeconds int `json:"replicaLagSeconds"`
 	// AppErrorsPerMinute of ERROR log lines from Django that alerts.
 	AppErrorsPerMinute int `json:"appErrorsPerMinute"`
 	// LogRetentionDays of the project's _Default log bucket (beyond 30 days is billed).

@@ -96,6 +96,7 @@ func Defaults(env Env, region string) Config {
 			// Evictions beyond a trickle mean entries die before their TTL: a smaller hit ratio than planned.
 			CacheEvictionsPerSecond: MustDecimal("5"),
 			AppErrorsPerMinute:      30,
+			ReplicaLagSeconds:       30,
 			LogRetentionDays:        30,
 		},
 		Release: Release{Strategy: Rolling, ActiveColor: Blue},

@@ -105,3 +105,11 @@ func TestRegionsRefuseWhatTheyCannotServe(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `django-gke:regions.list: 2 is not allowed: env local runs on one cluster`)
 }
+
+func TestReplicaLagThreshold(t *testing.T) {
+	c, err := multiRegion(t, twoRegions)
+	require.NoError(t, err)
+	assert.Equal(t, 30, c.Monitoring.ReplicaLagSeconds)
+	assert.Contains(t, problems(t, twoRegions, "monitoring", `{"alertEmail": "oncall@example.com", "replicaLagSeconds": 0}`),
+		`django-gke:monitoring.replicaLagSeconds: 0 is not allowed: must be between 1 and 86400`)
+}

@@ -154,6 +154,7 @@ func (c *Config) validateMonitoring(v *validator) {
 	v.check(m.CacheEvictionsPerSecond.Sign() > 0, key, "cacheEvictionsPerSecond", m.CacheEvictionsPerSecond, "must be > 0")
 	v.check(m.AppErrorsPerMinute >= 1 && m.AppErrorsPerMinute <= 100000, key, "appErrorsPerMinute", m.AppErrorsPerMinute,
 		"must be between 1 and 100000")
+	v.check(m.ReplicaLagSeconds >= 1 && m.ReplicaLagSeconds <= 86400, key, "replicaLagSeconds", m.ReplicaLagSeconds, "must be between 1 and 86400")
 	v.check(m.LogRetentionDays >= 1 && m.LogRetentionDays <= 3650, key, "logRetentionDays", m.LogRetentionDays, "must be between 1 and 3650")
 }
 

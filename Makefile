@@ -43,8 +43,10 @@ $(BIN)/capacity: $(GO_SOURCES)
 	$(GO) build -o $@ ./cmd/capacity
 
 FORMAT ?= table
-capacity: $(BIN)/capacity ## Capacity plan and yearly cost of STACK (FORMAT=table|markdown|json)
-	$(BIN)/capacity -stack $(STACK) -format $(FORMAT)
+COMPARE ?=
+CHART ?=
+capacity: $(BIN)/capacity ## Capacity plan and yearly cost of STACK (FORMAT=table|markdown|json); COMPARE=1: every platform side by side, CHART=file.svg: cost against load
+	$(BIN)/capacity -stack $(STACK) -format $(FORMAT) $(if $(filter 1,$(COMPARE)),-compare) $(if $(CHART),-compare -chart $(CHART))
 
 BASE ?= HEAD
 GUARD ?= 1
@@ -58,6 +60,7 @@ plan-diff: ## STACK in the working tree against BASE (a git ref): replacement gu
 readme: $(BIN)/capacity ## Rewrite the generated docs: the README's capacity report, configuration reference and outputs; Pulumi.yaml's descriptions
 	$(BIN)/capacity -stack prd -readme README.md
 	$(BIN)/capacity -stack prd-global -readme README.md
+	$(BIN)/capacity -stack prd -compare -chart docs/capacity-prd.svg -readme README.md
 	$(GO) run ./cmd/configdoc
 
 deps: ## Install the Debian packages the app and its tests need (root), or say which

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -22,8 +23,16 @@ func main() {
 	dir := flag.String("dir", ".", "directory holding Pulumi.yaml")
 	format := flag.String("format", capacity.FormatTable, "output: "+strings.Join(capacity.Formats, " | "))
 	readme := flag.String("readme", "", "rewrite this file's capacity:<stack> block with the markdown report instead of printing")
+	compare := flag.Bool("compare", false, "compare the platforms (GKE Standard and Autopilot, Cloud Run, EKS, AKS, ECS on Fargate) instead")
+	chart := flag.String("chart", "", "with -compare: also write the yearly cost against load as an SVG to this file")
 	flag.Parse()
-	if err := run(os.Stdout, *dir, *stack, *format, *readme); err != nil {
+	var err error
+	if *compare {
+		err = runCompare(os.Stdout, *dir, *stack, *format, *chart, *readme)
+	} else {
+		err = run(os.Stdout, *dir, *stack, *format, *readme)
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "capacity: %v\n", err)
 		os.Exit(1)
 	}
@@ -90,4 +99,48 @@ func rewriteBlock(path, stack, block string) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return os.WriteFile(path, []byte(out), 0o644)
+}
+
+// runCompare prints the platforms compared at the stack's targetRps and,
+// with chart, draws their yearly cost from 100 to 50,000 req/s.
+func runCompare(w io.Writer, dir, stack, format, chart, readme string) error {
+	if stack == "" {
+		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
+	}
+	if !slices.Contains(capacity.Formats, format) {
+		return fmt.Errorf("FORMAT=%s is not allowed: must be one of %s", format, strings.Join(capacity.Formats, ", "))
+	}
+	cfg, _, err := stackfile.LoadConfig(dir, stack)
+	if err != nil {
+		return fmt.Errorf("stack %s:\n%w", stack, err)
+	}
+	in := capacity.InputsFrom(cfg)
+	c, err := capacity.ComparePlatformsOverLoad(in, in.Overrides.Platform)
+	if err != nil {
+		return fmt.Errorf("stack %s:\n%w", stack, err)
+	}
+	if chart != "" {
+		if err := os.MkdirAll(filepath.Dir(chart), 0o755); err != nil {
+			return err
+		}
+		var svg strings.Builder
+		if err := capacity.WriteChart(&svg, capacity.ChartTitle(stack), c); err != nil {
+			return err
+		}
+		if err := os.WriteFile(chart, []byte(svg.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	if readme != "" {
+		var out strings.Builder
+		capacity.WriteComparison(&out, stack, in.TargetRPS, c, true)
+		return rewriteBlock(readme, "platforms:"+stack, strings.TrimSpace(out.String()))
+	}
+	if format == capacity.FormatJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(capacity.ComparisonJSON(stack, c))
+	}
+	capacity.WriteComparison(w, stack, in.TargetRPS, c, format == capacity.FormatMarkdown)
+	return nil
 }

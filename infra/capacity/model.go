@@ -79,6 +79,8 @@ type Overrides struct {
 	NodeUSDPerHour, DatabaseUSDPerHour, LoadBalancerUSDPerHour *big.Rat
 	LoggingUSDPerGiB, EgressUSDPerGiB, InternalUSDPerGiB       *big.Rat
 	DomainUSDPerYear, CacheUSDPerGBHour                        *big.Rat
+	// Platform are django-gke:cost.platformPrices, by PlatformPrices key.
+	Platform map[string]*big.Rat
 }
 
 // InputsFrom maps a validated configuration to the model's inputs.
@@ -117,9 +119,18 @@ func InputsFrom(c *config.Config) Inputs {
 			LoadBalancerUSDPerHour: co.LoadBalancerUSDPerHour.Rat(), LoggingUSDPerGiB: co.LoggingUSDPerGiB.Rat(),
 			EgressUSDPerGiB: co.EgressUSDPerGiB.Rat(), InternalUSDPerGiB: co.InternalUSDPerGiB.Rat(),
 			DomainUSDPerYear: co.DomainUSDPerYear.Rat(), CacheUSDPerGBHour: co.CacheUSDPerGBHour.Rat(),
+			Platform: platformOverrides(co.PlatformPrices),
 		},
 		Cache: cacheInputs(c),
 	}
+}
+
+func platformOverrides(m map[string]config.Decimal) map[string]*big.Rat {
+	out := map[string]*big.Rat{}
+	for k, v := range m {
+		out[k] = v.Rat()
+	}
+	return out
 }
 
 // cacheInputs are the cache server's inputs, nil when the stack has none.

@@ -235,6 +235,8 @@ type Cost struct {
 	DomainUSDPerYear Decimal `json:"domainUsdPerYear"`
 	// CacheUSDPerGBHour is Memorystore's price per GB of instance memory (the tier's and size's list price).
 	CacheUSDPerGBHour Decimal `json:"cacheUsdPerGbHour"`
+	// PlatformPrices override the other platforms' list prices in make capacity COMPARE=1, by key (e.g. aws.ec2VcpuHour: 0.045; the keys are listed in the README).
+	PlatformPrices map[string]Decimal `json:"platformPrices"`
 }
 
 // Monitoring is django-gke:monitoring: who is paged, and when.

@@ -100,6 +100,7 @@ func Defaults(env Env, region string) Config {
 			LogRetentionDays:        30,
 		},
 		Release: Release{Strategy: Rolling, ActiveColor: Blue},
+		Cost:    Cost{PlatformPrices: map[string]Decimal{}},
 		Regions: Regions{
 			List:              []Region{},
 			SurviveRegionLoss: true,

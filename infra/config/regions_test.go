@@ -113,3 +113,12 @@ func TestReplicaLagThreshold(t *testing.T) {
 	assert.Contains(t, problems(t, twoRegions, "monitoring", `{"alertEmail": "oncall@example.com", "replicaLagSeconds": 0}`),
 		`django-gke:monitoring.replicaLagSeconds: 0 is not allowed: must be between 1 and 86400`)
 }
+
+func TestPlatformPriceOverridesDecode(t *testing.T) {
+	c, err := Load(with(base("prd"), "cost", `{"platformPrices": {"aws.ec2VcpuHour": 0.045}}`))
+	require.NoError(t, err)
+	assert.Equal(t, "0.045", c.Cost.PlatformPrices["aws.ec2VcpuHour"].String())
+	_, err = Load(with(base("prd"), "cost", `{"platformPrices": {"aws.ec2VcpuHour": -1}}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `django-gke:cost.platformPrices.aws.ec2VcpuHour: -1 is not allowed: must be >= 0 (0 = list price)`)
+}

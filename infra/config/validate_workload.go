@@ -127,6 +127,10 @@ func (c *Config) validateCost(v *validator) {
 	} {
 		v.check(f.value.Sign() >= 0, key, f.field, f.value, "must be >= 0 (0 = list price)")
 	}
+	// The keys are the capacity model's (make capacity COMPARE=1 refuses an unknown one).
+	for _, k := range sortedKeys(co.PlatformPrices) {
+		v.check(co.PlatformPrices[k].Sign() >= 0, key, "platformPrices."+k, co.PlatformPrices[k], "must be >= 0 (0 = list price)")
+	}
 }
 
 func (c *Config) validateMonitoring(v *validator) {

@@ -99,23 +99,32 @@ func declareServices(ctx *pulumi.Context, name string, k kubeObjects, release Re
 		services = append(services, service{name + "-svc-preview", previewName, true})
 	}
 	for _, svc := range services {
-		if _, err := corev1.NewService(ctx, svc.logical, &corev1.ServiceArgs{
-			Metadata: k.meta(svc.name, webLabels(), pulumi.StringMap{
-				"cloud.google.com/neg":            pulumi.String(`{"ingress": true}`),
-				"cloud.google.com/backend-config": pulumi.String(fmt.Sprintf(`{"default": "%s"}`, WebName)),
-			}),
-			Spec: &corev1.ServiceSpecArgs{
-				Type:     pulumi.String("ClusterIP"),
-				Selector: pulumi.ToStringMap(release.selector(svc.preview)),
-				Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
-					Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
-				}},
-			},
-		}, k.opts()...); err != nil {
-			return fmt.Errorf("creating Service %s: %w", svc.name, err)
+		if _, err := webService(ctx, svc.logical, svc.name, k, release.selector(svc.preview), pulumi.StringMap{
+			"cloud.google.com/neg":            pulumi.String(`{"ingress": true}`),
+			"cloud.google.com/backend-config": pulumi.String(fmt.Sprintf(`{"default": "%s"}`, WebName)),
+		}); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// webService is a ClusterIP Service of the web pods (port 80 to nginx's "http").
+func webService(ctx *pulumi.Context, logical, name string, k kubeObjects, selector map[string]string, annotations pulumi.StringMapInput) (*corev1.Service, error) {
+	svc, err := corev1.NewService(ctx, logical, &corev1.ServiceArgs{
+		Metadata: k.meta(name, webLabels(), annotations),
+		Spec: &corev1.ServiceSpecArgs{
+			Type:     pulumi.String("ClusterIP"),
+			Selector: pulumi.ToStringMap(selector),
+			Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
+				Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
+			}},
+		},
+	}, k.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating Service %s: %w", name, err)
+	}
+	return svc, nil
 }
 
 // declareTLS declares the ManagedCertificate for the hostname(s) and the

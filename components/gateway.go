@@ -5,7 +5,6 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"django-gke/infra/gkeapi"
@@ -55,18 +54,10 @@ func regionalService(code string) string { return WebName + "-" + code }
 // exportService declares a Service of the web pods and the ServiceExport
 // (named as the Service: that is how multi-cluster Services pairs them).
 func exportService(ctx *pulumi.Context, logical, name string, k kubeObjects, release Release) error {
-	svc, err := corev1.NewService(ctx, logical, &corev1.ServiceArgs{
-		Metadata: k.meta(name, webLabels(), nil),
-		Spec: &corev1.ServiceSpecArgs{
-			Type:     pulumi.String("ClusterIP"),
-			Selector: pulumi.ToStringMap(release.selector(false)),
-			Ports: corev1.ServicePortArray{corev1.ServicePortArgs{
-				Name: pulumi.String("http"), Port: pulumi.Int(80), TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP"),
-			}},
-		},
-	}, k.opts()...)
+	// No NEG annotation: multi-cluster Services makes the NEGs from the export.
+	svc, err := webService(ctx, logical, name, k, release.selector(false), nil)
 	if err != nil {
-		return fmt.Errorf("creating Service %s: %w", name, err)
+		return err
 	}
 	if _, err := apiextensions.NewCustomResource(ctx, logical+"-export", &apiextensions.CustomResourceArgs{
 		ApiVersion: pulumi.String(gkeapi.ServiceExportAPIVersion),

@@ -31,7 +31,9 @@ type Thresholds struct {
 
 // MonitoringArgs is what the observability of one stack needs to know.
 type MonitoringArgs struct {
-	Project, ClusterName, Namespace string
+	Project, Namespace string
+	// Clusters are the stack's GKE clusters (one per region).
+	Clusters []string
 	// SQLInstanceName is the Cloud SQL instance's name (database_id is project:name).
 	SQLInstanceName pulumi.StringInput
 	// CacheInstanceID, when set, is the Memorystore instance's
@@ -52,8 +54,6 @@ type MonitoringArgs struct {
 	HPAMaxReplicas, NodesAtPeak, NodePoolMaxNodes, DBMaxConnections int
 	LogRetentionDays                                                int
 	Labels                                                          map[string]string
-	// Clusters, when set, are every region's cluster (ClusterName is then unused).
-	Clusters []string
 	// MultiClusterGateway: the load balancer is the multi-cluster Gateway's
 	// (URL map gkemcg1-<namespace>-<gateway>-…), not the Ingress's.
 	MultiClusterGateway bool
@@ -80,16 +80,16 @@ const RegionProbeHeader = "X-Django-GKE-Region"
 
 // clusterFilter matches the stack's cluster(s) in a Monitoring filter.
 func (a *MonitoringArgs) clusterFilter() string {
-	if len(a.Clusters) == 0 {
-		return fmt.Sprintf(`="%s"`, a.ClusterName)
+	if len(a.Clusters) == 1 {
+		return fmt.Sprintf(`="%s"`, a.Clusters[0])
 	}
 	return fmt.Sprintf(`=monitoring.regex.full_match("%s")`, strings.Join(a.Clusters, "|"))
 }
 
 // clusterLabel matches them in PromQL.
 func (a *MonitoringArgs) clusterLabel() string {
-	if len(a.Clusters) == 0 {
-		return fmt.Sprintf(`cluster="%s"`, a.ClusterName)
+	if len(a.Clusters) == 1 {
+		return fmt.Sprintf(`cluster="%s"`, a.Clusters[0])
 	}
 	return fmt.Sprintf(`cluster=~"%s"`, strings.Join(a.Clusters, "|"))
 }

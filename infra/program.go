@@ -103,59 +103,16 @@ func program(ctx *pulumi.Context, root string) error {
 		return err
 	}
 
-	authorized := make([]components.AuthorizedNetwork, len(cfg.Cluster.AuthorizedNetworks))
-	for i, n := range cfg.Cluster.AuthorizedNetworks {
-		authorized[i] = components.AuthorizedNetwork{Name: n.Name, CIDR: n.CIDR}
-	}
-	cluster, err := components.NewCluster(ctx, base, &components.ClusterArgs{
-		Project:            cfg.Project,
-		Location:           cfg.Cluster.Location,
-		NetworkSelfLink:    network.NetworkSelfLink,
-		SubnetworkSelfLink: network.SubnetworkSelfLink,
-		PodsRangeName:      network.PodsRangeName,
-		ServicesRangeName:  network.ServicesRangeName,
-		MasterCIDR:         cfg.Network.MasterCIDR,
-		ReleaseChannel:     cfg.Cluster.ReleaseChannel,
-		AuthorizedNetworks: authorized,
-		DeletionProtection: cfg.Cluster.DeletionProtection,
-		WorkloadPool:       cfg.Project + ".svc.id.goog",
-		ManagedPrometheus:  policy.ManagedPrometheus,
-		Maintenance:        components.MaintenanceWindow(policy.ClusterMaintenance),
-		NodeTag:            nodeTag,
-		NodePool: components.NodePoolArgs{
-			MachineType: cfg.Cluster.MachineType,
-			DiskGB:      cfg.Cluster.DiskGB,
-			Spot:        cfg.Cluster.Spot,
-			MinNodes:    int(plan.NodePoolMinNodes),
-			MaxNodes:    int(plan.NodePoolMaxNodes),
-			Zones:       cfg.Zones(),
-			Labels:      map[string]string{"workload": "django"},
-		},
-		Labels: labels,
-	}, onGCP, afterAPIs)
+	ca := clusterArgs(cfg, policy, nodeTag, plan, labels)
+	ca.Location, ca.MasterCIDR = cfg.Cluster.Location, cfg.Network.MasterCIDR
+	ca.NetworkSelfLink, ca.SubnetworkSelfLink = network.NetworkSelfLink, network.SubnetworkSelfLink
+	ca.PodsRangeName, ca.ServicesRangeName = network.PodsRangeName, network.ServicesRangeName
+	cluster, err := components.NewCluster(ctx, base, ca, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
 
-	database, err := components.NewDatabase(ctx, base, &components.DatabaseArgs{
-		Region:              cfg.Region,
-		Version:             cfg.Database.Version,
-		Tier:                cfg.Database.Tier,
-		Availability:        cfg.Database.Availability,
-		DiskGB:              cfg.Database.DiskGB,
-		PointInTimeRecovery: cfg.Database.PointInTimeRecovery,
-		RetainedBackups:     policy.RetainedBackups,
-		DeletionProtection:  cfg.Database.DeletionProtection,
-		MaxConnections:      plan.DBMaxConnections,
-		PrivateNetwork:      network.NetworkID,
-		MaintenanceDay:      policy.DatabaseMaintenance.Day,
-		MaintenanceHour:     policy.DatabaseMaintenance.Hour,
-		UpdateTrack:         policy.DatabaseMaintenance.Track,
-		DatabaseName:        databaseName,
-		UserName:            databaseUser,
-		Labels:              labels,
-		DependsOn:           []pulumi.Resource{network.PrivateServicesConnection},
-	}, onGCP, afterAPIs)
+	database, err := components.NewDatabase(ctx, base, databaseArgs(cfg, policy, plan.DBMaxConnections, network, labels), onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
@@ -242,7 +199,7 @@ func program(ctx *pulumi.Context, root string) error {
 	mon := cfg.Monitoring
 	if _, err := components.NewMonitoring(ctx, base, &components.MonitoringArgs{
 		Project:           cfg.Project,
-		ClusterName:       base,
+		Clusters:          []string{base},
 		Namespace:         appNamespace,
 		SQLInstanceName:   database.InstanceName,
 		CacheInstanceID:   cacheID,
@@ -280,6 +237,60 @@ func program(ctx *pulumi.Context, root string) error {
 	ctx.Export(outputs.ImageSourceRef, image.SourceRef)
 	ctx.Export(outputs.LoadBalancerIP, address.IP)
 	return nil
+}
+
+// clusterArgs are the cluster settings every region shares (the hardening,
+// the node pool sized by plan); the caller adds where the cluster is: its
+// location, network, subnet ranges and control-plane range.
+func clusterArgs(cfg *config.Config, policy config.Policy, nodeTag string, plan *capacity.Plan, labels map[string]string) *components.ClusterArgs {
+	authorized := make([]components.AuthorizedNetwork, len(cfg.Cluster.AuthorizedNetworks))
+	for i, n := range cfg.Cluster.AuthorizedNetworks {
+		authorized[i] = components.AuthorizedNetwork{Name: n.Name, CIDR: n.CIDR}
+	}
+	return &components.ClusterArgs{
+		Project:            cfg.Project,
+		ReleaseChannel:     cfg.Cluster.ReleaseChannel,
+		AuthorizedNetworks: authorized,
+		DeletionProtection: cfg.Cluster.DeletionProtection,
+		WorkloadPool:       cfg.Project + ".svc.id.goog",
+		ManagedPrometheus:  policy.ManagedPrometheus,
+		Maintenance:        components.MaintenanceWindow(policy.ClusterMaintenance),
+		NodeTag:            nodeTag,
+		NodePool: components.NodePoolArgs{
+			MachineType: cfg.Cluster.MachineType,
+			DiskGB:      cfg.Cluster.DiskGB,
+			Spot:        cfg.Cluster.Spot,
+			MinNodes:    int(plan.NodePoolMinNodes),
+			MaxNodes:    int(plan.NodePoolMaxNodes),
+			Zones:       cfg.Zones(),
+			Labels:      map[string]string{"workload": "django"},
+		},
+		Labels: labels,
+	}
+}
+
+// databaseArgs is django-gke:database for the Database component, in the
+// primary's region, with max_connections from the plan.
+func databaseArgs(cfg *config.Config, policy config.Policy, maxConnections int, network *components.Network, labels map[string]string) *components.DatabaseArgs {
+	return &components.DatabaseArgs{
+		Region:              cfg.PrimaryRegion(),
+		Version:             cfg.Database.Version,
+		Tier:                cfg.Database.Tier,
+		Availability:        cfg.Database.Availability,
+		DiskGB:              cfg.Database.DiskGB,
+		PointInTimeRecovery: cfg.Database.PointInTimeRecovery,
+		RetainedBackups:     policy.RetainedBackups,
+		DeletionProtection:  cfg.Database.DeletionProtection,
+		MaxConnections:      maxConnections,
+		PrivateNetwork:      network.NetworkID,
+		MaintenanceDay:      policy.DatabaseMaintenance.Day,
+		MaintenanceHour:     policy.DatabaseMaintenance.Hour,
+		UpdateTrack:         policy.DatabaseMaintenance.Track,
+		DatabaseName:        databaseName,
+		UserName:            databaseUser,
+		Labels:              labels,
+		DependsOn:           []pulumi.Resource{network.PrivateServicesConnection},
+	}
 }
 
 // gcpScope is what every GCP resource is declared with: the provider, and

@@ -83,38 +83,16 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	if err != nil {
 		return err
 	}
-	authorized := make([]components.AuthorizedNetwork, len(cfg.Cluster.AuthorizedNetworks))
-	for i, n := range cfg.Cluster.AuthorizedNetworks {
-		authorized[i] = components.AuthorizedNetwork{Name: n.Name, CIDR: n.CIDR}
-	}
 	clusters := map[string]*components.Cluster{}
 	var clusterResources []pulumi.Resource
 	for _, r := range regions {
 		subnet := network.Subnets[r.Region.Region]
-		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, &components.ClusterArgs{
-			Project:            cfg.Project,
-			Location:           r.Region.Region,
-			NetworkSelfLink:    network.NetworkSelfLink,
-			SubnetworkSelfLink: subnet.SelfLink,
-			PodsRangeName:      subnet.PodsRangeName,
-			ServicesRangeName:  subnet.ServicesRangeName,
-			MasterCIDR:         r.MasterCIDR,
-			ReleaseChannel:     cfg.Cluster.ReleaseChannel,
-			AuthorizedNetworks: authorized,
-			DeletionProtection: cfg.Cluster.DeletionProtection,
-			WorkloadPool:       cfg.Project + ".svc.id.goog",
-			ManagedPrometheus:  policy.ManagedPrometheus,
-			Maintenance:        components.MaintenanceWindow(policy.ClusterMaintenance),
-			NodeTag:            nodeTag,
-			NodePool: components.NodePoolArgs{
-				MachineType: cfg.Cluster.MachineType, DiskGB: cfg.Cluster.DiskGB, Spot: cfg.Cluster.Spot,
-				MinNodes: int(r.Plan.NodePoolMinNodes), MaxNodes: int(r.Plan.NodePoolMaxNodes),
-				Zones: cfg.Zones(), Labels: map[string]string{"workload": "django"},
-			},
-			Labels: labels,
-			Fleet:  &components.ClusterFleet{Project: cfg.Project},
-			Nodes:  nodes,
-		}, onGCP, afterAPIs)
+		ca := clusterArgs(cfg, policy, nodeTag, r.Plan, labels)
+		ca.Location, ca.MasterCIDR = r.Region.Region, r.MasterCIDR
+		ca.NetworkSelfLink, ca.SubnetworkSelfLink = network.NetworkSelfLink, subnet.SelfLink
+		ca.PodsRangeName, ca.ServicesRangeName = subnet.PodsRangeName, subnet.ServicesRangeName
+		ca.Fleet, ca.Nodes = &components.ClusterFleet{Project: cfg.Project}, nodes
+		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, ca, onGCP, afterAPIs)
 		if err != nil {
 			return err
 		}
@@ -122,26 +100,9 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		clusterResources = append(clusterResources, cluster)
 	}
 
-	database, err := components.NewDatabase(ctx, base, &components.DatabaseArgs{
-		Region:              cfg.PrimaryRegion(),
-		Version:             cfg.Database.Version,
-		Tier:                cfg.Database.Tier,
-		Availability:        cfg.Database.Availability,
-		DiskGB:              cfg.Database.DiskGB,
-		PointInTimeRecovery: cfg.Database.PointInTimeRecovery,
-		RetainedBackups:     policy.RetainedBackups,
-		DeletionProtection:  cfg.Database.DeletionProtection,
-		MaxConnections:      regional.DBMaxConnections,
-		PrivateNetwork:      network.NetworkID,
-		MaintenanceDay:      policy.DatabaseMaintenance.Day,
-		MaintenanceHour:     policy.DatabaseMaintenance.Hour,
-		UpdateTrack:         policy.DatabaseMaintenance.Track,
-		DatabaseName:        databaseName,
-		UserName:            databaseUser,
-		Labels:              labels,
-		DependsOn:           []pulumi.Resource{network.PrivateServicesConnection},
-		Regions:             dbRegions,
-	}, onGCP, afterAPIs)
+	dbArgs := databaseArgs(cfg, policy, regional.DBMaxConnections, network, labels)
+	dbArgs.Regions = dbRegions
+	database, err := components.NewDatabase(ctx, base, dbArgs, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
@@ -281,7 +242,6 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	}
 	if _, err := components.NewMonitoring(ctx, base, &components.MonitoringArgs{
 		Project:              cfg.Project,
-		ClusterName:          base + "-" + configCode(regions, cfg.ConfigClusterRegion()),
 		Clusters:             clusterNames,
 		MultiClusterGateway:  true,
 		RegionProbes:         probes,
@@ -334,14 +294,4 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	}
 	ctx.Export(outputs.Regions, regionsOut)
 	return nil
-}
-
-// configCode is the code of the config cluster's region.
-func configCode(regions []servingRegion, region string) string {
-	for _, r := range regions {
-		if r.Region.Region == region {
-			return r.Code
-		}
-	}
-	return ""
 }

@@ -77,6 +77,20 @@ func validateManifest(text []byte) (string, error) {
 	return key, dec.Decode(newObj())
 }
 
+// decodeManifests decodes each file strictly and counts them by apiVersion/kind.
+func decodeManifests(t *testing.T, files []string) map[string]int {
+	t.Helper()
+	kinds := map[string]int{}
+	for _, f := range files {
+		text, err := os.ReadFile(f)
+		require.NoError(t, err)
+		key, err := validateManifest(text)
+		assert.NoError(t, err, filepath.Base(f))
+		kinds[key]++
+	}
+	return kinds
+}
+
 type unknownKind struct{ key string }
 
 func (u *unknownKind) Error() string {
@@ -92,14 +106,7 @@ func TestPlanManifestsDecodeStrictly(t *testing.T) {
 			require.Equal(t, 0, r.code, r.stderr)
 			files, err := filepath.Glob(filepath.Join(out, stack, "*.yaml"))
 			require.NoError(t, err)
-			kinds := map[string]int{}
-			for _, f := range files {
-				text, err := os.ReadFile(f)
-				require.NoError(t, err)
-				key, err := validateManifest(text)
-				assert.NoError(t, err, filepath.Base(f))
-				kinds[key]++
-			}
+			kinds := decodeManifests(t, files)
 			t.Logf("%s: %d manifests: %v", stack, len(files), kinds)
 			for _, want := range []string{"apps/v1/Deployment", "batch/v1/Job", "autoscaling/v2/HorizontalPodAutoscaler",
 				"policy/v1/PodDisruptionBudget", "v1/Service", "cloud.google.com/v1/BackendConfig", "networking.k8s.io/v1/Ingress"} {
@@ -162,14 +169,7 @@ func TestGlobalManifestsDecodeStrictly(t *testing.T) {
 		dir := filepath.Join(out, "prd-global", "django-gke-prd-global-"+code+"-k8s")
 		assert.DirExists(t, dir, "each cluster's objects in their own directory")
 	}
-	kinds := map[string]int{}
-	for _, f := range files {
-		text, err := os.ReadFile(f)
-		require.NoError(t, err)
-		key, err := validateManifest(text)
-		assert.NoError(t, err, filepath.Base(f))
-		kinds[key]++
-	}
+	kinds := decodeManifests(t, files)
 	t.Logf("prd-global: %d manifests: %v", len(files), kinds)
 	for key, want := range map[string]int{
 		"apps/v1/Deployment": 2, "gateway.networking.k8s.io/v1/Gateway": 1,

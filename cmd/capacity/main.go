@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"django-gke/infra/capacity"
+	"django-gke/infra/config"
 	"django-gke/infra/readme"
 	"django-gke/infra/stackfile"
 )
@@ -38,16 +39,25 @@ func main() {
 	}
 }
 
-func run(w io.Writer, dir, stack, format, readme string) error {
+// loadStack checks the flags every report takes and loads the stack's configuration.
+func loadStack(dir, stack, format string) (*config.Config, error) {
 	if stack == "" {
-		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
+		return nil, fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
 	}
 	if !slices.Contains(capacity.Formats, format) {
-		return fmt.Errorf("FORMAT=%s is not allowed: must be one of %s", format, strings.Join(capacity.Formats, ", "))
+		return nil, fmt.Errorf("FORMAT=%s is not allowed: must be one of %s", format, strings.Join(capacity.Formats, ", "))
 	}
 	cfg, _, err := stackfile.LoadConfig(dir, stack)
 	if err != nil {
-		return fmt.Errorf("stack %s:\n%w", stack, err)
+		return nil, fmt.Errorf("stack %s:\n%w", stack, err)
+	}
+	return cfg, nil
+}
+
+func run(w io.Writer, dir, stack, format, readme string) error {
+	cfg, err := loadStack(dir, stack, format)
+	if err != nil {
+		return err
 	}
 	plan, err := capacity.PlanFor(cfg)
 	if err != nil {
@@ -104,15 +114,9 @@ func rewriteBlock(path, stack, block string) error {
 // runCompare prints the platforms compared at the stack's targetRps and,
 // with chart, draws their yearly cost from 100 to 50,000 req/s.
 func runCompare(w io.Writer, dir, stack, format, chart, readme string) error {
-	if stack == "" {
-		return fmt.Errorf("no stack given: use -stack <name> (stacks here: %v)", stackfile.Stacks(dir))
-	}
-	if !slices.Contains(capacity.Formats, format) {
-		return fmt.Errorf("FORMAT=%s is not allowed: must be one of %s", format, strings.Join(capacity.Formats, ", "))
-	}
-	cfg, _, err := stackfile.LoadConfig(dir, stack)
+	cfg, err := loadStack(dir, stack, format)
 	if err != nil {
-		return fmt.Errorf("stack %s:\n%w", stack, err)
+		return err
 	}
 	in := capacity.InputsFrom(cfg)
 	c, err := capacity.ComparePlatformsOverLoad(in, in.Overrides.Platform)

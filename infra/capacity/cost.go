@@ -151,34 +151,56 @@ func seedCost(in Inputs, p *Plan, pr resolved) (SeedRates, *big.Rat, []CostLine)
 	return r, sum(lines), lines
 }
 
+// usage is what the workload uses in a year: pods and nodes at peak and off
+// peak, requests, and the bytes out, logged and between zones. Autoscaled,
+// PeakHoursPerDay run at targetRps and the rest at OffPeakFraction of it;
+// otherwise the whole year runs at peak.
+type usage struct {
+	peakHours, offHours, offRps *big.Rat
+	pods, offPods               int64
+	nodes, offNodes             int64
+	requests, egressGib         *big.Rat
+	logGib, interZoneGib        *big.Rat
+}
+
+func usageOf(in Inputs, p *Plan, autoscaled bool) usage {
+	u := usage{peakHours: rat(hoursPerYear), offHours: new(big.Rat), offRps: new(big.Rat),
+		pods: p.PodsAtPeak, offPods: p.PodsAtPeak, nodes: p.NodesAtPeak, offNodes: p.NodesAtPeak}
+	if autoscaled {
+		u.peakHours = mul(in.PeakHoursPerDay, rat(365))
+		u.offHours = sub(rat(hoursPerYear), u.peakHours)
+		u.offRps = mul(in.TargetRPS, in.OffPeakFraction)
+		u.offPods = max(podsFor(in, u.offRps), p.HPAMinReplicas)
+		u.offNodes = max(p.NodesAtFloor, NodesSpread(u.offPods, int64(p.Zones), int64(p.PodsPerNode)))
+	}
+	u.requests = u.year(in.TargetRPS, u.offRps)
+	u.egressGib = u.year(egressGibPerSec(in, in.TargetRPS), egressGibPerSec(in, u.offRps))
+	u.logGib = mul(u.year(logGibPerSec(in, in.TargetRPS), logGibPerSec(in, u.offRps)), sub(rat(1), in.StaticShare))
+	u.interZoneGib = u.year(interZoneGibPerSec(in, in.TargetRPS, p.Zones), interZoneGibPerSec(in, u.offRps, p.Zones))
+	return u
+}
+
+// year is a per-second rate at peak and off peak, over the year.
+func (u usage) year(atPeak, offPeak *big.Rat) *big.Rat {
+	return add(mul(atPeak, u.peakHours, rat(3600)), mul(offPeak, u.offHours, rat(3600)))
+}
+
+// hours are pods (or nodes) at peak for the peak hours and off peak the rest.
+func (u usage) hours(atPeak, offPeak int64) *big.Rat {
+	return add(mul(rat(atPeak), u.peakHours), mul(rat(offPeak), u.offHours))
+}
+
 // estimate is the plan's yearly cost: always at peak, or autoscaled over a day
 // of PeakHoursPerDay at targetRps and the rest at OffPeakFraction of it.
 func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
-	peakHours := rat(hoursPerYear)
-	offHours := new(big.Rat)
-	offRps := new(big.Rat)
-	offNodes := p.NodesAtPeak
-	offPods := p.PodsAtPeak
-	if autoscaled {
-		peakHours = mul(in.PeakHoursPerDay, rat(365))
-		offHours = sub(rat(hoursPerYear), peakHours)
-		offRps = mul(in.TargetRPS, in.OffPeakFraction)
-		offPods = max(podsFor(in, offRps), p.HPAMinReplicas)
-		offNodes = max(p.NodesAtFloor, NodesSpread(offPods, int64(p.Zones), int64(p.PodsPerNode)))
-	}
-	requests := add(mul(in.TargetRPS, peakHours, rat(3600)), mul(offRps, offHours, rat(3600)))
-	seconds := func(rateAtPeak, rateOffPeak *big.Rat) *big.Rat { // GiB per year
-		return add(mul(rateAtPeak, peakHours, rat(3600)), mul(rateOffPeak, offHours, rat(3600)))
-	}
-
-	nodeHours := add(mul(rat(p.NodesAtPeak), peakHours), mul(rat(offNodes), offHours))
-	egressGib := seconds(egressGibPerSec(in, in.TargetRPS), egressGibPerSec(in, offRps))
+	u := usageOf(in, p, autoscaled)
+	peakHours, offHours, offNodes, requests := u.peakHours, u.offHours, u.offNodes, u.requests
+	nodeHours := u.hours(p.NodesAtPeak, offNodes)
+	egressGib, logGib, interZoneGib := u.egressGib, u.logGib, u.interZoneGib
 	// Logs: every request's lines, minus what the exclusion drops (static files and
 	// health checks); the probes' lines are what the exclusion saves on top.
-	allRequestLogGib := seconds(logGibPerSec(in, in.TargetRPS), logGibPerSec(in, offRps))
-	logGib := mul(allRequestLogGib, sub(rat(1), in.StaticShare))
-	probeLogGib := seconds(logGibPerSec(in, mul(rat(p.PodsAtPeak), ProbeRPSPerPod)), logGibPerSec(in, mul(rat(offPods), ProbeRPSPerPod)))
-	interZoneGib := seconds(interZoneGibPerSec(in, in.TargetRPS, p.Zones), interZoneGibPerSec(in, offRps, p.Zones))
+	allRequestLogGib := u.year(logGibPerSec(in, in.TargetRPS), logGibPerSec(in, u.offRps))
+	probeLogGib := u.year(logGibPerSec(in, mul(rat(p.PodsAtPeak), ProbeRPSPerPod)), logGibPerSec(in, mul(rat(u.offPods), ProbeRPSPerPod)))
 	freeLogGib := mul(Prices.LoggingFreeGiB.USD, rat(12))
 	loggingCost := func(ingested *big.Rat) *big.Rat {
 		billed := sub(ingested, freeLogGib)
@@ -210,13 +232,19 @@ func estimate(in Inputs, p *Plan, pr resolved, autoscaled bool) Estimate {
 	if in.Cache != nil {
 		lines = append(lines, cacheLine(pr))
 	}
+	e := newEstimate(lines, requests)
+	e.LoggingSavingUSD = sub(withoutExclusion, loggingCost(logGib))
+	return e
+}
+
+// newEstimate totals lines, and per 1M of requests.
+func newEstimate(lines []CostLine, requests *big.Rat) Estimate {
 	total := sum(lines)
 	perMillion := new(big.Rat)
 	if requests.Sign() > 0 {
 		perMillion = new(big.Rat).Quo(total, new(big.Rat).Quo(requests, rat(1_000_000)))
 	}
-	return Estimate{Lines: lines, YearlyUSD: total, RequestsPerYr: requests, CostPerMillion: perMillion,
-		LoggingSavingUSD: sub(withoutExclusion, loggingCost(logGib))}
+	return Estimate{Lines: lines, YearlyUSD: total, RequestsPerYr: requests, CostPerMillion: perMillion}
 }
 
 // cacheLine is the Memorystore instance, billed every hour of the year for

@@ -2,8 +2,9 @@ package capacity
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
-	"sort"
+	"slices"
 	"strings"
 
 	"django-gke/infra/config"
@@ -77,14 +78,7 @@ var PlatformPrices = map[string]Price{
 }
 
 // PlatformPriceKeys lists the override keys, sorted.
-func PlatformPriceKeys() []string {
-	keys := make([]string, 0, len(PlatformPrices))
-	for k := range PlatformPrices {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func PlatformPriceKeys() []string { return slices.Sorted(maps.Keys(PlatformPrices)) }
 
 // Platform is one way to run the same workload.
 type Platform struct {
@@ -122,7 +116,7 @@ func platformPrice(key string, overrides map[string]*big.Rat) *big.Rat {
 // checkOverrides refuses keys no price has.
 func checkOverrides(overrides map[string]*big.Rat) error {
 	var ps config.Problems
-	for _, k := range sortedKeys(overrides) {
+	for _, k := range slices.Sorted(maps.Keys(overrides)) {
 		if _, ok := PlatformPrices[k]; !ok {
 			ps = append(ps, config.Problem{Key: config.Key("cost"), Field: "platformPrices." + k, Value: overrides[k].FloatString(4),
 				Rule: "unknown price; known: " + strings.Join(PlatformPriceKeys(), ", ")})
@@ -132,47 +126,6 @@ func checkOverrides(overrides map[string]*big.Rat) error {
 		return ps
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]*big.Rat) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// usage is what the workload uses in a year at a request rate, from the
-// GKE plan for that rate: the same pods (same measured TPS), the same bytes.
-type usage struct {
-	peakHours, offHours  *big.Rat
-	pods, offPods        int64
-	nodes, offNodes      int64
-	requests, egressGib  *big.Rat
-	logGib, interZoneGib *big.Rat
-}
-
-func usageOf(in Inputs, p *Plan) usage {
-	u := usage{peakHours: mul(in.PeakHoursPerDay, rat(365))}
-	u.offHours = sub(rat(hoursPerYear), u.peakHours)
-	offRps := mul(in.TargetRPS, in.OffPeakFraction)
-	u.pods, u.nodes = p.PodsAtPeak, p.NodesAtPeak
-	u.offPods = max(podsFor(in, offRps), p.HPAMinReplicas)
-	u.offNodes = max(p.NodesAtFloor, NodesSpread(u.offPods, int64(p.Zones), int64(p.PodsPerNode)))
-	year := func(atPeak, offPeak *big.Rat) *big.Rat {
-		return add(mul(atPeak, u.peakHours, rat(3600)), mul(offPeak, u.offHours, rat(3600)))
-	}
-	u.requests = year(in.TargetRPS, offRps)
-	u.egressGib = year(egressGibPerSec(in, in.TargetRPS), egressGibPerSec(in, offRps))
-	u.logGib = mul(year(logGibPerSec(in, in.TargetRPS), logGibPerSec(in, offRps)), sub(rat(1), in.StaticShare))
-	u.interZoneGib = year(interZoneGibPerSec(in, in.TargetRPS, p.Zones), interZoneGibPerSec(in, offRps, p.Zones))
-	return u
-}
-
-// hours are pods (or nodes) at peak for the peak hours and off peak the rest.
-func (u usage) hours(atPeak, offPeak int64) *big.Rat {
-	return add(mul(rat(atPeak), u.peakHours), mul(rat(offPeak), u.offHours))
 }
 
 // tieredVolume prices a yearly volume in monthly tiers after a monthly free amount.
@@ -208,7 +161,7 @@ func ComparePlatforms(in Inputs, overrides map[string]*big.Rat) ([]PlatformCost,
 }
 
 func platformCosts(in Inputs, p *Plan, o map[string]*big.Rat) []PlatformCost {
-	u := usageOf(in, p)
+	u := usageOf(in, p, true)
 	gke := map[string]CostLine{}
 	for _, l := range p.Autoscaled.Lines {
 		gke[l.Key] = l
@@ -328,15 +281,6 @@ func platformCosts(in Inputs, p *Plan, o map[string]*big.Rat) []PlatformCost {
 		out = append(out, PlatformCost{Platform: Platforms[i+2], Estimate: newEstimate(lines, u.requests)})
 	}
 	return out
-}
-
-func newEstimate(lines []CostLine, requests *big.Rat) Estimate {
-	total := sum(lines)
-	perMillion := new(big.Rat)
-	if requests.Sign() > 0 {
-		perMillion = new(big.Rat).Quo(total, new(big.Rat).Quo(requests, rat(1_000_000)))
-	}
-	return Estimate{Lines: lines, YearlyUSD: total, RequestsPerYr: requests, CostPerMillion: perMillion}
 }
 
 // cloudRunCPU is the smallest Cloud Run CPU allocation (1, 2, 4, 6 or 8

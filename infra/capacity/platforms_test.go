@@ -65,7 +65,7 @@ func TestPlatformsHandWorked(t *testing.T) {
 	eq("6513.12", lineOf(t, c["eks"], "database").YearlyUSD, "RDS Multi-AZ")
 	eq("24218.9472", lineOf(t, c["fargate"], "compute").YearlyUSD, "Fargate tasks")
 	eq("16398.72", lineOf(t, c["aks"], "nodes").YearlyUSD, "AKS nodes")
-	u := usageOf(in, p)
+	u := usageOf(in, p, true)
 	eq(mul(sub(u.logGib, r("60")), r("2.30")).RatString(), lineOf(t, c["aks"], "logging").YearlyUSD, "Log Analytics after 5 GB a month free")
 	eq("1752", lineOf(t, c["aks"], "lb").YearlyUSD, "Application Gateway: 0.20 × 8,760")
 	// Terms GKE's platforms share with this project's plan are its own lines.

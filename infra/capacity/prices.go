@@ -2,8 +2,9 @@ package capacity
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -114,14 +115,7 @@ func init() {
 }
 
 // MachineNames lists the known machine types, sorted.
-func MachineNames() []string {
-	names := make([]string, 0, len(Machines))
-	for n := range Machines {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func MachineNames() []string { return slices.Sorted(maps.Keys(Machines)) }
 
 // Prices is the rest of the price table. Every entry names its source page.
 var Prices = struct {

@@ -190,8 +190,6 @@ func regionalEstimate(in Inputs, r *Regional) Estimate {
 	totals := map[string]*big.Rat{}
 	details := map[string]string{}
 	podHours := new(big.Rat)
-	peakHours := mul(in.PeakHoursPerDay, rat(365))
-	offHours := sub(rat(hoursPerYear), peakHours)
 	for _, reg := range r.Regions {
 		s := reg.Serving
 		for _, l := range s.Autoscaled.Lines {
@@ -202,8 +200,8 @@ func regionalEstimate(in Inputs, r *Regional) Estimate {
 				totals[l.Key].Add(totals[l.Key], l.YearlyUSD)
 			}
 		}
-		offPods := max(podsFor(s.Inputs, mul(s.Inputs.TargetRPS, in.OffPeakFraction)), s.HPAMinReplicas)
-		podHours.Add(podHours, add(mul(rat(s.PodsAtPeak), peakHours), mul(rat(offPods), offHours)))
+		u := usageOf(s.Inputs, s, true)
+		podHours.Add(podHours, u.hours(u.pods, u.offPods))
 	}
 	n := int64(len(r.Regions))
 	details["nodes"] = fmt.Sprintf("%d regions at their normal share, autoscaled", n)
@@ -240,13 +238,9 @@ func regionalEstimate(in Inputs, r *Regional) Estimate {
 		CostLine{"gateway", "multi-cluster Gateway", mul(podHours, MultiClusterGatewayPod.USD),
 			fmt.Sprintf("%s backend pod-hours × %s USD", g(podHours), MultiClusterGatewayPod.USD.FloatString(7))},
 	)
-	total := sum(lines)
-	perMillion := new(big.Rat)
-	if requests.Sign() > 0 {
-		perMillion = new(big.Rat).Quo(total, new(big.Rat).Quo(requests, rat(1_000_000)))
-	}
-	return Estimate{Lines: lines, YearlyUSD: total, RequestsPerYr: requests, CostPerMillion: perMillion,
-		LoggingSavingUSD: one.Autoscaled.LoggingSavingUSD}
+	e := newEstimate(lines, requests)
+	e.LoggingSavingUSD = one.Autoscaled.LoggingSavingUSD
+	return e
 }
 
 // WriteRegional renders the multi-region plan: each region's sizing, then

@@ -112,19 +112,8 @@ func (c *Config) validateRegions(v *validator) {
 			{"servicesCidr", reg.ServicesCIDR, 8, 27}, {"masterCidr", reg.MasterCIDR, 28, 28},
 		} {
 			name := field + "." + rg.name
-			p, err := netip.ParsePrefix(rg.value)
-			switch {
-			case err != nil || !p.Addr().Is4():
-				v.ps.add(key, name, rg.value, "must be an IPv4 CIDR such as 10.10.0.0/20")
-				continue
-			case p.Masked() != p:
-				v.ps.add(key, name, rg.value, "must be a network address (did you mean %s?)", p.Masked())
-				continue
-			case !p.Addr().IsPrivate():
-				v.ps.add(key, name, rg.value, "must be a private (RFC 1918) range")
-				continue
-			case p.Bits() < rg.minLen || p.Bits() > rg.maxLen:
-				v.ps.add(key, name, rg.value, "prefix length must be between /%d and /%d", rg.minLen, rg.maxLen)
+			p, ok := v.privateRange(key, name, rg.value, rg.minLen, rg.maxLen)
+			if !ok {
 				continue
 			}
 			for _, other := range ranges {

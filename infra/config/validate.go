@@ -139,23 +139,7 @@ func (c *Config) validateNetwork(v *validator) {
 		{field: "privateServicesCidr", value: c.Network.PrivateServicesCIDR, minLen: 16, maxLen: 24},
 	}
 	for _, r := range ranges {
-		p, err := netip.ParsePrefix(r.value)
-		switch {
-		case err != nil || !p.Addr().Is4():
-			v.ps.add(key, r.field, r.value, "must be an IPv4 CIDR such as 10.10.0.0/20")
-		case p.Masked() != p:
-			v.ps.add(key, r.field, r.value, "must be a network address (did you mean %s?)", p.Masked())
-		case !p.Addr().IsPrivate():
-			v.ps.add(key, r.field, r.value, "must be a private (RFC 1918) range")
-		case p.Bits() < r.minLen || p.Bits() > r.maxLen:
-			if r.minLen == r.maxLen {
-				v.ps.add(key, r.field, r.value, "must be a /%d", r.minLen)
-			} else {
-				v.ps.add(key, r.field, r.value, "prefix length must be between /%d and /%d", r.minLen, r.maxLen)
-			}
-		default:
-			r.prefix, r.parsedOkay = p, true
-		}
+		r.prefix, r.parsedOkay = v.privateRange(key, r.field, r.value, r.minLen, r.maxLen)
 	}
 	for i, a := range ranges {
 		for _, b := range ranges[i+1:] {
@@ -164,6 +148,29 @@ func (c *Config) validateNetwork(v *validator) {
 			}
 		}
 	}
+}
+
+// privateRange checks an IPv4 RFC 1918 network address with a prefix length
+// in [minLen, maxLen]; ok is false (and the problem reported) otherwise.
+func (v *validator) privateRange(key, field, value string, minLen, maxLen int) (netip.Prefix, bool) {
+	p, err := netip.ParsePrefix(value)
+	switch {
+	case err != nil || !p.Addr().Is4():
+		v.ps.add(key, field, value, "must be an IPv4 CIDR such as 10.10.0.0/20")
+	case p.Masked() != p:
+		v.ps.add(key, field, value, "must be a network address (did you mean %s?)", p.Masked())
+	case !p.Addr().IsPrivate():
+		v.ps.add(key, field, value, "must be a private (RFC 1918) range")
+	case p.Bits() < minLen || p.Bits() > maxLen:
+		if minLen == maxLen {
+			v.ps.add(key, field, value, "must be a /%d", minLen)
+		} else {
+			v.ps.add(key, field, value, "prefix length must be between /%d and /%d", minLen, maxLen)
+		}
+	default:
+		return p, true
+	}
+	return netip.Prefix{}, false
 }
 
 func (c *Config) validateCluster(v *validator) {

@@ -122,30 +122,11 @@ func program(ctx *pulumi.Context, root string) error {
 		return err
 	}
 
-	identity, err := components.NewAppIdentity(ctx, base, &components.AppIdentityArgs{
-		Project:                  cfg.Project,
-		WorkloadPool:             cluster.WorkloadPool,
-		Namespace:                appNamespace,
-		KubernetesServiceAccount: appServiceAccount,
-		Roles:                    appRoles,
-	}, onGCP, afterAPIs)
+	identity, err := declareAppIdentity(ctx, base, cfg, cluster.WorkloadPool, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
-
-	image, err := components.NewImage(ctx, base, &components.ImageArgs{
-		Build:       cfg.Image.Build,
-		Project:     cfg.Project,
-		Region:      cfg.Region,
-		Repository:  cfg.Image.Repository,
-		Context:     cfg.Image.Context,
-		Dockerfile:  filepath.Join(cfg.Image.Context, "Dockerfile"),
-		Tag:         tag,
-		Ref:         cfg.Image.Ref,
-		PromoteFrom: cfg.Image.PromoteFrom,
-		Readers:     []pulumi.StringInput{cluster.NodeServiceAccountMember},
-		Labels:      labels,
-	}, onGCP, afterAPIs)
+	image, err := declareImage(ctx, base, cfg, tag, cluster.NodeServiceAccountMember, labels, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
@@ -291,6 +272,36 @@ func databaseArgs(cfg *config.Config, policy config.Policy, maxConnections int, 
 		Labels:              labels,
 		DependsOn:           []pulumi.Resource{network.PrivateServicesConnection},
 	}
+}
+
+// declareAppIdentity is the app's Google service account, bound to its
+// Kubernetes one in the Workload Identity pool (which exists once a cluster does).
+func declareAppIdentity(ctx *pulumi.Context, base string, cfg *config.Config, pool pulumi.StringOutput, opts ...pulumi.ResourceOption) (*components.AppIdentity, error) {
+	return components.NewAppIdentity(ctx, base, &components.AppIdentityArgs{
+		Project:                  cfg.Project,
+		WorkloadPool:             pool,
+		Namespace:                appNamespace,
+		KubernetesServiceAccount: appServiceAccount,
+		Roles:                    appRoles,
+	}, opts...)
+}
+
+// declareImage is django-gke:image: built (tag) or promoted, readable by the nodes.
+func declareImage(ctx *pulumi.Context, base string, cfg *config.Config, tag string, nodes pulumi.StringInput, labels map[string]string,
+	opts ...pulumi.ResourceOption) (*components.Image, error) {
+	return components.NewImage(ctx, base, &components.ImageArgs{
+		Build:       cfg.Image.Build,
+		Project:     cfg.Project,
+		Region:      cfg.Region,
+		Repository:  cfg.Image.Repository,
+		Context:     cfg.Image.Context,
+		Dockerfile:  filepath.Join(cfg.Image.Context, "Dockerfile"),
+		Tag:         tag,
+		Ref:         cfg.Image.Ref,
+		PromoteFrom: cfg.Image.PromoteFrom,
+		Readers:     []pulumi.StringInput{nodes},
+		Labels:      labels,
+	}, opts...)
 }
 
 // gcpScope is what every GCP resource is declared with: the provider, and

@@ -3,7 +3,6 @@ package infra
 import (
 	"fmt"
 	"net/netip"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -108,23 +107,12 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	}
 
 	configCluster := clusters[cfg.ConfigClusterRegion()]
-	identity, err := components.NewAppIdentity(ctx, base, &components.AppIdentityArgs{
-		Project: cfg.Project,
-		// The pool exists once any cluster with Workload Identity does: the config cluster's.
-		WorkloadPool:             configCluster.WorkloadPool,
-		Namespace:                appNamespace,
-		KubernetesServiceAccount: appServiceAccount,
-		Roles:                    appRoles,
-	}, onGCP, afterAPIs)
+	// The pool exists once any cluster with Workload Identity does: the config cluster's.
+	identity, err := declareAppIdentity(ctx, base, cfg, configCluster.WorkloadPool, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
-	image, err := components.NewImage(ctx, base, &components.ImageArgs{
-		Build: cfg.Image.Build, Project: cfg.Project, Region: cfg.Region, Repository: cfg.Image.Repository,
-		Context: cfg.Image.Context, Dockerfile: filepath.Join(cfg.Image.Context, "Dockerfile"), Tag: tag,
-		Ref: cfg.Image.Ref, PromoteFrom: cfg.Image.PromoteFrom,
-		Readers: []pulumi.StringInput{nodes.Member}, Labels: labels,
-	}, onGCP, afterAPIs)
+	image, err := declareImage(ctx, base, cfg, tag, nodes.Member, labels, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}

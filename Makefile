@@ -46,7 +46,7 @@ FORMAT ?= table
 COMPARE ?=
 CHART ?=
 capacity: $(BIN)/capacity ## Capacity plan and yearly cost of STACK (FORMAT=table|markdown|json); COMPARE=1: every platform side by side, CHART=file.svg: cost against load
-	$(BIN)/capacity -stack $(STACK) -format $(FORMAT) $(if $(filter 1,$(COMPARE)),-compare) $(if $(CHART),-compare -chart $(CHART))
+	$(BIN)/capacity -stack $(STACK) -format $(FORMAT) $(if $(or $(filter 1,$(COMPARE)),$(CHART)),-compare) $(if $(CHART),-chart $(CHART))
 
 BASE ?= HEAD
 GUARD ?= 1

@@ -27,6 +27,11 @@ var NodeServiceAccountRoles = []string{
 
 // NodePoolArgs sizes the one node pool the app runs on.
 type NodePoolArgs struct {
+	// Name is the pool's logical name (empty: "<cluster name>-pool"). Pulumi
+	// auto-names the pool "<Name>-<7 random characters>" and GKE allows 40,
+	// so a cluster whose name is long passes a short one (unique in the
+	// stack); the old "<cluster name>-pool" stays as an alias.
+	Name        string
 	MachineType string
 	DiskGB      int
 	Spot        bool
@@ -217,7 +222,12 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	}
 
 	np := args.NodePool
-	pool, err := container.NewNodePool(ctx, name+"-pool", &container.NodePoolArgs{
+	poolName, poolOpts := name+"-pool", []pulumi.ResourceOption{pulumi.IgnoreChanges([]string{"initialNodeCount"})}
+	if np.Name != "" && np.Name != poolName {
+		poolOpts = append(poolOpts, pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(poolName)}}))
+		poolName = np.Name
+	}
+	pool, err := container.NewNodePool(ctx, poolName, &container.NodePoolArgs{
 		// No fixed name: a replaced pool is created before the old one is deleted.
 		Cluster:  cluster.ID(),
 		Location: pulumi.String(args.Location),
@@ -260,7 +270,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 			Labels:                 pulumi.ToStringMap(np.Labels),
 			ResourceLabels:         pulumi.ToStringMap(args.Labels),
 		},
-	}, child.opts(pulumi.IgnoreChanges([]string{"initialNodeCount"}))...)
+	}, child.opts(poolOpts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating node pool: %w", err)
 	}

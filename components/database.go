@@ -160,7 +160,11 @@ func instanceArgs(args *DatabaseArgs) *sql.DatabaseInstanceArgs {
 			IpConfiguration: &sql.DatabaseInstanceSettingsIpConfigurationArgs{
 				Ipv4Enabled:    pulumi.Bool(false),
 				PrivateNetwork: args.PrivateNetwork,
-				SslMode:        pulumi.String("ENCRYPTED_ONLY"),
+				// The only client is the Cloud SQL Auth Proxy, which always presents
+				// IAM-issued client certificates: require them, so a host on the VPC
+				// (or a pod outside the app's namespace) with the password alone is
+				// refused. ENCRYPTED_ONLY would accept it.
+				SslMode: pulumi.String("TRUSTED_CLIENT_CERTIFICATE_REQUIRED"),
 			},
 			BackupConfiguration: &sql.DatabaseInstanceSettingsBackupConfigurationArgs{
 				Enabled:                     pulumi.Bool(true),
@@ -183,13 +187,32 @@ func instanceArgs(args *DatabaseArgs) *sql.DatabaseInstanceArgs {
 				RecordApplicationTags: pulumi.Bool(true),
 				RecordClientAddress:   pulumi.Bool(false),
 			},
-			DatabaseFlags: sql.DatabaseInstanceSettingsDatabaseFlagArray{
-				sql.DatabaseInstanceSettingsDatabaseFlagArgs{Name: pulumi.String("max_connections"), Value: pulumi.String(strconv.Itoa(args.MaxConnections))},
-				// Slow queries (over 1 s) land in Cloud Logging.
-				sql.DatabaseInstanceSettingsDatabaseFlagArgs{Name: pulumi.String("log_min_duration_statement"), Value: pulumi.String("1000")},
-			},
-			UserLabels: pulumi.ToStringMap(args.Labels),
+			DatabaseFlags: databaseFlags(args.MaxConnections),
+			UserLabels:    pulumi.ToStringMap(args.Labels),
 		},
+	}
+}
+
+// databaseFlags are the instance's Postgres flags: the connection budget, and
+// the logging the CIS Google Cloud benchmark asks for (6.2.x). Connections
+// are long-lived (gunicorn workers and the Auth Proxy keep them), so logging
+// each connect and disconnect costs a few lines a deploy. Checkpoints are
+// logged by default from Postgres 15 (release notes, E.x: "log_checkpoints
+// now defaults to on"), not in 14, which the config allows: set for every
+// version, so none depends on a default.
+func databaseFlags(maxConnections int) sql.DatabaseInstanceSettingsDatabaseFlagArray {
+	flag := func(name, value string) sql.DatabaseInstanceSettingsDatabaseFlagInput {
+		return sql.DatabaseInstanceSettingsDatabaseFlagArgs{Name: pulumi.String(name), Value: pulumi.String(value)}
+	}
+	return sql.DatabaseInstanceSettingsDatabaseFlagArray{
+		flag("max_connections", strconv.Itoa(maxConnections)),
+		// Slow queries (over 1 s) land in Cloud Logging.
+		flag("log_min_duration_statement", "1000"),
+		flag("log_connections", "on"),
+		flag("log_disconnections", "on"),
+		flag("log_lock_waits", "on"),
+		flag("log_temp_files", "0"),
+		flag("log_checkpoints", "on"),
 	}
 }
 
@@ -220,8 +243,10 @@ func declareRegionalInstances(ctx *pulumi.Context, name string, args *DatabaseAr
 
 // replicaArgs is a cross-region read replica of master: the primary's
 // machine, disk, network and flags (a hot standby needs max_connections at
-// least the primary's), one zone, and no backups or point-in-time recovery
-// (Cloud SQL refuses them on a replica: the primary keeps them).
+// least the primary's), one zone, no backups or point-in-time recovery
+// (Cloud SQL refuses them on a replica: the primary keeps them), and no
+// maintenance window: Cloud SQL maintains a replica with its primary
+// (terraform-google-modules' postgresql module never sets one on replicas).
 func replicaArgs(args *DatabaseArgs, region string, master pulumi.StringInput) *sql.DatabaseInstanceArgs {
 	a := *args
 	a.Region, a.Availability = region, "ZONAL"
@@ -230,5 +255,6 @@ func replicaArgs(args *DatabaseArgs, region string, master pulumi.StringInput) *
 	ra.InstanceType = pulumi.String("READ_REPLICA_INSTANCE")
 	settings := ra.Settings.(*sql.DatabaseInstanceSettingsArgs)
 	settings.BackupConfiguration = nil
+	settings.MaintenanceWindow = nil
 	return ra
 }

@@ -10,9 +10,11 @@ import (
 )
 
 // MultiClusterServices are the APIs a fleet with a multi-cluster Gateway needs
-// (besides RequiredServices).
+// (besides RequiredServices). Multi-cluster Services writes Cloud DNS records
+// for every ServiceImport (clusterset.local): without the DNS API it fails.
 var MultiClusterServices = []string{
 	"certificatemanager.googleapis.com",
+	"dns.googleapis.com",
 	"gkehub.googleapis.com",
 	"multiclusteringress.googleapis.com",
 	"multiclusterservicediscovery.googleapis.com",

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/servicenetworking"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -18,6 +19,8 @@ var googleLoadBalancerRanges = []string{"130.211.0.0/22", "35.191.0.0/16"}
 
 // NetworkArgs is the VPC's address plan.
 type NetworkArgs struct {
+	// Project hosts the VPC (the Service Networking agent is granted there).
+	Project      string
 	Region       string
 	CIDR         string
 	PodsCIDR     string
@@ -119,6 +122,25 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("reserving the private services range: %w", err)
 	}
+	// On a fresh project the Service Networking service agent does not exist
+	// until something creates it, and the peering then fails now and then
+	// ("Required 'compute.globalAddresses.list' permission"): create the agent
+	// and grant its role before the connection.
+	agent, err := projects.NewServiceIdentity(ctx, name+"-servicenetworking-agent", &projects.ServiceIdentityArgs{
+		Project: pulumi.String(args.Project),
+		Service: pulumi.String("servicenetworking.googleapis.com"),
+	}, child.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the Service Networking service agent: %w", err)
+	}
+	agentRole, err := projects.NewIAMMember(ctx, name+"-servicenetworking-agent-role", &projects.IAMMemberArgs{
+		Project: pulumi.String(args.Project),
+		Role:    pulumi.String("roles/servicenetworking.serviceAgent"),
+		Member:  pulumi.Sprintf("serviceAccount:%s", agent.Email),
+	}, child.opts()...)
+	if err != nil {
+		return nil, fmt.Errorf("granting the Service Networking service agent: %w", err)
+	}
 	psa, err := servicenetworking.NewConnection(ctx, name+"-psa", &servicenetworking.ConnectionArgs{
 		Network:               vpc.ID(),
 		Service:               pulumi.String("servicenetworking.googleapis.com"),
@@ -126,7 +148,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		// Deleting the peering fails while Google still tears down the SQL
 		// instance; abandoning it lets `pulumi destroy` finish (the VPC's deletion removes it).
 		DeletionPolicy: pulumi.String("ABANDON"),
-	}, child.opts()...)
+	}, child.opts(pulumi.DependsOn([]pulumi.Resource{agent, agentRole}))...)
 	if err != nil {
 		return nil, fmt.Errorf("peering for private services access: %w", err)
 	}

@@ -304,7 +304,9 @@ func appSettings(args *WorkloadArgs, host string, cache *cacheEndpoint) map[stri
 		s["CACHE_TTL_SECONDS"] = strconv.Itoa(args.Cache.TTLSeconds)
 	}
 	for k, v := range args.Settings {
-		s[k] = v
+		if _, set := s[k]; !set { // the config refuses these (podenv.Reserved); never override one
+			s[k] = v
+		}
 	}
 	return s
 }

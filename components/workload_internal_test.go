@@ -1,11 +1,16 @@
 package components
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
+
+	"django-gke/components/podenv"
 )
 
 func TestAppSettingsFollowTLSAndTheDatabaseEndpoint(t *testing.T) {
@@ -54,4 +59,32 @@ func TestReleaseSelectsByColor(t *testing.T) {
 	assert.Equal(t, []string{"web-blue", "web-green"}, []string{tracks[0].objectName(), tracks[1].objectName()})
 	assert.Equal(t, 5, tracks[0].maxReplicas, "the active color scales to the plan")
 	assert.Equal(t, 2, tracks[1].maxReplicas, "the inactive one stays at its minimum")
+}
+
+// TestPodenvNamesEveryVariableTheProgramSets: podenv.Set is exactly what
+// the app's containers get from the program, with every option on (TLS, a
+// replica, a cache server): the config refuses each of them in app.settings,
+// and a setting that slipped through validation still overrides nothing.
+func TestPodenvNamesEveryVariableTheProgramSets(t *testing.T) {
+	args := &WorkloadArgs{TLS: true, Project: "p", GunicornWorkers: 3, GunicornThreads: 2,
+		Database: DatabaseConnection{Name: "django", User: "django", CloudSQLInstance: pulumi.String("p:r:i"),
+			ReplicaInstance: pulumi.String("p:r2:j"), ReadYourWritesSeconds: 10},
+		Cache: &CacheConnection{TTLSeconds: 60}}
+	set := map[string]bool{}
+	for k := range appSettings(args, "www.example.com", &cacheEndpoint{host: "10.0.0.3", port: 6378}) {
+		set[k] = true
+	}
+	for k := range secretData(args, pulumi.String("key")) {
+		set[k] = true
+	}
+	_, env := appEnv(podParams{}, "gunicorn")
+	for _, e := range env {
+		set[string(e.(corev1.EnvVarArgs).Name.(pulumi.String))] = true
+	}
+	assert.Equal(t, podenv.Set, slices.Sorted(maps.Keys(set)))
+
+	args.Settings = map[string]string{"GUNICORN_THREADS": "64", "FEATURE_X": "on"}
+	s := appSettings(args, "www.example.com", nil)
+	assert.Equal(t, "2", s["GUNICORN_THREADS"], "the planned threads stay")
+	assert.Equal(t, "on", s["FEATURE_X"])
 }

@@ -1,13 +1,15 @@
 package infra
 
 import (
+	"crypto/rand"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"django-gke/components"
 	"django-gke/infra/capacity"
@@ -48,21 +50,21 @@ func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *ca
 	if err != nil {
 		return fmt.Errorf("creating Kubernetes provider: %w", err)
 	}
-	// Generated once per stack and kept in its state, as on GCP (make engine
-	// builds the random provider); the webapp generates Django's key the same way.
-	dbPassword, err := random.NewRandomPassword(ctx, base+"-db-password", &random.RandomPasswordArgs{
-		Length: pulumi.Int(32), Special: pulumi.Bool(false),
-	})
+	password, err := localSecret(ctx, LocalDatabasePasswordKey)
 	if err != nil {
-		return fmt.Errorf("generating the database password: %w", err)
+		return err
 	}
-	password := dbPassword.Result
+	djangoKey, err := localSecret(ctx, LocalDjangoSecretKeyKey)
+	if err != nil {
+		return err
+	}
 	args, err := workloadArgs(root, cfg, plan, labels)
 	if err != nil {
 		return err
 	}
 	args.Image = pulumi.String(cfg.Image.Ref)
 	args.Database.Password = password
+	args.DjangoSecretKey = djangoKey
 	args.Database.Host, args.Database.Port = cfg.Database.Host, cfg.Database.Port
 	args.Host = pulumi.String("localhost")
 	if cfg.App.Hostname != "" {
@@ -82,6 +84,46 @@ func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *ca
 	ctx.Export(outputs.ImageRef, pulumi.String(cfg.Image.Ref))
 	ctx.Export(outputs.LocalDatabasePassword, password)
 	return nil
+}
+
+// Env local's two generated secrets are secret stack config, not
+// pulumi-random resources: the random provider's plugin is not built here (its
+// module is not served as a package), and a local stack must run on the
+// engine this machine has. cmd/engine generates them once per stack
+// (GenerateLocalSecret) and keeps them encrypted in its workspace's stack
+// file; `pulumi config set --secret` works as well.
+const (
+	LocalDatabasePasswordKey = "django-gke:localDatabasePassword"
+	LocalDjangoSecretKeyKey  = "django-gke:localDjangoSecretKey"
+)
+
+// LocalSecretKeys are the secret config keys env local needs, with the
+// length of a generated value.
+var LocalSecretKeys = map[string]int{LocalDatabasePasswordKey: 32, LocalDjangoSecretKeyKey: 64}
+
+// GenerateLocalSecret is a random value of n letters and digits (what
+// random.RandomPassword with special=false gave before).
+func GenerateLocalSecret(n int) (string, error) {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, n)
+	for i := range b {
+		k, err := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+		if err != nil {
+			return "", fmt.Errorf("generating a secret: %w", err)
+		}
+		b[i] = alphabet[k.Int64()]
+	}
+	return string(b), nil
+}
+
+// localSecret reads one of LocalSecretKeys as a secret output.
+func localSecret(ctx *pulumi.Context, key string) (pulumi.StringOutput, error) {
+	v, err := pulumiconfig.TrySecret(ctx, key)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("%s is not set: env local takes its generated secrets from the stack's config "+
+			"(make up STACK=local generates them once; or pulumi config set --secret %s <value>, at least 16 characters)", key, key)
+	}
+	return v, nil
 }
 
 // localKubeconfig resolves the kubeconfig path: cluster.kubeconfig (relative to

@@ -31,3 +31,10 @@ func stackLabels(env config.Env, stack string) map[string]string {
 		"managed-by": "pulumi",
 	}
 }
+
+// RegionalNodePoolName is the logical name of a region's node pool in a
+// multi-region stack: "<code>-pool", unique in the stack. Pulumi auto-names
+// the pool "<logical name>-<7 characters>" and GKE allows 40 characters:
+// "<base>-<code>-pool" would reach 43 with a 12-character stack name and a
+// 6-character region code.
+func RegionalNodePoolName(code string) string { return code + "-pool" }

@@ -91,6 +91,7 @@ func program(ctx *pulumi.Context, root string) error {
 		return fmt.Errorf("%s.privateServicesCidr: %w", config.Key("network"), err)
 	}
 	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
+		Project:             cfg.Project,
 		Region:              cfg.Region,
 		CIDR:                cfg.Network.CIDR,
 		PodsCIDR:            cfg.Network.PodsCIDR,

@@ -71,7 +71,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		dbRegions[i] = components.DatabaseRegion{Region: r.Region.Region, Code: r.Code}
 	}
 	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
-		Region: cfg.Region, NodeTag: nodeTag, AppPort: components.NginxPort, PrivateServicesCIDR: psaRange, Subnets: subnets,
+		Project: cfg.Project, Region: cfg.Region, NodeTag: nodeTag, AppPort: components.NginxPort, PrivateServicesCIDR: psaRange, Subnets: subnets,
 	}, onGCP, afterAPIs)
 	if err != nil {
 		return err
@@ -91,6 +91,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		ca.NetworkSelfLink, ca.SubnetworkSelfLink = network.NetworkSelfLink, subnet.SelfLink
 		ca.PodsRangeName, ca.ServicesRangeName = subnet.PodsRangeName, subnet.ServicesRangeName
 		ca.Fleet, ca.Nodes = &components.ClusterFleet{Project: cfg.Project}, nodes
+		ca.NodePool.Name = RegionalNodePoolName(r.Code)
 		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, ca, onGCP, afterAPIs)
 		if err != nil {
 			return err

@@ -4,8 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"django-gke/infra"
+	"django-gke/infra/stackfile"
 )
 
 // TestLocalEnvDeclaresOnlyKubernetes: env local targets a kubeconfig's cluster
@@ -51,13 +56,58 @@ func TestLocalEnvDeclaresOnlyKubernetes(t *testing.T) {
 	assert.True(t, found, "egress to the configured database")
 	require.True(t, res.Outputs["localDatabasePassword"].Secret)
 
-	// The generated secrets come from pulumi-random, kept in state as on GCP:
-	// no file stand-in.
-	passwords := res.ByType("random:index/randomPassword:RandomPassword")
-	require.Len(t, passwords, 2, "the database password and Django's key")
-	for _, p := range passwords {
-		assert.Equal(t, false, in(t, p, "special"), "%s travels in URLs unescaped", p.Name)
+	// The generated secrets are secret stack config (cmd/engine creates them;
+	// the plan stands in for them), not pulumi-random: the local engine has no
+	// random plugin.
+	assert.Empty(t, res.ByType("random:index/randomPassword:RandomPassword"))
+	for k := range infra.LocalSecretKeys {
+		assert.Contains(t, res.Config.SecretKeys, k)
 	}
+	secrets := res.ByType("kubernetes:core/v1:Secret")
+	require.Len(t, secrets, 1, "the app's Secret")
+	data := secrets[0].Inputs["stringData"]
+	require.True(t, data.ContainsSecrets(), "the Secret's values stay secret")
+	if data.IsSecret() {
+		data = data.SecretValue().Element
+	}
+	for _, k := range []string{"DJANGO_SECRET_KEY", "DB_PASSWORD"} {
+		assert.Contains(t, data.ObjectValue(), resourceKey(k), "the Secret holds %s", k)
+	}
+}
+
+// TestLocalSecretsAreGenerated: letters and digits only (they travel in URLs
+// unescaped), the length asked for, never twice the same.
+func TestLocalSecretsAreGenerated(t *testing.T) {
+	a, err := infra.GenerateLocalSecret(32)
+	require.NoError(t, err)
+	b, err := infra.GenerateLocalSecret(32)
+	require.NoError(t, err)
+	assert.Len(t, a, 32)
+	assert.Regexp(t, `^[A-Za-z0-9]+$`, a)
+	assert.NotEqual(t, a, b)
+}
+
+// TestLocalWithoutItsSecretsSaysWhichKey: the program run as the CLI would,
+// without cmd/engine's generated secrets, refuses with the key and the fix.
+func TestLocalWithoutItsSecretsSaysWhichKey(t *testing.T) {
+	sc, err := stackfile.Load(repoRoot(), "local")
+	require.NoError(t, err)
+	err = pulumi.RunErr(infra.ProgramIn(repoRoot()), pulumi.WithMocks("django-gke", "local", nopMocks{}), func(info *pulumi.RunInfo) {
+		info.Config = sc.Values
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "django-gke:localDatabasePassword is not set")
+	assert.Contains(t, err.Error(), "pulumi config set --secret django-gke:localDatabasePassword")
+}
+
+type nopMocks struct{}
+
+func (nopMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	return args.Name + "-id", args.Inputs, nil
+}
+
+func (nopMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return resource.PropertyMap{}, nil
 }
 
 // TestLocalEnvExportsTheWorkloadOutputs: env local says what every stack says

@@ -228,7 +228,8 @@ func TestDatabase(t *testing.T) {
 			assert.Equal(t, regional[stack], st["availabilityType"])
 			assert.Equal(t, "PD_SSD", st["diskType"])
 			assert.Equal(t, true, st["diskAutoresize"])
-			assert.Equal(t, map[string]any{"ipv4Enabled": false, "privateNetwork": vpc.ID, "sslMode": "ENCRYPTED_ONLY"}, st["ipConfiguration"])
+			// Client certificates required: the Auth Proxy presents them; the password alone is refused.
+			assert.Equal(t, map[string]any{"ipv4Enabled": false, "privateNetwork": vpc.ID, "sslMode": "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"}, st["ipConfiguration"])
 			backup := st["backupConfiguration"].(map[string]any)
 			assert.Equal(t, true, backup["enabled"])
 			assert.Equal(t, pitr[stack], backup["pointInTimeRecoveryEnabled"])
@@ -245,7 +246,9 @@ func TestDatabase(t *testing.T) {
 			for _, f := range st["databaseFlags"].([]any) {
 				flags[f.(map[string]any)["name"].(string)] = f.(map[string]any)["value"]
 			}
-			assert.Equal(t, map[string]any{"max_connections": itoa(capPlan.DBMaxConnections), "log_min_duration_statement": "1000"}, flags)
+			// The CIS benchmark's logging: connections, disconnections, lock waits, temporary files, checkpoints.
+			assert.Equal(t, map[string]any{"max_connections": itoa(capPlan.DBMaxConnections), "log_min_duration_statement": "1000",
+				"log_connections": "on", "log_disconnections": "on", "log_lock_waits": "on", "log_temp_files": "0", "log_checkpoints": "on"}, flags)
 
 			db := one(t, res, "gcp:sql/database:Database")
 			assert.Equal(t, "django", in(t, db, "name"))

@@ -3,7 +3,6 @@ package tests
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,6 +128,9 @@ func TestThePrimaryIsFirstAndEveryOtherRegionReadsItsReplica(t *testing.T) {
 	_, hasBackups := replica.Input("settings.backupConfiguration")
 	assert.False(t, hasBackups, "Cloud SQL refuses backups on a replica")
 	assert.Equal(t, "ZONAL", in(t, replica, "settings.availabilityType"))
+	_, hasWindow := replica.Input("settings.maintenanceWindow")
+	assert.False(t, hasWindow, "Cloud SQL maintains a replica with its primary: no window of its own")
+	assert.Equal(t, "TRUSTED_CLIENT_CERTIFICATE_REQUIRED", in(t, replica, "settings.ipConfiguration.sslMode"), "client certificates on every replica too")
 	assert.Equal(t, in(t, primary, "settings.databaseFlags"), in(t, replica, "settings.databaseFlags"),
 		"a hot standby needs max_connections at least the primary's")
 	assert.Equal(t, true, in(t, replica, "settings.deletionProtectionEnabled"))
@@ -294,8 +296,11 @@ func TestSingleRegionStacksAreUnchanged(t *testing.T) {
 // old primary a replica of it, the app in both regions follows (settings,
 // the proxy's instances, the egress policy), the SQL alerts follow the
 // primary; no cluster, node pool, subnet or route changes, nothing is added
-// or removed. (The real provider's Diff of the same flip, update in place
-// versus replacement, is TestFailoverPromotesTheReplicaInPlace in infra/preview.)
+// or removed. The replacement guard (infra/guard's ForceNew table) says the
+// surviving replica is promoted in place (masterInstanceName is
+// Optional+Computed: dropping it keeps the live value; instanceType is an
+// update) and the lost region's old primary is replaced (masterInstanceName
+// set forces it): the runbook allows exactly that one by name.
 func TestFailoverFlipIsAPlanDiff(t *testing.T) {
 	clone := snapshotRepo(t)
 	file := filepath.Join(clone, "Pulumi."+globalStack+".yaml")
@@ -307,11 +312,13 @@ func TestFailoverFlipIsAPlanDiff(t *testing.T) {
 	flipped := s[:us] + s[eu:] + s[us:eu]
 	require.NoError(t, os.WriteFile(file, []byte(flipped), 0o644))
 
-	cmd := exec.Command("go", "run", "./cmd/plandiff", "-stack", globalStack, "-base", "HEAD")
-	cmd.Dir = clone
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	diff := string(out)
+	bin := buildPlandiff(t, clone)
+	diff, code := runIn(clone, bin, "-stack", globalStack, "-base", "HEAD", "-guard")
+	assert.Equal(t, 3, code, "the old primary's replacement blocks until allowed:\n%s", diff)
+	assert.Contains(t, diff, "!!! REPLACES gcp:sql/databaseInstance:DatabaseInstance django-gke-prd-global-usc1-pg (forced by masterInstanceName)")
+	assert.Equal(t, 1, strings.Count(diff, "!!!"), "nothing else stateful is replaced:\n%s", diff)
+	diff, code = runIn(clone, bin, "-stack", globalStack, "-base", "HEAD", "-guard", "-allow-replace", "django-gke-prd-global-usc1-pg")
+	assert.Equal(t, 0, code, "%s", diff)
 	for _, want := range []string{
 		"DatabaseInstance django-gke-prd-global-euw1-pg: instanceType READ_REPLICA_INSTANCE → CLOUD_SQL_INSTANCE",
 		"DatabaseInstance django-gke-prd-global-euw1-pg: masterInstanceName removed",

@@ -24,13 +24,6 @@ var (
 	contextSyntax     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
 )
 
-// ReservedSettings are environment variables the program itself sets on the
-// app; app.settings may not override them.
-var ReservedSettings = []string{
-	"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DJANGO_DEBUG", "DATABASE_URL",
-	"DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "GUNICORN_WORKERS",
-}
-
 // secretLooking matches names that hold credentials: those belong in the
 // Kubernetes Secret the program generates, never in plain stack config.
 var secretLooking = regexp.MustCompile(`PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|_KEY$|^KEY$`)

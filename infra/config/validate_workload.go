@@ -3,6 +3,8 @@ package config
 import (
 	"slices"
 	"strings"
+
+	"django-gke/components/podenv"
 )
 
 // The rules of the keys the workload and its operation read: image, app,
@@ -74,7 +76,7 @@ func (c *Config) validateApp(v *validator) {
 		switch {
 		case !envVarSyntax.MatchString(name):
 			v.ps.add(key, field, app.Settings[name], "the name must be an environment variable name (A-Z, 0-9, _)")
-		case slices.Contains(ReservedSettings, name):
+		case slices.Contains(podenv.Reserved, name):
 			v.ps.add(key, field, app.Settings[name], "%s is set by the program and cannot be overridden", name)
 		case secretLooking.MatchString(name):
 			v.ps.add(key, field, "[redacted]",

@@ -144,6 +144,18 @@ func (m *mock) compute(args pulumi.MockResourceArgs) (string, resource.PropertyM
 		set("uniqueId", m.digits(seed, 21))
 		id = fmt.Sprintf("projects/%s/serviceAccounts/%s", project, email)
 
+	case tok == "gcp:projects/serviceIdentity:ServiceIdentity":
+		// Google's service agents: service-<project number>@<agent domain>.
+		service := strings.TrimSuffix(str("service"), ".googleapis.com")
+		domain := "gcp-sa-" + service
+		if service == "servicenetworking" {
+			domain = "service-networking"
+		}
+		email := fmt.Sprintf("service-%s@%s.iam.gserviceaccount.com", m.digits("project/"+project, 12), domain)
+		set("email", email)
+		set("member", "serviceAccount:"+email)
+		id = fmt.Sprintf("projects/%s/services/%s", project, str("service"))
+
 	case tok == "gcp:artifactregistry/repository:Repository":
 		repo := str("repositoryId")
 		set("name", repo)

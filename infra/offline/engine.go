@@ -8,6 +8,7 @@ package offline
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -76,6 +77,17 @@ func (r *runner) run(opts Options) (*Result, error) {
 	}
 	for k, v := range opts.Set {
 		sc.Values[k] = v
+	}
+	// Env local's generated secrets are stack config that cmd/engine creates
+	// (infra.LocalSecretKeys); a plan stands in for them, and prints [secret].
+	if strings.TrimSpace(sc.Values[config.Key("env")]) == string(config.Local) {
+		for _, k := range slices.Sorted(maps.Keys(infra.LocalSecretKeys)) {
+			if _, ok := sc.Values[k]; !ok {
+				sc.Values[k] = "offline-plan-stand-in-" + k[strings.Index(k, ":")+1:]
+				sc.SecretKeys = append(sc.SecretKeys, k)
+			}
+		}
+		slices.Sort(sc.SecretKeys)
 	}
 	program := opts.Program
 	if program == nil {

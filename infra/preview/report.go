@@ -41,15 +41,6 @@ type Report struct {
 	Diagnostics []Diagnostic
 	// Failed is the preview's error (a provider's Check refused an input…).
 	Failed error `json:"-"`
-	// Planned are the resources' inputs and outputs as the providers planned
-	// them (checked inputs, defaults, schema versions; unknowns where the
-	// value comes only from GCP), by URN.
-	Planned map[string]Planned `json:",omitempty"`
-}
-
-// Planned is a resource's state as its provider's preview planned it.
-type Planned struct {
-	Inputs, Outputs map[string]any
 }
 
 func (r *Report) add(e events.EngineEvent) {
@@ -57,32 +48,12 @@ func (r *Report) add(e events.EngineEvent) {
 	case e.ResourcePreEvent != nil:
 		m := e.ResourcePreEvent.Metadata
 		r.record(m)
-		r.plan(m)
-	case e.ResOutputsEvent != nil:
-		r.plan(e.ResOutputsEvent.Metadata)
 	case e.DiagnosticEvent != nil:
 		d := e.DiagnosticEvent
 		if d.Severity == "error" || d.Severity == "warning" {
 			r.Diagnostics = append(r.Diagnostics, Diagnostic{URN: d.URN, Severity: d.Severity, Message: strings.TrimSpace(d.Message)})
 		}
 	}
-}
-
-func (r *Report) plan(m apitype.StepEventMetadata) {
-	if m.New == nil {
-		return
-	}
-	if r.Planned == nil {
-		r.Planned = map[string]Planned{}
-	}
-	p := r.Planned[m.URN]
-	if m.New.Inputs != nil {
-		p.Inputs = m.New.Inputs
-	}
-	if m.New.Outputs != nil {
-		p.Outputs = m.New.Outputs
-	}
-	r.Planned[m.URN] = p
 }
 
 func (r *Report) record(m apitype.StepEventMetadata) {
@@ -126,12 +97,6 @@ func (r *Report) Errors() []Diagnostic {
 	return out
 }
 
-// Replacements are the steps that replace a resource.
-func (r *Report) Replacements() []Step { return r.with(func(s Step) bool { return s.Replaces() }) }
-
-// Updates are the steps that update a resource in place.
-func (r *Report) Updates() []Step { return r.with(func(s Step) bool { return s.Op == "update" }) }
-
 // ByOp counts the steps per operation.
 func (r *Report) ByOp() map[string]int {
 	counts := map[string]int{}
@@ -141,47 +106,8 @@ func (r *Report) ByOp() map[string]int {
 	return counts
 }
 
-// Step returns the step of the resource with this type and logical name.
-func (r *Report) Step(typ, name string) (Step, bool) {
-	for _, s := range r.Steps {
-		if s.Type == typ && s.Name == name {
-			return s, true
-		}
-	}
-	return Step{}, false
-}
-
-func (r *Report) with(keep func(Step) bool) []Step {
-	var out []Step
-	for _, s := range r.Steps {
-		if keep(s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// StatefulTypes are the resources whose replacement loses data or an address:
-// the cluster and its nodes, the database, the network, the registry, the
-// static IP. A replacement of one is never innocent.
-var StatefulTypes = []string{
-	"gcp:container/cluster:Cluster",
-	"gcp:container/nodePool:NodePool",
-	"gcp:sql/databaseInstance:DatabaseInstance",
-	"gcp:sql/database:Database",
-	"gcp:compute/network:Network",
-	"gcp:compute/subnetwork:Subnetwork",
-	"gcp:artifactregistry/repository:Repository",
-	"gcp:compute/globalAddress:GlobalAddress",
-}
-
-// StatefulReplacements are the replacements of StatefulTypes.
-func (r *Report) StatefulReplacements() []Step {
-	return r.with(func(s Step) bool { return s.Replaces() && slices.Contains(StatefulTypes, s.Type) })
-}
-
-// Write prints the report: errors, then replacements (stateful ones first
-// and loudly), then updates and the counts.
+// Write prints the report: errors and warnings, every step that is not a
+// create (a first up creates everything), then the counts.
 func (r *Report) Write(w io.Writer) {
 	if r.Failed != nil {
 		fmt.Fprintf(w, "PREVIEW FAILED for stack %s: %v\n", r.Stack, r.Failed)
@@ -193,20 +119,10 @@ func (r *Report) Write(w io.Writer) {
 		}
 		fmt.Fprintf(w, "%s: %s%s\n", d.Severity, where, d.Message)
 	}
-	stateful := r.StatefulReplacements()
-	if len(stateful) > 0 {
-		fmt.Fprintf(w, "!!! %d STATEFUL RESOURCE(S) WOULD BE REPLACED (data, nodes or addresses lost):\n", len(stateful))
-		for _, s := range stateful {
-			fmt.Fprintf(w, "!!!   %s %s (forced by %s)\n", s.Type, s.Name, strings.Join(s.ReplaceKeys, ", "))
+	for _, s := range r.Steps {
+		if s.Op != "create" && s.Op != "same" {
+			fmt.Fprintf(w, "%s %s %s (%s)\n", s.Op, s.Type, s.Name, strings.Join(union(s.ReplaceKeys, s.Diffs), ", "))
 		}
-	}
-	for _, s := range r.Replacements() {
-		if !slices.Contains(StatefulTypes, s.Type) {
-			fmt.Fprintf(w, "replace %s %s (forced by %s)\n", s.Type, s.Name, strings.Join(s.ReplaceKeys, ", "))
-		}
-	}
-	for _, s := range r.Updates() {
-		fmt.Fprintf(w, "update  %s %s (%s)\n", s.Type, s.Name, strings.Join(s.Diffs, ", "))
 	}
 	ops := r.ByOp()
 	var parts []string

@@ -35,12 +35,11 @@ type Options struct {
 	// Set replaces config values after the CLI-style merge (fully qualified
 	// keys, objects as JSON), as `pulumi config set` would.
 	Set map[string]string
-	// State is what the stack looked like before (nil: a first `up`).
-	State *apitype.DeploymentV3
 	// References are the states of the stacks it references, by name
 	// ("organization/django-gke/dev"): what its stack references read.
 	References map[string]*apitype.DeploymentV3
-	// EngineCache is make engine's cache (the CLI and the plugins).
+	// EngineCache is make engine's cache (the CLI, the kubernetes plugin, and
+	// the published gcp and random plugins where a user installed them).
 	EngineCache string
 	// Progress receives the engine's own output (nil: discarded).
 	Progress io.Writer
@@ -60,11 +59,30 @@ func DefaultEngineCache() string {
 	return filepath.Join(base, "django-gke", "engine")
 }
 
-// HasPlugin reports whether make engine installed a provider plugin.
+// HasPlugin reports whether a provider plugin is installed in the engine's
+// PULUMI_HOME (make engine builds kubernetes; gcp and random are the published
+// plugins, copied in by scripts/engine/published-plugins.sh when a user has them).
 func HasPlugin(cache, pkg string) bool {
 	version := PluginVersions[pkg]
 	_, err := os.Stat(filepath.Join(cache, "home", "plugins", "resource-"+pkg+"-v"+version, "pulumi-resource-"+pkg))
 	return err == nil
+}
+
+// Missing lists the plugins a preview needs that are not installed, each
+// with what to do about it; nil when the preview can run.
+func Missing(cache string) []string {
+	var out []string
+	for _, pkg := range []string{"gcp", "random", "kubernetes"} {
+		if HasPlugin(cache, pkg) {
+			continue
+		}
+		how := fmt.Sprintf("the published plugin: `pulumi plugin install resource %s v%s` on a machine with internet, then make engine", pkg, PluginVersions[pkg])
+		if pkg == "kubernetes" {
+			how = "make engine builds it"
+		}
+		out = append(out, fmt.Sprintf("%s v%s (%s)", pkg, PluginVersions[pkg], how))
+	}
+	return out
 }
 
 // Run previews the stack with the real engine and providers.
@@ -72,11 +90,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.EngineCache == "" {
 		o.EngineCache = DefaultEngineCache()
 	}
-	for _, pkg := range []string{"gcp", "random", "kubernetes"} {
-		if !HasPlugin(o.EngineCache, pkg) {
-			return nil, fmt.Errorf("no %s v%s plugin in %s: run make engine (it builds the providers from ../shared/vendor)",
-				pkg, PluginVersions[pkg], filepath.Join(o.EngineCache, "home", "plugins"))
-		}
+	if missing := Missing(o.EngineCache); len(missing) > 0 {
+		return nil, fmt.Errorf("no plugin in %s for: %s", filepath.Join(o.EngineCache, "home", "plugins"), strings.Join(missing, "; "))
 	}
 	work, err := os.MkdirTemp("", "django-gke-preview-")
 	if err != nil {
@@ -124,11 +139,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	s, err := auto.UpsertStackInlineSource(ctx, o.Stack, "django-gke", program, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("selecting stack %s: %w", o.Stack, err)
-	}
-	if o.State != nil {
-		if err := importState(ctx, s, o.State); err != nil {
-			return nil, fmt.Errorf("importing the previous state of %s: %w", o.Stack, err)
-		}
 	}
 
 	ch := make(chan events.EngineEvent)

@@ -2,7 +2,8 @@
 # make engine: the Pulumi CLI (v3.274.1) and the pulumi-kubernetes provider
 # (as plugin v4.32.0), built from Go sources once and cached outside the
 # repository; then the provider is installed as a plugin in the engine's
-# PULUMI_HOME, with the gcp and random providers (scripts/engine/providers.sh).
+# PULUMI_HOME. The gcp and random plugins are never built: a user's published
+# ones are used where present (scripts/engine/published-plugins.sh).
 # Idempotent: seconds when cached.
 #   ENGINE_CACHE (default ~/.cache/django-gke/engine)
 set -euo pipefail
@@ -87,6 +88,6 @@ install_plugin() {
 build_pulumi
 build_k8s_provider
 install_plugin
-# The real gcp and random providers (from ../shared/vendor, or the published plugins).
-"$(dirname "$0")/providers.sh"
+# The published gcp and random plugins, where a user has them (never built).
+"$(dirname "$0")/published-plugins.sh"
 log "ready: $bin/pulumi ($("$bin/pulumi" version)), kubernetes plugin v$K8S_PLUGIN_VERSION in $cache/home"

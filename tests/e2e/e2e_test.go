@@ -429,6 +429,7 @@ func TestLocalEngineEndToEnd(t *testing.T) {
 	staysHealthyPastHeartbeats(t, api, clusterUp, 2*time.Minute+30*time.Second)
 
 	// A changed setting: a new ReplicaSet rolls out, never below the minimum available.
+	secretBefore := appSecret(t, api)
 	writeStack(t, dir, `FEATURE_FLAGS: "e2e-rollout"`)
 	var (
 		mu           sync.Mutex
@@ -479,6 +480,9 @@ func TestLocalEngineEndToEnd(t *testing.T) {
 		found = found || c.Data["FEATURE_FLAGS"] == "e2e-rollout"
 	}
 	assert.True(t, found, "the new setting is in a ConfigMap")
+	// The stack file was written anew without the generated secrets; cmd/engine
+	// kept them in its workspace: the same immutable Secret, nothing regenerated.
+	assert.Equal(t, secretBefore, appSecret(t, api), "the app's Secret (database password, Django key) is unchanged")
 	for _, path := range []string{
 		"/apis/networking.gke.io/v1/namespaces/django/managedcertificates/web",
 		"/apis/networking.gke.io/v1beta1/namespaces/django/frontendconfigs/web",
@@ -503,6 +507,22 @@ func TestLocalEngineEndToEnd(t *testing.T) {
 		return strings.Join(names, ",") == "default,kube-node-lease,kube-public,kube-system", strings.Join(names, ",")
 	})
 	_ = out
+}
+
+// appSecret is the name of the app's Secret (immutable, auto-named: new
+// values would mean a new name).
+func appSecret(t *testing.T, api *apiClient) string {
+	t.Helper()
+	var list corev1.SecretList
+	api.get(t, "/api/v1/namespaces/django/secrets", &list)
+	var names []string
+	for _, s := range list.Items {
+		if _, ok := s.Data["DB_PASSWORD"]; ok {
+			names = append(names, s.Name)
+		}
+	}
+	require.Len(t, names, 1, "one Secret holds the database password: %v", names)
+	return names[0]
 }
 
 func filterLines(lines []string, substr string) []string {

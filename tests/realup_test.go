@@ -1,0 +1,85 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"django-gke/components"
+	"django-gke/infra/offline"
+)
+
+// Tests of what a review against GCP's real behaviour found would stop a
+// first `pulumi up` or misbehave in production (the first-real-up issue).
+
+// TestPrivateServicesAccessWaitsForTheServiceNetworkingAgent: on a fresh
+// project the Service Networking service agent exists only once something
+// creates it; the peering then fails now and then. The agent is declared,
+// granted roles/servicenetworking.serviceAgent, and the connection depends on both.
+func TestPrivateServicesAccessWaitsForTheServiceNetworkingAgent(t *testing.T) {
+	for _, stack := range append(Stacks, globalStack) {
+		res := plan(t, stack)
+		agent := res.Named("gcp:projects/serviceIdentity:ServiceIdentity", "django-gke-"+stack+"-servicenetworking-agent")
+		require.NotNil(t, agent, stack)
+		assert.Equal(t, "servicenetworking.googleapis.com", in(t, agent, "service"))
+		email, _ := agent.Output("email")
+		var grant *offline.Resource
+		for _, m := range res.ByType("gcp:projects/iAMMember:IAMMember") {
+			if v, _ := m.Input("role"); v == "roles/servicenetworking.serviceAgent" {
+				grant = m
+			}
+		}
+		require.NotNil(t, grant, "%s: the agent's role is granted", stack)
+		assert.Equal(t, "serviceAccount:"+email.(string), in(t, grant, "member"))
+		assert.Regexp(t, `^service-\d+@service-networking\.iam\.gserviceaccount\.com$`, email)
+		conn := one(t, res, "gcp:servicenetworking/connection:Connection")
+		assert.True(t, conn.DependsOn(agent.URN), "%s: the peering waits for the agent", stack)
+		assert.True(t, conn.DependsOn(grant.URN), "%s: the peering waits for the agent's role", stack)
+	}
+}
+
+// TestMultiClusterServicesHaveCloudDNS: multi-cluster Services writes Cloud DNS
+// records for every ServiceImport; the DNS API is enabled with the fleet.
+func TestMultiClusterServicesHaveCloudDNS(t *testing.T) {
+	assert.Contains(t, components.MultiClusterServices, "dns.googleapis.com")
+	res := plan(t, globalStack)
+	var enabled []string
+	for _, s := range res.ByType("gcp:projects/service:Service") {
+		v, _ := s.Input("service")
+		enabled = append(enabled, v.(string))
+	}
+	assert.Contains(t, enabled, "dns.googleapis.com")
+}
+
+// TestTheLongestStackNameFitsEveryName: a 12-character stack (the longest the
+// name rule allows) in regions with the longest codes: the clusters and the
+// node pools (Pulumi's auto-name adds 8 characters) stay within GKE's 40.
+func TestTheLongestStackNameFitsEveryName(t *testing.T) {
+	const stack = "abcdefghij12"
+	dir := t.TempDir()
+	// prd promotes from stg, which promotes from dev: their stack files come too.
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.stg.yaml"} {
+		b, err := os.ReadFile(filepath.Join(repoRoot(), f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
+	}
+	require.NoError(t, os.Symlink(filepath.Join(repoRoot(), "app"), filepath.Join(dir, "app")))
+	b, err := os.ReadFile(filepath.Join(repoRoot(), "Pulumi."+globalStack+".yaml"))
+	require.NoError(t, err)
+	text := strings.NewReplacer("us-central1", "northamerica-northeast2", "europe-west1", "australia-southeast2").Replace(string(b))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(text), 0o644))
+	res, err := offline.Run(offline.Options{Dir: dir, Stack: stack})
+	require.NoError(t, err)
+
+	pools := res.ByType("gcp:container/nodePool:NodePool")
+	require.Len(t, pools, 2)
+	for _, r := range append(pools, res.ByType("gcp:container/cluster:Cluster")...) {
+		name, _ := r.Output("name")
+		assert.LessOrEqual(t, len(name.(string)), 40, "%s %s is named %q", r.Type, r.Name, name)
+	}
+	assert.NotNil(t, res.Named("gcp:container/nodePool:NodePool", "nane2-pool"))
+}

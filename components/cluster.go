@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -113,6 +114,11 @@ type Cluster struct {
 	Kubeconfig               pulumi.StringOutput `pulumi:"kubeconfig"`
 	NodeServiceAccount       pulumi.StringOutput `pulumi:"nodeServiceAccount"`
 	NodeServiceAccountMember pulumi.StringOutput // "serviceAccount:<email>", for IAM bindings
+	// FleetMembership (with ClusterArgs.Fleet) is the membership GKE
+	// registered the cluster as, projects/<p>/locations/<l>/memberships/<m>:
+	// what a fleet feature's configMembership names. Computed by GKE, never
+	// built by hand.
+	FleetMembership pulumi.StringOutput
 	// NodePool must exist before workloads can be scheduled.
 	NodePool *container.NodePool
 	// Provider deploys Kubernetes objects to this cluster.
@@ -297,6 +303,11 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	c.NodeServiceAccountMember = nodeSA.Member
 	c.NodePool = pool
 	c.Provider = provider
+	// The provider reports //gkehub.googleapis.com/projects/…; the Hub API's
+	// feature spec takes the resource name without the service prefix.
+	c.FleetMembership = cluster.Fleet.Membership().Elem().ApplyT(func(m string) string {
+		return strings.TrimPrefix(m, "//gkehub.googleapis.com/")
+	}).(pulumi.StringOutput)
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"clusterName":        c.ClusterName,
 		"location":           c.Location,

@@ -32,8 +32,10 @@ type Thresholds struct {
 // MonitoringArgs is what the observability of one stack needs to know.
 type MonitoringArgs struct {
 	Project, Namespace string
-	// Clusters are the stack's GKE clusters (one per region).
-	Clusters []string
+	// Clusters are the stack's GKE clusters (one per region), each with its
+	// own plan's limits: the node and HPA alerts judge each cluster against
+	// its own, never a fleet total against one region's.
+	Clusters []MonitoredCluster
 	// SQLInstanceName is the Cloud SQL instance's name (database_id is project:name).
 	SQLInstanceName pulumi.StringInput
 	// CacheInstanceID, when set, is the Memorystore instance's
@@ -50,10 +52,10 @@ type MonitoringArgs struct {
 	ManagedPrometheus bool
 	Thresholds        Thresholds
 	// Facts from the capacity plan the alerts and the dashboard compare against.
-	HPAName                                                         string
-	HPAMaxReplicas, NodesAtPeak, NodePoolMaxNodes, DBMaxConnections int
-	LogRetentionDays                                                int
-	Labels                                                          map[string]string
+	HPAName                       string
+	NodesAtPeak, DBMaxConnections int
+	LogRetentionDays              int
+	Labels                        map[string]string
 	// MultiClusterGateway: the load balancer is the multi-cluster Gateway's
 	// (URL map gkemcg1-<namespace>-<gateway>-…), not the Ingress's.
 	MultiClusterGateway bool
@@ -78,20 +80,44 @@ type RegionProbe struct {
 // RegionProbeHeader routes an uptime check to one region's pods (HTTPRoute header match).
 const RegionProbeHeader = "X-Django-GKE-Region"
 
+// MonitoredCluster is a cluster and its capacity plan's limits.
+type MonitoredCluster struct {
+	Name                             string
+	HPAMaxReplicas, NodePoolMaxNodes int
+}
+
+func (a *MonitoringArgs) clusterNames() []string {
+	names := make([]string, len(a.Clusters))
+	for i, c := range a.Clusters {
+		names[i] = c.Name
+	}
+	return names
+}
+
 // clusterFilter matches the stack's cluster(s) in a Monitoring filter.
 func (a *MonitoringArgs) clusterFilter() string {
 	if len(a.Clusters) == 1 {
-		return fmt.Sprintf(`="%s"`, a.Clusters[0])
+		return fmt.Sprintf(`="%s"`, a.Clusters[0].Name)
 	}
-	return fmt.Sprintf(`=monitoring.regex.full_match("%s")`, strings.Join(a.Clusters, "|"))
+	return fmt.Sprintf(`=monitoring.regex.full_match("%s")`, strings.Join(a.clusterNames(), "|"))
 }
 
 // clusterLabel matches them in PromQL.
 func (a *MonitoringArgs) clusterLabel() string {
 	if len(a.Clusters) == 1 {
-		return fmt.Sprintf(`cluster="%s"`, a.Clusters[0])
+		return fmt.Sprintf(`cluster="%s"`, a.Clusters[0].Name)
 	}
-	return fmt.Sprintf(`cluster=~"%s"`, strings.Join(a.Clusters, "|"))
+	return fmt.Sprintf(`cluster=~"%s"`, strings.Join(a.clusterNames(), "|"))
+}
+
+// fleetLimits are the clusters' limits added up: the dashboard charts the
+// stack's nodes and replicas as one line.
+func (a *MonitoringArgs) fleetLimits() (hpaMax, nodePoolMax int) {
+	for _, c := range a.Clusters {
+		hpaMax += c.HPAMaxReplicas
+		nodePoolMax += c.NodePoolMaxNodes
+	}
+	return hpaMax, nodePoolMax
 }
 
 // Monitoring is the stack's logs, dashboard, uptime check, SLO and alerts.
@@ -221,12 +247,13 @@ func NewMonitoring(ctx *pulumi.Context, name string, args *MonitoringArgs, opts 
 	if args.CacheInstanceID != nil {
 		cacheID = args.CacheInstanceID
 	}
+	hpaMax, nodePoolMax := args.fleetLimits()
 	dashboardJSON := pulumi.All(sqlID, cacheID).ApplyT(func(ids []any) (string, error) {
 		return appDashboard(dashboardParams{
 			Title: "django-gke " + name, LBFilter: requests, LatencyFilter: latency, ClusterFilter: args.clusterFilter(), ClusterLabel: args.clusterLabel(),
 			Namespace: args.Namespace, SQLDatabaseID: ids[0].(string), CacheInstanceID: ids[1].(string),
-			HPAMaxReplicas: args.HPAMaxReplicas, NodesAtPeak: args.NodesAtPeak,
-			NodePoolMaxNodes: args.NodePoolMaxNodes, DBMaxConnections: args.DBMaxConnections,
+			HPAMaxReplicas: hpaMax, NodesAtPeak: args.NodesAtPeak,
+			NodePoolMaxNodes: nodePoolMax, DBMaxConnections: args.DBMaxConnections,
 			ManagedPrometheus: args.ManagedPrometheus, HPAName: args.HPAName,
 		}).JSON()
 	}).(pulumi.StringOutput)
@@ -344,7 +371,13 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 	}
 	containers := fmt.Sprintf(`metric.type="kubernetes.io/container/restart_count" AND resource.type="k8s_container" AND resource.label."cluster_name"%s AND resource.label."namespace_name"="%s"`,
 		args.clusterFilter(), args.Namespace)
-	nodes := fmt.Sprintf(`metric.type="kubernetes.io/node/cpu/allocatable_cores" AND resource.type="k8s_node" AND resource.label."cluster_name"%s`, args.clusterFilter())
+	// One condition per cluster, against that cluster's pool maximum.
+	var nodesAtMax monitoring.AlertPolicyConditionArray
+	for _, c := range args.Clusters {
+		nodes := fmt.Sprintf(`metric.type="kubernetes.io/node/cpu/allocatable_cores" AND resource.type="k8s_node" AND resource.label."cluster_name"="%s"`, c.Name)
+		nodesAtMax = append(nodesAtMax, threshold(fmt.Sprintf("%s: %d nodes (its pool's maximum) for 15 minutes", c.Name, c.NodePoolMaxNodes),
+			pulumi.String(nodes), "ALIGN_MEAN", "REDUCE_COUNT", "300s", float64(c.NodePoolMaxNodes)-0.5, "900s"))
+	}
 
 	checkFails := func(display string, check *monitoring.UptimeCheckConfig) monitoring.AlertPolicyConditionArgs {
 		return threshold(display,
@@ -386,8 +419,7 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		}},
 		"restarts": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("> %d restarts an hour in a pod", t.RestartsPerHour),
 			pulumi.String(containers), "ALIGN_DELTA", "REDUCE_SUM", "3600s", float64(t.RestartsPerHour), "0s", `resource.label."pod_name"`)}},
-		"nodes-at-max": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("%d nodes (the pool's maximum) for 15 minutes", args.NodePoolMaxNodes),
-			pulumi.String(nodes), "ALIGN_MEAN", "REDUCE_COUNT", "300s", float64(args.NodePoolMaxNodes)-0.5, "900s")}},
+		"nodes-at-max": {"OR", nodesAtMax},
 		"sql-cpu": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("CPU > %g", t.SQLCPURatio),
 			sql("cpu/utilization"), "ALIGN_MEAN", "", "300s", t.SQLCPURatio, "900s")}},
 		"sql-disk": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("disk > %g", t.SQLDiskRatio),
@@ -423,14 +455,18 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		conditions["replica-lag"] = alertConditions{"OR", lag}
 	}
 	if args.ManagedPrometheus {
-		conditions["hpa-at-max"] = alertConditions{"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
-			DisplayName: pulumi.Sprintf("replicas at maxReplicas (%d) for %d minutes", args.HPAMaxReplicas, t.HPAAtMaxMinutes),
-			ConditionPrometheusQueryLanguage: &monitoring.AlertPolicyConditionConditionPrometheusQueryLanguageArgs{
-				Query: pulumi.String(fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{%s,namespace="%s",horizontalpodautoscaler="%s"}) >= %d`,
-					args.clusterLabel(), args.Namespace, args.HPAName, args.HPAMaxReplicas)),
-				Duration: pulumi.String(strconv.Itoa(60*t.HPAAtMaxMinutes) + "s"),
-			},
-		}}}
+		var hpaAtMax monitoring.AlertPolicyConditionArray
+		for _, c := range args.Clusters {
+			hpaAtMax = append(hpaAtMax, monitoring.AlertPolicyConditionArgs{
+				DisplayName: pulumi.Sprintf("%s: replicas at maxReplicas (%d) for %d minutes", c.Name, c.HPAMaxReplicas, t.HPAAtMaxMinutes),
+				ConditionPrometheusQueryLanguage: &monitoring.AlertPolicyConditionConditionPrometheusQueryLanguageArgs{
+					Query: pulumi.String(fmt.Sprintf(`max(kube_horizontalpodautoscaler_status_current_replicas{cluster="%s",namespace="%s",horizontalpodautoscaler="%s"}) >= %d`,
+						c.Name, args.Namespace, args.HPAName, c.HPAMaxReplicas)),
+					Duration: pulumi.String(strconv.Itoa(60*t.HPAAtMaxMinutes) + "s"),
+				},
+			})
+		}
+		conditions["hpa-at-max"] = alertConditions{"OR", hpaAtMax}
 	}
 	for _, a := range Alerts {
 		c, ok := conditions[a.Key]

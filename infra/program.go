@@ -181,7 +181,7 @@ func program(ctx *pulumi.Context, root string) error {
 	mon := cfg.Monitoring
 	if _, err := components.NewMonitoring(ctx, base, &components.MonitoringArgs{
 		Project:           cfg.Project,
-		Clusters:          []string{base},
+		Clusters:          []components.MonitoredCluster{{Name: base, HPAMaxReplicas: int(plan.HPAMaxReplicas), NodePoolMaxNodes: int(plan.NodePoolMaxNodes)}},
 		Namespace:         appNamespace,
 		SQLInstanceName:   database.InstanceName,
 		CacheInstanceID:   cacheID,
@@ -193,9 +193,7 @@ func program(ctx *pulumi.Context, root string) error {
 		ManagedPrometheus: policy.ManagedPrometheus,
 		Thresholds:        thresholds(mon),
 		HPAName:           components.WebName,
-		HPAMaxReplicas:    int(plan.HPAMaxReplicas),
 		NodesAtPeak:       int(plan.NodesAtPeak),
-		NodePoolMaxNodes:  int(plan.NodePoolMaxNodes),
 		DBMaxConnections:  plan.DBMaxConnections,
 		LogRetentionDays:  mon.LogRetentionDays,
 		Labels:            labels,

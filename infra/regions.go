@@ -124,9 +124,8 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		return err
 	}
 	fleet, err := components.NewFleet(ctx, base, &components.FleetArgs{
-		Project: cfg.Project,
-		// GKE names a cluster's membership after the cluster, in the cluster's location.
-		ConfigMembership: pulumi.Sprintf("projects/%s/locations/%s/memberships/%s", cfg.Project, cfg.ConfigClusterRegion(), configCluster.ClusterName),
+		Project:          cfg.Project,
+		ConfigMembership: configCluster.FleetMembership,
 		After:            clusterResources,
 	}, onGCP, afterAPIs)
 	if err != nil {
@@ -151,12 +150,14 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	// reorders the list and must change nothing but the database's roles.
 	byCode := slices.Clone(regions)
 	slices.SortFunc(byCode, func(a, b servingRegion) int { return strings.Compare(a.Code, b.Code) })
-	var codes, clusterNames []string
+	var codes []string
+	var monitored []components.MonitoredCluster
 	var probes []components.RegionProbe
 	var configPlan *capacity.Plan
 	for _, r := range byCode {
 		codes = append(codes, r.Code)
-		clusterNames = append(clusterNames, base+"-"+r.Code)
+		monitored = append(monitored, components.MonitoredCluster{Name: base + "-" + r.Code,
+			HPAMaxReplicas: int(r.Plan.HPAMaxReplicas), NodePoolMaxNodes: int(r.Plan.NodePoolMaxNodes)})
 		probes = append(probes, components.RegionProbe{Region: r.Region.Region, Code: r.Code})
 		if r.Region.Region == cfg.ConfigClusterRegion() {
 			configPlan = r.Plan
@@ -222,7 +223,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	}
 
 	mon := cfg.Monitoring
-	// The alerts compare with the config region's plan (it stays put in a failover).
+	// Each cluster is judged against its own plan; the dashboard's nodes-at-peak line is the config region's.
 	var replicaNames []pulumi.StringInput
 	for _, r := range byCode {
 		if replica, ok := database.Replicas[r.Region.Region]; ok {
@@ -231,7 +232,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	}
 	if _, err := components.NewMonitoring(ctx, base, &components.MonitoringArgs{
 		Project:              cfg.Project,
-		Clusters:             clusterNames,
+		Clusters:             monitored,
 		MultiClusterGateway:  true,
 		RegionProbes:         probes,
 		ReplicaInstanceNames: replicaNames,
@@ -245,9 +246,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		ManagedPrometheus:    policy.ManagedPrometheus,
 		Thresholds:           thresholds(mon),
 		HPAName:              components.WebName,
-		HPAMaxReplicas:       int(configPlan.HPAMaxReplicas),
 		NodesAtPeak:          int(configPlan.NodesAtPeak),
-		NodePoolMaxNodes:     int(configPlan.NodePoolMaxNodes),
 		DBMaxConnections:     regional.DBMaxConnections,
 		LogRetentionDays:     mon.LogRetentionDays,
 		Labels:               labels,

@@ -88,13 +88,39 @@ func TestEveryRegionGetsItsClusterSizedByTheModel(t *testing.T) {
 		assert.True(t, c.DependsOn(subnet.URN), "the cluster waits for its region's subnet")
 		require.NotNil(t, res.Named("gcp:compute/routerNat:RouterNat", "django-gke-prd-global-"+g.code+"-nat"), "NAT in every region")
 
-		pool := res.Named(nodePoolType, name+"-pool")
-		require.NotNil(t, pool)
+		pool := res.Named(nodePoolType, g.code+"-pool")
+		require.NotNil(t, pool, "a short logical name: Pulumi's auto-name must fit GKE's 40 characters")
+		assert.Contains(t, pool.Aliases, strings.Replace(pool.URN, "::"+g.code+"-pool", "::"+name+"-pool", 1), "the former name is an alias")
 		sizing := reg.Regions[i].Sizing
 		assert.EqualValues(t, sizing.NodePoolMaxNodes, in(t, pool, "autoscaling.totalMaxNodeCount"), "the region's N+1 plan")
 		assert.EqualValues(t, sizing.NodePoolMinNodes, in(t, pool, "autoscaling.totalMinNodeCount"))
 		hpa := mustOnCluster(t, res, hpaType, "web", g.code)
 		assert.EqualValues(t, sizing.HPAMaxReplicas, in(t, hpa, "spec.maxReplicas"))
+	}
+	// The node and HPA alerts judge each cluster against its own plan.
+	alerts := alertsByKey(t, res)
+	nodes, hpas := asSlice(in(t, alerts["nodes-at-max"], "conditions")), asSlice(in(t, alerts["hpa-at-max"], "conditions"))
+	require.Len(t, nodes, len(globalRegions), "one condition per cluster")
+	require.Len(t, hpas, len(globalRegions))
+	for i, g := range globalRegions {
+		name := "django-gke-prd-global-" + g.code
+		sizing := reg.Regions[i].Sizing
+		found := 0
+		for _, c := range nodes {
+			th := asMap(asMap(c)["conditionThreshold"])
+			if strings.Contains(th["filter"].(string), `resource.label."cluster_name"="`+name+`"`) {
+				found++
+				assert.InDelta(t, float64(sizing.NodePoolMaxNodes)-0.5, th["thresholdValue"], 1e-9, name)
+			}
+		}
+		for _, c := range hpas {
+			q := asMap(asMap(c)["conditionPrometheusQueryLanguage"])["query"].(string)
+			if strings.Contains(q, `cluster="`+name+`"`) {
+				found++
+				assert.True(t, strings.HasSuffix(q, ">= "+itoa(int(sizing.HPAMaxReplicas))), q)
+			}
+		}
+		assert.Equal(t, 2, found, "%s has its node and HPA conditions", name)
 	}
 	// N+1: each of the two regions carries the other's share too.
 	assert.Equal(t, "1", reg.Regions[1].Carry.RatString())
@@ -217,6 +243,9 @@ func TestOneGatewayInFrontOfEveryRegion(t *testing.T) {
 	assert.True(t, gw.DependsOn(mci.URN), "the Gateway waits for the multi-cluster Gateway controller")
 	assert.Equal(t, "projects/acme-django-prd/locations/us-central1/memberships/django-gke-prd-global-usc1",
 		in(t, mci, "spec.multiclusteringress.configMembership"), "the config cluster's membership")
+	usc1 := res.Named("gcp:container/cluster:Cluster", "django-gke-prd-global-usc1")
+	require.NotNil(t, usc1)
+	assert.Contains(t, mci.PropertyDependencies["spec"], usc1.URN, "the membership is the cluster's computed fleet.membership, not a path built by hand")
 	assert.Equal(t, "global", in(t, mci, "location"))
 	require.NotNil(t, res.Named(featureType, "django-gke-prd-global-mcs"))
 

@@ -136,6 +136,8 @@ func (c *Config) validateRegions(v *validator) {
 		"with regions.list every region runs a regional cluster: set it to a region (the regions' own names are used)")
 	v.check(!c.Cache.Enabled, Key("cache"), "enabled", c.Cache.Enabled,
 		"is not supported with regions.list yet: a write invalidates only its own region's cache, so the other regions would serve pages up to ttlSeconds stale; set false")
+	v.check(!c.App.CDN, Key("app"), "cdn", c.App.CDN,
+		"is not supported with regions.list: Cloud CDN is set on the single-region Ingress's BackendConfig, and the multi-cluster Gateway's GCPBackendPolicy here carries none, so it would be silently ignored; set false")
 	v.check(c.Release.Strategy == Rolling, Key("release"), "strategy", c.Release.Strategy,
 		"with regions.list only rolling is supported (the multi-cluster Gateway routes to one exported Service per region)")
 }

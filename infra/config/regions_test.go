@@ -100,6 +100,8 @@ func TestRegionsRefuseWhatTheyCannotServe(t *testing.T) {
 		`django-gke:cluster.location: "europe-west1-b" is not allowed: with regions.list every region runs a regional cluster`)
 	assert.Contains(t, problems(t, twoRegions, "release", `{"strategy": "blueGreen"}`),
 		`django-gke:release.strategy: "blueGreen" is not allowed: with regions.list only rolling is supported`)
+	assert.Contains(t, problems(t, twoRegions, "app", `{"cdn": true}`),
+		`django-gke:app.cdn: true is not allowed: is not supported with regions.list: Cloud CDN is set on the single-region Ingress's BackendConfig`)
 	local := with(base("local"), "regions", twoRegions)
 	_, err = Load(local)
 	require.Error(t, err)

@@ -13,15 +13,19 @@ var (
 	regionSyntax      = regexp.MustCompile(`^[a-z]+-[a-z]+[0-9]+$`)
 	machineTypeSyntax = regexp.MustCompile(`^[a-z][a-z0-9]*-[a-z0-9]+(-[0-9]+){0,2}$`)
 	netNameSyntax     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$`)
-	tierSyntax        = regexp.MustCompile(`^db-(f1-micro|g1-small|custom-([0-9]{1,2})-([0-9]{3,6})|perf-optimized-N-([0-9]{1,2}))$`)
-	repositorySyntax  = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	imageRefSyntax    = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)+@sha256:[a-f0-9]{64}$`)
-	stackNameSyntax   = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
-	hostnameSyntax    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	envVarSyntax      = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
-	emailSyntax       = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
-	pathSyntax        = regexp.MustCompile(`^/[A-Za-z0-9/_.~-]*$`)
-	contextSyntax     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
+	// Enterprise edition tiers only: the database component declares edition
+	// ENTERPRISE and the cost model prices it; Enterprise Plus's
+	// db-perf-optimized-N-* tiers would need ENTERPRISE_PLUS (GCP answers 400
+	// otherwise) and its prices.
+	tierSyntax       = regexp.MustCompile(`^db-(f1-micro|g1-small|custom-([0-9]{1,2})-([0-9]{3,6}))$`)
+	repositorySyntax = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	imageRefSyntax   = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)+@sha256:[a-f0-9]{64}$`)
+	stackNameSyntax  = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	hostnameSyntax   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	envVarSyntax     = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+	emailSyntax      = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
+	pathSyntax       = regexp.MustCompile(`^/[A-Za-z0-9/_.~-]*$`)
+	contextSyntax    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
 )
 
 // secretLooking matches names that hold credentials: those belong in the
@@ -249,8 +253,11 @@ func (c *Config) validateCache(v *validator) {
 // 3840 MB, a multiple of 256 MB.
 func tierProblem(tier string) string {
 	m := tierSyntax.FindStringSubmatch(tier)
+	if strings.HasPrefix(tier, "db-perf-optimized-") {
+		return "is an Enterprise Plus tier, which this program does not declare or price (edition ENTERPRISE): use db-custom-<vCPUs>-<MiB>"
+	}
 	if m == nil {
-		return "must be a Cloud SQL tier such as db-custom-2-7680, db-perf-optimized-N-8, db-g1-small"
+		return "must be a Cloud SQL Enterprise tier such as db-custom-2-7680 or db-g1-small"
 	}
 	if m[2] == "" {
 		return ""

@@ -75,6 +75,12 @@ func (m *mock) compute(args pulumi.MockResourceArgs) (string, resource.PropertyM
 		})
 		set("selfLink", fmt.Sprintf("https://container.googleapis.com/v1/projects/%s/locations/%s/clusters/%s", project, location, name))
 		set("masterVersion", "1.33.5-gke.1000000")
+		if fleet, ok := args.Inputs["fleet"]; ok && fleet.IsObject() {
+			// GKE registers the cluster in the fleet under its own name, in its location.
+			p := fleet.ObjectValue()["project"].StringValue()
+			set("fleet", map[string]any{"project": p, "preRegistered": false, "membershipId": name, "membershipLocation": location,
+				"membership": fmt.Sprintf("//gkehub.googleapis.com/projects/%s/locations/%s/memberships/%s", p, location, name)})
+		}
 		id = fmt.Sprintf("projects/%s/locations/%s/clusters/%s", project, location, name)
 
 	case tok == "gcp:container/nodePool:NodePool":

@@ -79,6 +79,10 @@ type GatewayArgs struct {
 	// CertificateMap and plain HTTP redirects to it; empty: HTTP on the address.
 	Hostname       string
 	CertificateMap pulumi.StringInput
+	// SSLPolicy, with Hostname, is the Compute Engine SSL policy (TLS 1.2+,
+	// MODERN) its HTTPS front end uses, attached by a GCPGatewayPolicy: the
+	// certificate map carries certificates only, no TLS versions or ciphers.
+	SSLPolicy      pulumi.StringInput
 	SecurityPolicy string
 	LogSampleRate  float64
 	// RegionCodes are the serving regions: a request with the probe header
@@ -155,6 +159,20 @@ func NewGateway(ctx *pulumi.Context, name string, args *GatewayArgs, opts ...pul
 	}
 	if err := declareRoute(ctx, name+"-route", k, WebName, serve, gateway); err != nil {
 		return nil, err
+	}
+	if args.Hostname != "" && args.SSLPolicy != nil {
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-gatewaypolicy", &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String(gkeapi.GCPGatewayPolicyAPIVersion),
+			Kind:       pulumi.String(gkeapi.GCPGatewayPolicyKind),
+			Metadata:   k.meta(WebName, webLabels(), nil),
+			OtherFields: kubernetes.UntypedArgs{"spec": pulumi.Map{
+				"default": pulumi.Map{"sslPolicy": args.SSLPolicy},
+				"targetRef": pulumi.Map{"group": pulumi.String(gkeapi.GatewayGroup), "kind": pulumi.String(gkeapi.GatewayKind),
+					"name": pulumi.String(WebName)},
+			}},
+		}, k.opts(pulumi.DependsOn([]pulumi.Resource{gateway}))...); err != nil {
+			return nil, fmt.Errorf("creating GCPGatewayPolicy: %w", err)
+		}
 	}
 	for _, service := range append([]string{WebName}, regionalServices(args.RegionCodes)...) {
 		if err := declarePolicies(ctx, name, service, k, args); err != nil {

@@ -117,9 +117,9 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	if err != nil {
 		return err
 	}
-	// The Gateway's address: no Ingress SSL policy (a Gateway takes TLS
-	// settings from its certificate map).
-	address, err := components.NewEdgeAddress(ctx, base, &components.EdgeAddressArgs{}, onGCP, afterAPIs)
+	// The Gateway's address and, with a host name, the SSL policy its
+	// GCPGatewayPolicy attaches (the certificate map sets no TLS versions).
+	address, err := components.NewEdgeAddress(ctx, base, &components.EdgeAddressArgs{TLS: cfg.App.Hostname != ""}, onGCP, afterAPIs)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 			configWorkload = workload
 			if _, err := components.NewGateway(ctx, base, &components.GatewayArgs{
 				Namespace: workload.Namespace, Labels: labels, AddressName: address.Name,
-				Hostname: cfg.App.Hostname, CertificateMap: certMap,
+				Hostname: cfg.App.Hostname, CertificateMap: certMap, SSLPolicy: address.SSLPolicy,
 				SecurityPolicy: cfg.App.SecurityPolicy, LogSampleRate: policy.LoadBalancerLogSampleRate,
 				RegionCodes: codes,
 			}, onCluster, pulumi.DependsOn(gatewayReady)); err != nil {

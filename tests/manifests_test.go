@@ -46,6 +46,7 @@ var gkeKinds = map[string]bool{
 	"gateway.networking.k8s.io/v1/HTTPRoute": true,
 	"networking.gke.io/v1/HealthCheckPolicy": true,
 	"networking.gke.io/v1/GCPBackendPolicy":  true,
+	"networking.gke.io/v1/GCPGatewayPolicy":  true,
 	"net.gke.io/v1/ServiceExport":            true,
 }
 
@@ -175,7 +176,7 @@ func TestGlobalManifestsDecodeStrictly(t *testing.T) {
 		"apps/v1/Deployment": 2, "gateway.networking.k8s.io/v1/Gateway": 1,
 		"gateway.networking.k8s.io/v1/HTTPRoute": 2,                                             // web, and the HTTP→HTTPS redirect
 		"networking.gke.io/v1/HealthCheckPolicy": 3, "networking.gke.io/v1/GCPBackendPolicy": 3, // web, web-euw1, web-usc1
-		"net.gke.io/v1/ServiceExport": 4, "v1/Service": 4,
+		"net.gke.io/v1/ServiceExport": 4, "v1/Service": 4, "networking.gke.io/v1/GCPGatewayPolicy": 1, // the SSL policy
 		"networking.k8s.io/v1/Ingress": 0, "cloud.google.com/v1/BackendConfig": 0, "networking.gke.io/v1/ManagedCertificate": 0,
 	} {
 		assert.Equal(t, want, kinds[key], key)

@@ -222,6 +222,15 @@ func TestOneGatewayInFrontOfEveryRegion(t *testing.T) {
 	require.Len(t, res.ByType(gatewayType), 1)
 	gw := mustOnCluster(t, res, gatewayType, "web", "usc1")
 	assert.Equal(t, "gke-l7-global-external-managed-mc", in(t, gw, "spec.gatewayClassName"))
+	// TLS 1.2+ (MODERN) on the HTTPS front end, as the single-region Ingress
+	// has it: the certificate map sets no TLS versions; a GCPGatewayPolicy does.
+	ssl := one(t, res, "gcp:compute/sSLPolicy:SSLPolicy")
+	assert.Equal(t, "TLS_1_2", in(t, ssl, "minTlsVersion"))
+	assert.Equal(t, "MODERN", in(t, ssl, "profile"))
+	sslName, _ := ssl.Output("name")
+	gp := mustOnCluster(t, res, "kubernetes:networking.gke.io/v1:GCPGatewayPolicy", "web", "usc1")
+	assert.Equal(t, sslName, in(t, gp, "spec.default.sslPolicy"))
+	assert.Equal(t, map[string]any{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "web"}, in(t, gp, "spec.targetRef"))
 	var lbAddress *offline.Resource
 	for _, a := range res.ByType("gcp:compute/globalAddress:GlobalAddress") {
 		if _, peering := a.Input("purpose"); !peering {

@@ -97,7 +97,7 @@ func formatValue(v any) string {
 // JSON by the caller) of BackendConfig (cloud.google.com/v1), FrontendConfig
 // (networking.gke.io/v1beta1), ManagedCertificate (networking.gke.io/v1),
 // Gateway or HTTPRoute (gateway.networking.k8s.io/v1), HealthCheckPolicy or
-// GCPBackendPolicy (networking.gke.io/v1) or ServiceExport (net.gke.io/v1),
+// GCPBackendPolicy or GCPGatewayPolicy (networking.gke.io/v1) or ServiceExport (net.gke.io/v1),
 // and returns a pointer to the matching type of this package (e.g. a
 // *BackendConfig or a *Gateway).
 //

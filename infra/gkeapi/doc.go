@@ -15,6 +15,7 @@
 //   - HTTPRoute          gateway.networking.k8s.io/v1  (sigs.k8s.io/gateway-api apis/v1/httproute_types.go)
 //   - HealthCheckPolicy  networking.gke.io/v1          (GKE Gateway service policy)
 //   - GCPBackendPolicy   networking.gke.io/v1          (GKE Gateway service policy)
+//   - GCPGatewayPolicy   networking.gke.io/v1          (GKE Gateway policy: its SSL policy)
 //   - ServiceExport      net.gke.io/v1                 (GKE multi-cluster Services)
 //
 // The Ingress types mirror the published wire format (field names, json

@@ -21,6 +21,7 @@ const (
 	srcHTTPRouteCEL         = srcHTTPRouteCRD + " (x-kubernetes-validations)"
 	srcHealthCheckPolicyCRD = "gke-networking-recipes@cce16186 gateway-api/config/servicepolicies/crd/standard/healthcheckpolicy.yaml"
 	srcGCPBackendPolicyCRD  = "gke-networking-recipes@cce16186 gateway-api/config/servicepolicies/crd/standard/gcpbackendpolicies.yaml"
+	srcGCPGatewayPolicyCRD  = "gke-networking-recipes@ef2cea6f gateway-api/config/servicepolicies/crd/standard/gcpgatewaypolicies.yaml"
 )
 
 // gatewayAPIApproval is the published CRDs' api-approved.kubernetes.io
@@ -156,6 +157,11 @@ var gcpBackendPolicyRules = joinRules([]rule{
 		source: srcGCPBackendPolicyCRD},
 	{path: "spec.default.sessionAffinity.cookieTtlSec", minimum: ptrF(0), maximum: ptrF(1209600), source: srcGCPBackendPolicyCRD},
 }, refRules("spec.targetRef", srcGCPBackendPolicyCRD, "group", "kind", "name"))
+
+var gcpGatewayPolicyRules = joinRules([]rule{
+	{path: "spec", required: true, source: srcGCPGatewayPolicyCRD},
+	{path: "spec.targetRef", required: true, source: srcGCPGatewayPolicyCRD},
+}, refRules("spec.targetRef", srcGCPGatewayPolicyCRD, "group", "kind", "name"))
 
 func deref[T any](p *T, def T) T {
 	if p == nil {

@@ -35,6 +35,14 @@ const (
 	// GCPBackendPolicyKind is the kind of a GCPBackendPolicy manifest.
 	GCPBackendPolicyKind = "GCPBackendPolicy"
 
+	// GCPGatewayPolicyVersion is the GCPGatewayPolicy version these types
+	// mirror (group NetworkingGroup).
+	GCPGatewayPolicyVersion = "v1"
+	// GCPGatewayPolicyAPIVersion is the apiVersion of a GCPGatewayPolicy manifest.
+	GCPGatewayPolicyAPIVersion = NetworkingGroup + "/" + GCPGatewayPolicyVersion
+	// GCPGatewayPolicyKind is the kind of a GCPGatewayPolicy manifest.
+	GCPGatewayPolicyKind = "GCPGatewayPolicy"
+
 	// MultiClusterServiceGroup is the API group of GKE multi-cluster Services
 	// (ServiceExport, ServiceImport). It is also the group a backendRef or a
 	// policy targetRef names to point at a ServiceImport.
@@ -343,6 +351,32 @@ type GCPBackendPolicyConfig struct {
 	// SecurityPolicy is the name of a Cloud Armor security policy.
 	SecurityPolicy  *string                       `json:"securityPolicy,omitempty"`
 	SessionAffinity *BackendPolicySessionAffinity `json:"sessionAffinity,omitempty"`
+}
+
+// ---------------------------------------------------------------------------
+// GCPGatewayPolicy (networking.gke.io/v1)
+
+// GCPGatewayPolicy configures the load balancer of a Gateway (its target):
+// the SSL policy of its HTTPS front end, what an Ingress's FrontendConfig does.
+type GCPGatewayPolicy struct {
+	TypeMeta
+	ObjectMeta `json:"metadata,omitempty"`
+
+	Spec GCPGatewayPolicySpec `json:"spec"`
+}
+
+// GCPGatewayPolicySpec is the Gateway's configuration and the Gateway.
+type GCPGatewayPolicySpec struct {
+	Default   *GCPGatewayPolicyConfig `json:"default,omitempty"`
+	TargetRef PolicyTargetReference   `json:"targetRef"`
+}
+
+// GCPGatewayPolicyConfig is the Gateway's front-end configuration.
+type GCPGatewayPolicyConfig struct {
+	// SSLPolicy names a Compute Engine SSL policy (TLS versions and ciphers).
+	SSLPolicy *string `json:"sslPolicy,omitempty"`
+	// AllowGlobalAccess is for internal Gateways only.
+	AllowGlobalAccess *bool `json:"allowGlobalAccess,omitempty"`
 }
 
 // BackendPolicyConnectionDraining sets the connection draining timeout.

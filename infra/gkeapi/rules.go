@@ -175,6 +175,11 @@ var kinds = []*kindInfo{
 		goType: reflect.TypeFor[GCPBackendPolicy](),
 	}, gcpBackendPolicyRules),
 	newKind(kindInfo{
+		group: NetworkingGroup, version: GCPGatewayPolicyVersion, kind: GCPGatewayPolicyKind,
+		plural: "gcpgatewaypolicies", singular: "gcpgatewaypolicy", listKind: "GCPGatewayPolicyList",
+		goType: reflect.TypeFor[GCPGatewayPolicy](),
+	}, gcpGatewayPolicyRules),
+	newKind(kindInfo{
 		group: MultiClusterServiceGroup, version: ServiceExportVersion, kind: ServiceExportKind,
 		plural: "serviceexports", singular: "serviceexport", listKind: "ServiceExportList",
 		goType: reflect.TypeFor[ServiceExport](),

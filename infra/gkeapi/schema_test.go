@@ -28,6 +28,8 @@ var wantNames = map[string]struct {
 		nil, []any{"gateway-api"}, 2},
 	"HealthCheckPolicy": {"healthcheckpolicies.networking.gke.io", "networking.gke.io", "v1", "healthcheckpolicies", "healthcheckpolicy", "HealthCheckPolicyList",
 		nil, nil, 0},
+	"GCPGatewayPolicy": {"gcpgatewaypolicies.networking.gke.io", "networking.gke.io", "v1", "gcpgatewaypolicies", "gcpgatewaypolicy", "GCPGatewayPolicyList",
+		nil, nil, 0},
 	"GCPBackendPolicy": {"gcpbackendpolicies.networking.gke.io", "networking.gke.io", "v1", "gcpbackendpolicies", "gcpbackendpolicy", "GCPBackendPolicyList",
 		nil, nil, 0},
 	// Names by convention and from `kubectl get crd serviceexports.net.gke.io`:
@@ -36,7 +38,7 @@ var wantNames = map[string]struct {
 }
 
 // kindOrder is the order CRDs() returns (and kinds lists) the resources in.
-var kindOrder = []string{"BackendConfig", "FrontendConfig", "ManagedCertificate", "Gateway", "HTTPRoute", "HealthCheckPolicy", "GCPBackendPolicy", "ServiceExport"}
+var kindOrder = []string{"BackendConfig", "FrontendConfig", "ManagedCertificate", "Gateway", "HTTPRoute", "HealthCheckPolicy", "GCPBackendPolicy", "GCPGatewayPolicy", "ServiceExport"}
 
 // crdOf returns the CRD of one kind.
 func crdOf(t *testing.T, kind string) map[string]any {
@@ -228,7 +230,7 @@ func TestCRDSchemasAreStructural(t *testing.T) {
 	gateway := []string{"apiVersion", "kind", "metadata", "spec"}
 	wantTop := map[string][]string{
 		"BackendConfig": ingress, "FrontendConfig": ingress, "ManagedCertificate": ingress,
-		"Gateway": gateway, "HTTPRoute": gateway, "HealthCheckPolicy": gateway, "GCPBackendPolicy": gateway,
+		"Gateway": gateway, "HTTPRoute": gateway, "HealthCheckPolicy": gateway, "GCPBackendPolicy": gateway, "GCPGatewayPolicy": gateway,
 		"ServiceExport": {"apiVersion", "kind", "metadata"},
 	}
 	for _, crd := range CRDs() {
@@ -429,6 +431,7 @@ func TestRulesReachTheSchema(t *testing.T) {
 			"spec.rules[].matches[].headers[].name", "spec.rules[].matches[].headers[].value"},
 		"HealthCheckPolicy": {"spec", "spec.targetRef", "spec.targetRef.group", "spec.targetRef.kind", "spec.targetRef.name"},
 		"GCPBackendPolicy":  {"spec", "spec.targetRef", "spec.targetRef.group", "spec.targetRef.kind", "spec.targetRef.name"},
+		"GCPGatewayPolicy":  {"spec", "spec.targetRef", "spec.targetRef.group", "spec.targetRef.kind", "spec.targetRef.name"},
 		"ServiceExport":     nil,
 	}
 	for i, k := range kinds {

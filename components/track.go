@@ -13,13 +13,28 @@ import (
 	"django-gke/infra/capacity"
 )
 
-// declareTrack declares one release track: its migrations Job, then its
-// Deployment, HPA and PDB. Rolling has one unnamed track ("web"); blue/green
-// has a track per color ("web-blue", "web-green").
-func declareTrack(ctx *pulumi.Context, name string, k kubeObjects, t track, pod podParams, targetCPUPercent int) error {
-	// Migrations: one Job per image digest, before the Deployment rolls. A failed
-	// migration fails the update and the old pods keep serving.
+// declareTrack declares one release track: its migrations Job (returned;
+// none when migratedBy names another workload's), then its Deployment, HPA
+// and PDB. Rolling has one unnamed track ("web"); blue/green has a track per
+// color ("web-blue", "web-green").
+func declareTrack(ctx *pulumi.Context, name string, k kubeObjects, t track, pod podParams, targetCPUPercent int, migratedBy []pulumi.Resource) (pulumi.Resource, error) {
 	pod.image = t.image
+	var job pulumi.Resource
+	migrated := migratedBy
+	if len(migratedBy) == 0 {
+		j, err := declareMigrations(ctx, name, k, t, pod)
+		if err != nil {
+			return nil, err
+		}
+		job, migrated = j, []pulumi.Resource{j}
+	}
+	return job, declareServing(ctx, name, k, t, pod, targetCPUPercent, migrated)
+}
+
+// declareMigrations is the track's migrations Job: one per image digest,
+// before the Deployment rolls. A failed migration fails the update and the
+// old pods keep serving.
+func declareMigrations(ctx *pulumi.Context, name string, k kubeObjects, t track, pod podParams) (pulumi.Resource, error) {
 	migratePod := pod
 	migratePod.labels = merge(k.labels, migrateLabels(), t.colorLabels())
 	job, err := batchv1.NewJob(ctx, name+"-migrate"+t.suffix(), &batchv1.JobArgs{
@@ -41,9 +56,14 @@ func declareTrack(ctx *pulumi.Context, name string, k kubeObjects, t track, pod 
 		},
 	}, k.opts()...)
 	if err != nil {
-		return fmt.Errorf("creating migrations Job: %w", err)
+		return nil, fmt.Errorf("creating migrations Job: %w", err)
 	}
+	return job, nil
+}
 
+// declareServing is the track's Deployment, HPA and PDB; the Deployment
+// waits for the migrations.
+func declareServing(ctx *pulumi.Context, name string, k kubeObjects, t track, pod podParams, targetCPUPercent int, migrations []pulumi.Resource) error {
 	selector := merge(webLabels(), t.colorLabels())
 	webPod := pod
 	webPod.labels = merge(k.labels, selector)
@@ -65,7 +85,7 @@ func declareTrack(ctx *pulumi.Context, name string, k kubeObjects, t track, pod 
 			},
 			Template: webPodTemplate(webPod),
 		},
-	}, k.opts(pulumi.DependsOn([]pulumi.Resource{job}))...)
+	}, k.opts(pulumi.DependsOn(migrations))...)
 	if err != nil {
 		return fmt.Errorf("creating Deployment: %w", err)
 	}

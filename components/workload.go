@@ -35,6 +35,10 @@ type WorkloadArgs struct {
 	Database DatabaseConnection
 	// Cache, when set, is the Redis the app caches views and sessions in.
 	Cache *CacheConnection
+	// MigratedBy, when set, are another workload's migrations Jobs (the
+	// primary region's): this one declares none and its Deployments wait for
+	// those. Django has no migration lock; one database is migrated once.
+	MigratedBy []pulumi.Resource
 
 	// Gunicorn container requests and process model (from the capacity plan).
 	GunicornCPU, GunicornMemory      string
@@ -112,6 +116,8 @@ type Workload struct {
 	pulumi.ResourceState
 
 	Namespace pulumi.StringOutput `pulumi:"namespace"`
+	// Migrations are its migrations Jobs (none with WorkloadArgs.MigratedBy).
+	Migrations []pulumi.Resource
 }
 
 // NewWorkload declares the workload; it needs the cluster's Kubernetes provider.
@@ -210,8 +216,12 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 		},
 	}
 	for _, t := range args.Release.tracks(args.Image, args.MinReplicas, args.MaxReplicas) {
-		if err := declareTrack(ctx, name, k, t, pod, args.TargetCPUPercent); err != nil {
+		job, err := declareTrack(ctx, name, k, t, pod, args.TargetCPUPercent, args.MigratedBy)
+		if err != nil {
 			return nil, err
+		}
+		if job != nil {
+			w.Migrations = append(w.Migrations, job)
 		}
 	}
 

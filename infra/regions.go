@@ -172,6 +172,10 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		return fmt.Errorf("generating Django secret key: %w", err)
 	}
 	var configWorkload *components.Workload
+	// The primary's region (first in the list) migrates; every other region's
+	// Deployments wait for its Job (Django has no migration lock). A failover
+	// moves the migrations with the primary.
+	var migrations []pulumi.Resource
 	for _, r := range regions {
 		cluster := clusters[r.Region.Region]
 		args, err := workloadArgs(root, cfg, r.Plan, labels)
@@ -191,6 +195,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		}
 		args.LoadBalancerIP = address.IP
 		args.Host = host
+		args.MigratedBy = migrations
 		onCluster := pulumi.Provider(cluster.Provider)
 		ready := append(append([]pulumi.Resource{cluster.NodePool}, gcp.services.Enabled...), identity.Grants...)
 		ready = append(ready, image.Grants...)
@@ -198,6 +203,9 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		workload, err := components.NewWorkload(ctx, name, args, onCluster, pulumi.DependsOn(ready))
 		if err != nil {
 			return err
+		}
+		if migrations == nil {
+			migrations = workload.Migrations
 		}
 		if _, err := components.NewRegionalEdge(ctx, name, &components.RegionalEdgeArgs{
 			Namespace: workload.Namespace, Labels: labels, Release: args.Release, Code: r.Code,

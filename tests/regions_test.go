@@ -370,9 +370,14 @@ func TestFailoverFlipIsAPlanDiff(t *testing.T) {
 		assert.Contains(t, diff, want)
 	}
 	for _, never := range []string{"Cluster ", "NodePool", "Subnetwork", "Gateway web", "HTTPRoute", "ServiceExport",
-		"Database django-gke-prd-global-db", "User django-gke-prd-global-user", "Added", "Removed", "GlobalAddress"} {
+		"Database django-gke-prd-global-db", "User django-gke-prd-global-user", "GlobalAddress"} {
 		assert.NotContains(t, diff, never, "a failover changes the database's roles and what follows them, nothing else")
 	}
+	// The migrations move with the primary: the only object added and removed
+	// is the (finished) migrations Job, from the old primary's cluster to the new one's.
+	assert.Contains(t, diff, "1 to add, ")
+	assert.Contains(t, diff, ", 1 to remove.")
+	assert.Regexp(t, `Added:\n  \+ Job migrate-[0-9a-f]+\n\nRemoved:\n  - Job migrate-[0-9a-f]+\n`, diff)
 }
 
 // TestReadmeShowsWhatASecondRegionCosts: the README's prd-global block is what
@@ -383,4 +388,18 @@ func TestReadmeShowsWhatASecondRegionCosts(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join(repoRoot(), "README.md"))
 	require.NoError(t, err)
 	assert.Contains(t, string(readme), strings.TrimSpace(out.String()), "README's prd-global block is stale: run make readme")
+}
+
+// TestMigrationsRunOnceForEveryRegion: one database, one migrations Job, in
+// the primary's region; every region's Deployment waits for that Job (Django
+// has no migration lock: two regions migrating at once would race).
+func TestMigrationsRunOnceForEveryRegion(t *testing.T) {
+	res := plan(t, globalStack)
+	jobs := res.ByType("kubernetes:batch/v1:Job")
+	require.Len(t, jobs, 1, "one migrations Job for the stack")
+	assert.Contains(t, jobs[0].Provider, "::django-gke-prd-global-usc1-k8s::", "in the primary's region")
+	for _, g := range globalRegions {
+		web := mustOnCluster(t, res, deploymentType, "web", g.code)
+		assert.True(t, web.DependsOn(jobs[0].URN), "%s's Deployment waits for the migrations", g.code)
+	}
 }

@@ -90,6 +90,11 @@ type GatewayArgs struct {
 	RegionCodes []string
 }
 
+// gatewayDeleteTimeout is how long a destroy waits for the Gateway to be
+// gone: GKE's controller removes its finalizer only once the multi-cluster
+// load balancer (forwarding rules, URL map, backend services, NEGs) is deleted.
+const gatewayDeleteTimeout = "30m"
+
 // Gateway is the global load balancer in front of every region: a Gateway of
 // class gke-l7-global-external-managed-mc, the HTTPRoute to the imported
 // "web" Service, and the policies that replace the single-region
@@ -126,7 +131,7 @@ func NewGateway(ctx *pulumi.Context, name string, args *GatewayArgs, opts ...pul
 			"listeners":        listeners,
 			"addresses":        pulumi.Array{pulumi.Map{"type": pulumi.String("NamedAddress"), "value": args.AddressName}},
 		}},
-	}, k.opts()...)
+	}, k.opts(pulumi.Timeouts(&pulumi.CustomTimeouts{Delete: gatewayDeleteTimeout}))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating Gateway: %w", err)
 	}

@@ -175,7 +175,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	// The primary's region (first in the list) migrates; every other region's
 	// Deployments wait for its Job (Django has no migration lock). A failover
 	// moves the migrations with the primary.
-	var migrations []pulumi.Resource
+	var migrations, edges []pulumi.Resource
 	for _, r := range regions {
 		cluster := clusters[r.Region.Region]
 		args, err := workloadArgs(root, cfg, r.Plan, labels)
@@ -207,11 +207,13 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		if migrations == nil {
 			migrations = workload.Migrations
 		}
-		if _, err := components.NewRegionalEdge(ctx, name, &components.RegionalEdgeArgs{
+		edge, err := components.NewRegionalEdge(ctx, name, &components.RegionalEdgeArgs{
 			Namespace: workload.Namespace, Labels: labels, Release: args.Release, Code: r.Code,
-		}, onCluster, pulumi.DependsOn(fleet.Features)); err != nil {
+		}, onCluster, pulumi.DependsOn(fleet.Features))
+		if err != nil {
 			return err
 		}
+		edges = append(edges, edge)
 		if _, err := components.NewNetworkPolicies(ctx, name, &components.NetworkPoliciesArgs{
 			Namespace: workload.Namespace, Labels: labels, Database: peer,
 		}, onCluster); err != nil {
@@ -219,15 +221,20 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		}
 		if r.Region.Region == cfg.ConfigClusterRegion() {
 			configWorkload = workload
-			if _, err := components.NewGateway(ctx, base, &components.GatewayArgs{
-				Namespace: workload.Namespace, Labels: labels, AddressName: address.Name,
-				Hostname: cfg.App.Hostname, CertificateMap: certMap, SSLPolicy: address.SSLPolicy,
-				SecurityPolicy: cfg.App.SecurityPolicy, LogSampleRate: policy.LoadBalancerLogSampleRate,
-				RegionCodes: codes,
-			}, onCluster, pulumi.DependsOn(gatewayReady)); err != nil {
-				return err
-			}
 		}
+	}
+	// The Gateway comes after every region's exports and the fleet features,
+	// so a destroy deletes it first and awaits its deletion (GKE's Gateway
+	// controller keeps a finalizer on it until the gkemcg1-* load balancer is
+	// gone) before the exports and the features go: deleted any earlier, the
+	// features' controllers leave those objects behind and the VPC cannot be deleted.
+	if _, err := components.NewGateway(ctx, base, &components.GatewayArgs{
+		Namespace: configWorkload.Namespace, Labels: labels, AddressName: address.Name,
+		Hostname: cfg.App.Hostname, CertificateMap: certMap, SSLPolicy: address.SSLPolicy,
+		SecurityPolicy: cfg.App.SecurityPolicy, LogSampleRate: policy.LoadBalancerLogSampleRate,
+		RegionCodes: codes,
+	}, pulumi.Provider(clusters[cfg.ConfigClusterRegion()].Provider), pulumi.DependsOn(append(gatewayReady, edges...))); err != nil {
+		return err
 	}
 
 	mon := cfg.Monitoring

@@ -403,3 +403,32 @@ func TestMigrationsRunOnceForEveryRegion(t *testing.T) {
 		assert.True(t, web.DependsOn(jobs[0].URN), "%s's Deployment waits for the migrations", g.code)
 	}
 }
+
+// TestDestroyDeletesTheGatewayFirstAndWaits: the Gateway depends on every
+// region's ServiceExports and on the fleet features, so a destroy deletes it
+// before them, and awaits its deletion (GKE's controller holds a finalizer
+// until the gkemcg1-* load balancer is gone) with room for that; the exports
+// wait for the features too. Deleting the features earlier leaves load
+// balancer objects in the VPC, which then cannot be deleted.
+func TestDestroyDeletesTheGatewayFirstAndWaits(t *testing.T) {
+	res := plan(t, globalStack)
+	gw := mustOnCluster(t, res, gatewayType, "web", "usc1")
+	assert.Equal(t, "30m", gw.DeleteTimeout, "time for the controller's clean-up")
+	ann, _ := gw.Input("metadata.annotations")
+	assert.NotContains(t, asMap(ann), "pulumi.com/skipAwait", "the deletion is awaited")
+	var exports int
+	for _, e := range res.ByType("kubernetes:net.gke.io/v1:ServiceExport") {
+		exports++
+		edge := res.ByURN(e.Parent)
+		require.NotNil(t, edge)
+		assert.True(t, gw.DependsOn(edge.URN) || gw.DependsOn(e.URN),
+			"the Gateway is deleted before %s", e.URN)
+		for _, f := range res.ByType(featureType) {
+			assert.True(t, edge.DependsOn(f.URN) || e.DependsOn(f.URN), "%s is deleted before the feature %s", e.URN, f.Name)
+		}
+	}
+	assert.Equal(t, 4, exports)
+	for _, f := range res.ByType(featureType) {
+		assert.True(t, gw.DependsOn(f.URN), "the Gateway is deleted before the feature %s", f.Name)
+	}
+}

@@ -39,6 +39,8 @@ type Resource struct {
 	ReplaceOnChanges        []string
 	AdditionalSecretOutputs []string
 	Aliases                 []string
+	// DeleteTimeout is the customTimeouts delete ("" when not set).
+	DeleteTimeout string
 }
 
 // Invoke is one provider function call the program made.
@@ -83,6 +85,7 @@ func (m *mock) NewResource(args pulumi.MockResourceArgs) (string, resource.Prope
 		r.IgnoreChanges = rpc.GetIgnoreChanges()
 		r.ReplaceOnChanges = rpc.GetReplaceOnChanges()
 		r.AdditionalSecretOutputs = rpc.GetAdditionalSecretOutputs()
+		r.DeleteTimeout = rpc.GetCustomTimeouts().GetDelete()
 		r.Aliases = append(rpc.GetAliasURNs(), m.aliases(rpc, parent)...)
 	case args.ReadRPC != nil:
 		parent = args.ReadRPC.GetParent()

@@ -64,7 +64,8 @@ func policyNamed(t *testing.T, res *offline.Result, name string) *offline.Resour
 
 func workloadArgs() *components.WorkloadArgs {
 	return &components.WorkloadArgs{
-		Project: "acme", Namespace: "django", ServiceAccount: "django",
+		NginxImage: "registry.example/nginx@sha256:" + strings.Repeat("0", 64),
+		Project:    "acme", Namespace: "django", ServiceAccount: "django",
 		Image:       pulumi.String("r.example/app@sha256:" + strings.Repeat("ab", 32)),
 		Database:    components.DatabaseConnection{Name: "django", User: "django", Password: pulumi.String("pw"), Host: "10.0.0.5", Port: 5433},
 		GunicornCPU: "500m", GunicornMemory: "512Mi", GunicornWorkers: 3, GunicornThreads: 2,

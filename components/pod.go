@@ -10,11 +10,10 @@ import (
 	"django-gke/infra/capacity"
 )
 
-// Images the pod runs besides the app. Pinned: an upgrade is a reviewed change.
-const (
-	NginxImage = "nginxinc/nginx-unprivileged:1.27.3-alpine"
-	ProxyImage = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3"
-)
+// ProxyImage is the Cloud SQL Auth Proxy the pod runs beside the app, from
+// Google's registry. Pinned: an upgrade is a reviewed change. (The nginx
+// image is WorkloadArgs.NginxImage: django-gke:image.nginx, pinned by digest.)
+const ProxyImage = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.14.3"
 
 // Ports of the pod's containers. NginxPort is where the load balancer's NEGs
 // send traffic; the proxy listens for the app on proxyListenPort and speaks to
@@ -64,6 +63,8 @@ func terminationGracePeriod() int {
 // podParams is what the app's pods are made of.
 type podParams struct {
 	image pulumi.StringInput
+	// nginxImage is the nginx container's image.
+	nginxImage string
 	// cloudSQLInstance, when set, runs the Cloud SQL Auth Proxy beside the app.
 	cloudSQLInstance pulumi.StringInput
 	// replicaInstance, when set, is a second instance the proxy serves on proxyReplicaPort.
@@ -201,7 +202,7 @@ func webPodTemplate(p podParams) *corev1.PodTemplateSpecArgs {
 	}
 	nginx := corev1.ContainerArgs{
 		Name:  pulumi.String("nginx"),
-		Image: pulumi.String(NginxImage),
+		Image: pulumi.String(p.nginxImage),
 		Ports: corev1.ContainerPortArray{corev1.ContainerPortArgs{Name: pulumi.String("http"), ContainerPort: pulumi.Int(NginxPort)}},
 		// Readiness goes through nginx to Django and the database: can this pod serve?
 		ReadinessProbe: &corev1.ProbeArgs{

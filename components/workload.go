@@ -35,6 +35,8 @@ type WorkloadArgs struct {
 	Database DatabaseConnection
 	// Cache, when set, is the Redis the app caches views and sessions in.
 	Cache *CacheConnection
+	// NginxImage is the nginx container's image, pinned by digest (required).
+	NginxImage string
 	// MigratedBy, when set, are another workload's migrations Jobs (the
 	// primary region's): this one declares none and its Deployments wait for
 	// those. Django has no migration lock; one database is migrated once.
@@ -126,6 +128,9 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	if err := ctx.RegisterComponentResource("django-gke:components:Workload", name, w, opts...); err != nil {
 		return nil, err
 	}
+	if args.NginxImage == "" {
+		return nil, fmt.Errorf("workload %s: NginxImage is required (django-gke:image.nginx)", name)
+	}
 	child := childrenOf(w, opts)
 	k := newKubeObjects(pulumi.String(args.Namespace), args.Labels, child)
 
@@ -200,6 +205,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	}
 
 	pod := podParams{
+		nginxImage:       args.NginxImage,
 		cloudSQLInstance: args.Database.CloudSQLInstance,
 		replicaInstance:  args.Database.ReplicaInstance,
 		serviceAccount:   args.ServiceAccount,

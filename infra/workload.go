@@ -68,6 +68,7 @@ func workloadArgs(root string, cfg *config.Config, plan *capacity.Plan, labels m
 	return &components.WorkloadArgs{
 		Project:           cfg.Project,
 		Namespace:         appNamespace,
+		NginxImage:        cfg.Image.Nginx,
 		ServiceAccount:    appServiceAccount,
 		Labels:            labels,
 		Database:          components.DatabaseConnection{Name: databaseName, User: databaseUser},

@@ -133,7 +133,8 @@ func TestDeploymentPod(t *testing.T) {
 			assert.Regexp(t, `@sha256:[0-9a-f]{64}$`, ref)
 			assert.Equal(t, ref, containers["gunicorn"]["image"])
 			assert.Equal(t, ref, inits["static"]["image"])
-			assert.Regexp(t, `^nginxinc/nginx-unprivileged:\d+\.\d+\.\d+-alpine$`, containers["nginx"]["image"])
+			// Pinned by digest: a moved Docker Hub tag cannot change what runs.
+			assert.Regexp(t, `^nginxinc/nginx-unprivileged:\d+\.\d+\.\d+-alpine@sha256:[0-9a-f]{64}$`, containers["nginx"]["image"])
 
 			// Requests on every container, memory limits, restricted security context.
 			for name, c := range merged(containers, inits) {

@@ -162,6 +162,8 @@ type Image struct {
 	PromoteFrom string `json:"promoteFrom"`
 	// Ref is a full repo@sha256:… digest; it wins over promoteFrom.
 	Ref string `json:"ref"`
+	// Nginx is the pod's nginx image, pinned by digest: the Docker Hub image by default, or its copy in your own registry.
+	Nginx string `json:"nginx"`
 }
 
 // App is django-gke:app: the Django workload.

@@ -258,6 +258,8 @@ func TestRules(t *testing.T) {
 			`django-gke:database.version: "MYSQL_8_0" is not allowed: must be one of POSTGRES_14, POSTGRES_15, POSTGRES_16, POSTGRES_17`},
 		{"tier name", "dev", "database", `{"tier": "db-huge"}`, "",
 			`django-gke:database.tier: "db-huge" is not allowed: must be a Cloud SQL Enterprise tier such as db-custom-2-7680 or db-g1-small`},
+		{"nginx by tag", "dev", "image", `{"nginx": "nginxinc/nginx-unprivileged:1.27.3-alpine"}`, "",
+			`django-gke:image.nginx: "nginxinc/nginx-unprivileged:1.27.3-alpine" is not allowed: must be an image pinned by digest, <image>[:<tag>]@sha256:<64 hex digits> (e.g. a copy in your Artifact Registry)`},
 		{"enterprise plus tier", "dev", "database", `{"tier": "db-perf-optimized-N-8"}`, "",
 			`django-gke:database.tier: "db-perf-optimized-N-8" is not allowed: is an Enterprise Plus tier, which this program does not declare or price (edition ENTERPRISE): use db-custom-<vCPUs>-<MiB>`},
 		{"odd vcpus", "dev", "database", `{"tier": "db-custom-3-7680"}`, "",

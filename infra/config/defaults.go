@@ -59,6 +59,7 @@ func Defaults(env Env, region string) Config {
 			Build:      false,
 			Context:    "app",
 			Repository: "django-gke",
+			Nginx:      DefaultNginxImage,
 		},
 		App: App{
 			CPU:             "500m",
@@ -173,3 +174,8 @@ func Defaults(env Env, region string) Config {
 	}
 	return c
 }
+
+// DefaultNginxImage is the pod's nginx: nginx-unprivileged from Docker Hub,
+// pinned by digest (a moved tag cannot change what runs). A fork that mirrors
+// it sets django-gke:image.nginx to its copy (README "Mirroring the nginx image").
+const DefaultNginxImage = "nginxinc/nginx-unprivileged:1.27.3-alpine@sha256:9e7238f579a54582263a960d1b0094b4a3ecce641342eda3f8e2ff82b1703d2b"

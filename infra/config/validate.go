@@ -19,13 +19,15 @@ var (
 	// otherwise) and its prices.
 	tierSyntax       = regexp.MustCompile(`^db-(f1-micro|g1-small|custom-([0-9]{1,2})-([0-9]{3,6}))$`)
 	repositorySyntax = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
-	imageRefSyntax   = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)+@sha256:[a-f0-9]{64}$`)
-	stackNameSyntax  = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
-	hostnameSyntax   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
-	envVarSyntax     = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
-	emailSyntax      = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
-	pathSyntax       = regexp.MustCompile(`^/[A-Za-z0-9/_.~-]*$`)
-	contextSyntax    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
+	// pinnedImageSyntax is any image by digest, a tag allowed before it (Docker Hub names have no registry host).
+	pinnedImageSyntax = regexp.MustCompile(`^[a-z0-9]([a-z0-9._:/-]*[a-z0-9])?@sha256:[a-f0-9]{64}$`)
+	imageRefSyntax    = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9._-]+)+@sha256:[a-f0-9]{64}$`)
+	stackNameSyntax   = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
+	hostnameSyntax    = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	envVarSyntax      = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+	emailSyntax       = regexp.MustCompile(`^[^@\s]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$`)
+	pathSyntax        = regexp.MustCompile(`^/[A-Za-z0-9/_.~-]*$`)
+	contextSyntax     = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_./-]*$`)
 )
 
 // secretLooking matches names that hold credentials: those belong in the

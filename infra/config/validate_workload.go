@@ -20,6 +20,8 @@ func (c *Config) validateImage(v *validator) {
 		v.check(imageRefSyntax.MatchString(im.Ref), key, "ref", im.Ref,
 			"must be a full image reference pinned by digest: <registry>/<path>@sha256:<64 hex digits>")
 	}
+	v.check(pinnedImageSyntax.MatchString(im.Nginx), key, "nginx", im.Nginx,
+		"must be an image pinned by digest, <image>[:<tag>]@sha256:<64 hex digits> (e.g. a copy in your Artifact Registry)")
 	if im.PromoteFrom != "" {
 		v.check(stackNameSyntax.MatchString(im.PromoteFrom), key, "promoteFrom", im.PromoteFrom,
 			"must be a fully qualified stack name <org>/<project>/<stack>, e.g. organization/django-gke/dev")

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/container"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -83,6 +84,13 @@ type ClusterArgs struct {
 type ClusterFleet struct {
 	// Project is the fleet's host project.
 	Project string
+	// GatewayAPI turns on the Gateway API (the multi-cluster Gateway needs it).
+	GatewayAPI bool
+	// ConnectGateway makes the Kubernetes provider reach the control plane
+	// through the fleet's Connect Gateway (Google IAM, Google's front end)
+	// instead of the endpoint: a deployer with no stable egress (a
+	// GitHub-hosted runner) needs no authorized network.
+	ConnectGateway bool
 }
 
 // NodeIdentity is the nodes' Google service account and its role grants.
@@ -125,6 +133,29 @@ type Cluster struct {
 	Provider *kubernetes.Provider
 }
 
+// connectGatewayKubeconfig is the kubeconfig of the cluster's fleet
+// membership through the Connect Gateway. Its URL names the project by
+// number, which the fleet's service agent's email carries
+// (service-<number>@gcp-sa-gkehub.iam.gserviceaccount.com): declaring the
+// agent also makes sure it exists before the gateway is used.
+func connectGatewayKubeconfig(ctx *pulumi.Context, name, project string, cluster *container.Cluster, child children) (pulumi.StringOutput, error) {
+	agent, err := projects.NewServiceIdentity(ctx, name+"-gkehub-agent", &projects.ServiceIdentityArgs{
+		Project: pulumi.String(project),
+		Service: pulumi.String("gkehub.googleapis.com"),
+	}, child.opts()...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating the fleet's service agent: %w", err)
+	}
+	return pulumi.All(agent.Email, cluster.Fleet.MembershipLocation().Elem(), cluster.Fleet.MembershipId().Elem()).
+		ApplyT(func(v []interface{}) (string, error) {
+			number, err := ProjectNumberOf(v[0].(string))
+			if err != nil {
+				return "", err
+			}
+			return ConnectGatewayKubeconfig(number, v[1].(string), v[2].(string)), nil
+		}).(pulumi.StringOutput), nil
+}
+
 // NewCluster declares the cluster, its node pool and its Kubernetes provider.
 func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
 	c := &Cluster{}
@@ -155,7 +186,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	var gatewayAPI container.ClusterGatewayApiConfigPtrInput
 	if args.Fleet != nil {
 		fleet = &container.ClusterFleetArgs{Project: pulumi.String(args.Fleet.Project)}
-		gatewayAPI = &container.ClusterGatewayApiConfigArgs{Channel: pulumi.String("CHANNEL_STANDARD")}
+		if args.Fleet.GatewayAPI {
+			gatewayAPI = &container.ClusterGatewayApiConfigArgs{Channel: pulumi.String("CHANNEL_STANDARD")}
+		}
 	}
 	cluster, err := container.NewCluster(ctx, name, &container.ClusterArgs{
 		Name:       pulumi.String(name),
@@ -286,6 +319,11 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		ApplyT(func(v []interface{}) string {
 			return Kubeconfig(v[0].(string), v[1].(string), v[2].(string))
 		}).(pulumi.StringOutput)
+	if args.Fleet != nil && args.Fleet.ConnectGateway {
+		if kubeconfig, err = connectGatewayKubeconfig(ctx, name, args.Fleet.Project, cluster, child); err != nil {
+			return nil, err
+		}
+	}
 	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig:            kubeconfig,
 		EnableServerSideApply: pulumi.Bool(true),

@@ -21,6 +21,10 @@ var MultiClusterServices = []string{
 	"trafficdirector.googleapis.com",
 }
 
+// ConnectGatewayServices are the APIs a deployer reaching its clusters
+// through the fleet's Connect Gateway needs.
+var ConnectGatewayServices = []string{"connectgateway.googleapis.com", "gkehub.googleapis.com"}
+
 // FleetArgs configures the fleet's multi-cluster features.
 type FleetArgs struct {
 	Project string

@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"regexp"
 )
 
 // Kubeconfig renders a kubeconfig for a GKE cluster that authenticates with
@@ -32,4 +33,46 @@ users:
       provideClusterInfo: true
       interactiveMode: Never
 `, clusterName, endpoint, caCertificate)
+}
+
+// ConnectGatewayKubeconfig renders the kubeconfig of a GKE cluster's fleet
+// membership through the Connect Gateway: Google's front end with a
+// publicly trusted certificate (no cluster CA), the same exec credential.
+// The URL is what `gcloud container fleet memberships get-credentials`
+// writes for a GKE membership.
+func ConnectGatewayKubeconfig(projectNumber, location, membership string) string {
+	return fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: %[3]s
+  cluster:
+    server: https://connectgateway.googleapis.com/v1/projects/%[1]s/locations/%[2]s/gkeMemberships/%[3]s
+contexts:
+- name: %[3]s
+  context:
+    cluster: %[3]s
+    user: %[3]s
+current-context: %[3]s
+users:
+- name: %[3]s
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: gke-gcloud-auth-plugin
+      installHint: Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin).
+      provideClusterInfo: true
+      interactiveMode: Never
+`, projectNumber, location, membership)
+}
+
+var serviceAgentEmail = regexp.MustCompile(`^service-(\d+)@[a-z0-9-]+\.iam\.gserviceaccount\.com$`)
+
+// ProjectNumberOf reads the project number from a Google service agent's
+// email, service-<number>@<agent>.iam.gserviceaccount.com.
+func ProjectNumberOf(agentEmail string) (string, error) {
+	m := serviceAgentEmail.FindStringSubmatch(agentEmail)
+	if m == nil {
+		return "", fmt.Errorf("%q is not a service agent's email (service-<project number>@…)", agentEmail)
+	}
+	return m[1], nil
 }

@@ -106,6 +106,9 @@ func program(ctx *pulumi.Context, root string) error {
 
 	ca := clusterArgs(cfg, policy, nodeTag, plan, labels)
 	ca.Location, ca.MasterCIDR = cfg.Cluster.Location, cfg.Network.MasterCIDR
+	if cfg.Cluster.Access == config.AccessConnectGateway {
+		ca.Fleet = &components.ClusterFleet{Project: cfg.Project, ConnectGateway: true}
+	}
 	ca.NetworkSelfLink, ca.SubnetworkSelfLink = network.NetworkSelfLink, network.SubnetworkSelfLink
 	ca.PodsRangeName, ca.ServicesRangeName = network.PodsRangeName, network.ServicesRangeName
 	cluster, err := components.NewCluster(ctx, base, ca, onGCP, afterAPIs)
@@ -329,6 +332,11 @@ func requiredServices(cfg *config.Config) []string {
 	if cfg.MultiRegion() {
 		services = append(services, components.MultiClusterServices...)
 	}
+	if cfg.Cluster.Access == config.AccessConnectGateway {
+		services = append(services, components.ConnectGatewayServices...)
+	}
+	slices.Sort(services)
+	services = slices.Compact(services)
 	if cfg.Cache.Enabled {
 		services = append(services, "redis.googleapis.com")
 	}

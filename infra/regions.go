@@ -90,7 +90,8 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		ca.Location, ca.MasterCIDR = r.Region.Region, r.MasterCIDR
 		ca.NetworkSelfLink, ca.SubnetworkSelfLink = network.NetworkSelfLink, subnet.SelfLink
 		ca.PodsRangeName, ca.ServicesRangeName = subnet.PodsRangeName, subnet.ServicesRangeName
-		ca.Fleet, ca.Nodes = &components.ClusterFleet{Project: cfg.Project}, nodes
+		ca.Fleet = &components.ClusterFleet{Project: cfg.Project, GatewayAPI: true, ConnectGateway: cfg.Cluster.Access == config.AccessConnectGateway}
+		ca.Nodes = nodes
 		ca.NodePool.Name = RegionalNodePoolName(r.Code)
 		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, ca, onGCP, afterAPIs)
 		if err != nil {

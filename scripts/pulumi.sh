@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make preview-gcp|up|destroy STACK=<stack>: the Pulumi CLI against GCP, after
 # checking that what it needs is there and saying exactly what is missing.
+# The one deploy path, for people and for CI (.github/actions/pulumi-up):
+#   PULUMI_STACK     the stack's full name (default: <stack>, the CLI's current org)
+#   PULUMI_UP_FLAGS  extra flags for the final `pulumi up` (CI: --yes --skip-preview)
 set -euo pipefail
 action=${1:?usage: scripts/pulumi.sh preview|up|destroy <stack>}
 stack=${2:?usage: scripts/pulumi.sh preview|up|destroy <stack>}
@@ -40,7 +43,8 @@ if (( ${#missing[@]} > 0 )); then
   exit 2
 fi
 
-pulumi stack select "$stack" --create
+full=${PULUMI_STACK:-$stack}
+pulumi stack select "$full" --create
 
 # A stack that promotes runs the source's digest from its own registry: the
 # registry first (a targeted up with what it depends on), then the copy
@@ -58,17 +62,18 @@ if len(registry) != 1:
 for r in res:
     if r["type"] in ("pulumi:providers:gcp", "gcp:projects/service:Service") or r["urn"] in registry:
         print("--target=" + r["urn"])')
-  pulumi up --stack "$stack" "${targets[@]}" --yes
+  pulumi up --stack "$full" "${targets[@]}" --yes
   go run ./cmd/promote -stack "$stack"
 }
 
 case "$action" in
-  preview) exec pulumi preview --diff --stack "$stack" ;;
+  preview) exec pulumi preview --diff --stack "$full" ;;
   up)
     if grep -Eq '^\s*django-gke:env:\s*(stg|prd)\s*$' "Pulumi.${stack}.yaml"; then
       promote_first
     fi
-    exec pulumi up --stack "$stack" ;;
-  destroy) exec pulumi destroy --stack "$stack" ;;
+    # shellcheck disable=SC2086 # PULUMI_UP_FLAGS is a list of flags
+    exec pulumi up --stack "$full" ${PULUMI_UP_FLAGS:-} ;;
+  destroy) exec pulumi destroy --stack "$full" ;;
   *) echo "unknown action: $action (preview, up, destroy)" >&2; exit 2 ;;
 esac

@@ -93,20 +93,27 @@ func TestInnocentChangesLeaveRestartingFieldsAlone(t *testing.T) {
 	}
 }
 
-// TestExampleNetworksStopAnUpdateEarly: with RFC 5737 example ranges as the
-// only authorized networks, the control plane would refuse the deployer and
-// the Kubernetes half of `up` would time out. A preview warns; an update stops
-// before declaring anything, saying what to set.
+// TestExampleNetworksStopAnUpdateEarly: with cluster.access
+// authorizedNetworks and RFC 5737 example ranges as the only authorized
+// networks, the control plane would refuse the deployer and the Kubernetes
+// half of `up` would time out: an update stops before declaring anything,
+// saying what to set. Through the Connect Gateway (the default) the
+// authorized networks concern people's direct kubectl only, and an update goes on.
 func TestExampleNetworksStopAnUpdateEarly(t *testing.T) {
-	res, err := offline.Run(offline.Options{Dir: repoRoot(), Stack: "prd", Update: true})
+	direct := `{"access": "authorizedNetworks", "location": "us-central1", "machineType": "n2-standard-4", "deletionProtection": true, "authorizedNetworks": [{"name": "office", "cidr": "203.0.113.0/24"}]}`
+	res, err := offline.Run(offline.Options{Dir: repoRoot(), Stack: "prd", Update: true, Set: map[string]string{"django-gke:cluster": direct}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `django-gke:cluster.authorizedNetworks[0].cidr: "203.0.113.0/24" is not allowed: is an example range (RFC 5737, 203.0.113.0/24) that no deployer is in`)
 	assert.Contains(t, err.Error(), "set the egress CIDRs of your CI runners and office/VPN")
 	assert.Empty(t, res.Resources, "nothing is declared")
 
 	res, err = offline.Run(offline.Options{Dir: repoRoot(), Stack: "prd", Update: true,
-		Set: map[string]string{"django-gke:cluster": `{"authorizedNetworks": [{"name": "ci", "cidr": "34.120.0.0/16"}]}`}})
+		Set: map[string]string{"django-gke:cluster": strings.Replace(direct, "203.0.113.0/24", "34.120.0.0/16", 1)}})
 	require.NoError(t, err, "a real network deploys")
+	assert.NotEmpty(t, res.Resources)
+	// Through the Connect Gateway (the stack files' default) the example range stops nothing.
+	res, err = offline.Run(offline.Options{Dir: repoRoot(), Stack: "prd", Update: true})
+	require.NoError(t, err)
 	assert.NotEmpty(t, res.Resources)
 	// env local has no control plane of ours to authorize.
 	_, err = offline.Run(offline.Options{Dir: repoRoot(), Stack: "local", Update: true})

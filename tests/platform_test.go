@@ -50,7 +50,9 @@ func TestProjectServicesStayEnabledOnDestroy(t *testing.T) {
 				"artifactregistry.googleapis.com", "cloudresourcemanager.googleapis.com", "compute.googleapis.com",
 				"container.googleapis.com", "iam.googleapis.com", "iamcredentials.googleapis.com", "logging.googleapis.com",
 				"monitoring.googleapis.com", "servicenetworking.googleapis.com", "sqladmin.googleapis.com",
+				"connectgateway.googleapis.com", "gkehub.googleapis.com", // cluster.access connectGateway
 			}
+			sort.Strings(want)
 			if stack != "dev" { // Memorystore
 				want = append(want, "redis.googleapis.com")
 				sort.Strings(want)

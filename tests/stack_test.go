@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -118,10 +117,19 @@ func TestKubernetesProviderUsesTheExecPlugin(t *testing.T) {
 			}
 			require.NoError(t, yaml.Unmarshal([]byte(text), &kc), text)
 			require.Len(t, kc.Clusters, 1)
-			assert.Equal(t, "https://"+cluster.Outputs["endpoint"].StringValue(), kc.Clusters[0].Cluster.Server)
-			ca, err := base64.StdEncoding.DecodeString(kc.Clusters[0].Cluster.CA)
+			// cluster.access connectGateway (the default): the fleet membership
+			// through Google's front end, the project by number (the fleet
+			// agent's email carries it), no cluster CA (a public certificate).
+			agent := res.Named("gcp:projects/serviceIdentity:ServiceIdentity", "django-gke-"+stack+"-gkehub-agent")
+			require.NotNil(t, agent)
+			assert.Equal(t, "gkehub.googleapis.com", in(t, agent, "service"))
+			email, _ := agent.Output("email")
+			number, err := components.ProjectNumberOf(email.(string))
 			require.NoError(t, err)
-			assert.Contains(t, string(ca), "BEGIN CERTIFICATE")
+			assert.Equal(t, fmt.Sprintf("https://connectgateway.googleapis.com/v1/projects/%s/locations/%s/gkeMemberships/%s",
+				number, in(t, cluster, "location"), cluster.Outputs["name"].StringValue()), kc.Clusters[0].Cluster.Server)
+			assert.Empty(t, kc.Clusters[0].Cluster.CA)
+			assert.Equal(t, expect[stack].project, in(t, cluster, "fleet.project"), "registered to the fleet")
 			require.Len(t, kc.Users, 1)
 			user := kc.Users[0].User
 			assert.NotContains(t, user, "token", "no static token")
@@ -135,6 +143,21 @@ func TestKubernetesProviderUsesTheExecPlugin(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAuthorizedNetworksAccessTalksToTheEndpoint: cluster.access
+// authorizedNetworks (a runner inside those networks) keeps the direct
+// endpoint with the cluster's CA, and no fleet registration for it.
+func TestAuthorizedNetworksAccessTalksToTheEndpoint(t *testing.T) {
+	res, err := planWith(t, "prd", map[string]string{"django-gke:cluster": `{"access": "authorizedNetworks", "location": "us-central1", "machineType": "n2-standard-4", "authorizedNetworks": [{"name": "office", "cidr": "203.0.113.0/24"}], "deletionProtection": true}`})
+	require.NoError(t, err)
+	cluster := one(t, res, "gcp:container/cluster:Cluster")
+	text := in(t, one(t, res, "pulumi:providers:kubernetes"), "kubeconfig").(string)
+	assert.Contains(t, text, "server: https://"+cluster.Outputs["endpoint"].StringValue()+"\n")
+	assert.Contains(t, text, "certificate-authority-data: ")
+	_, fleet := cluster.Input("fleet")
+	assert.False(t, fleet, "no fleet registration needed")
+	assert.Nil(t, res.Named("gcp:projects/serviceIdentity:ServiceIdentity", "django-gke-prd-gkehub-agent"))
 }
 
 func TestKubeconfigDependsOnlyOnClusterIdentity(t *testing.T) {

@@ -83,6 +83,8 @@ type Cluster struct {
 	MaxNodes int `json:"maxNodes"`
 	// ReleaseChannel is GKE's upgrade channel: RAPID, REGULAR, STABLE or EXTENDED.
 	ReleaseChannel string `json:"releaseChannel"`
+	// Access is how `pulumi up` reaches the control plane: connectGateway (through the fleet's Connect Gateway with Google IAM; works from GitHub-hosted runners, which have no stable egress) or authorizedNetworks (the endpoint, from authorizedNetworks only: a runner inside those networks).
+	Access string `json:"access"`
 	// AuthorizedNetworks [{name, cidr}] may reach the control plane's public
 	// endpoint; never 0.0.0.0/0.
 	AuthorizedNetworks []AuthorizedNetwork `json:"authorizedNetworks"`

@@ -220,7 +220,7 @@ func TestRules(t *testing.T) {
 		{"null", "dev", "cluster", `{"spot": null}`, "",
 			"django-gke:cluster.spot: null is not allowed: must be true or false; leave the field out to use the default"},
 		{"not an object", "dev", "cluster", `not json`, "",
-			`django-gke:cluster: "not json" is not allowed: must be an object with the fields location, machineType, minNodes, maxNodes, releaseChannel, authorizedNetworks, deletionProtection, spot, diskGb, kubeconfig`},
+			`django-gke:cluster: "not json" is not allowed: must be an object with the fields location, machineType, minNodes, maxNodes, releaseChannel, access, authorizedNetworks, deletionProtection, spot, diskGb, kubeconfig`},
 		{"array instead of object", "dev", "release", `[1]`, "",
 			`django-gke:release: [1] is not allowed: must be an object with the fields strategy, activeColor, blue, green, previewHostname, inactiveAtMinimum`},
 		{"location outside region", "dev", "cluster", `{"location": "us-east1-b"}`, "",

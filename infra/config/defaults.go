@@ -32,6 +32,7 @@ func Defaults(env Env, region string) Config {
 			MinNodes:           3,
 			MaxNodes:           0,
 			ReleaseChannel:     "REGULAR",
+			Access:             AccessConnectGateway,
 			AuthorizedNetworks: []AuthorizedNetwork{},
 			DeletionProtection: false,
 			Spot:               false,
@@ -179,3 +180,9 @@ func Defaults(env Env, region string) Config {
 // pinned by digest (a moved tag cannot change what runs). A fork that mirrors
 // it sets django-gke:image.nginx to its copy (README "Mirroring the nginx image").
 const DefaultNginxImage = "nginxinc/nginx-unprivileged:1.27.3-alpine@sha256:9e7238f579a54582263a960d1b0094b4a3ecce641342eda3f8e2ff82b1703d2b"
+
+// The ways `pulumi up` reaches a cluster's control plane (django-gke:cluster.access).
+const (
+	AccessConnectGateway     = "connectGateway"
+	AccessAuthorizedNetworks = "authorizedNetworks"
+)

@@ -13,15 +13,16 @@ var documentationRanges = []netip.Prefix{
 }
 
 // DeploymentProblems are what would make a real `pulumi up` of an otherwise
-// valid configuration fail late. The Kubernetes half of the stack talks to the
-// cluster's control plane, which answers only the authorized networks: with
+// valid configuration fail late. With cluster.access authorizedNetworks the
+// Kubernetes half of the stack talks to the cluster's control plane, which
+// answers only the authorized networks: with
 // example ranges there, every Kubernetes object times out after the cluster
 // is built. Previews only warn (the repository's stack files hold example
 // ranges); an update refuses before declaring anything.
 func (c *Config) DeploymentProblems() Problems {
 	var ps Problems
-	if c.Env == Local {
-		return nil
+	if c.Env == Local || c.Cluster.Access != AccessAuthorizedNetworks {
+		return nil // through the Connect Gateway, authorizedNetworks only concern people's direct kubectl
 	}
 	for i, n := range c.Cluster.AuthorizedNetworks {
 		p, err := netip.ParsePrefix(n.CIDR)

@@ -174,6 +174,8 @@ func (v *validator) privateRange(key, field, value string, minLen, maxLen int) (
 
 func (c *Config) validateCluster(v *validator) {
 	key, cl := Key("cluster"), c.Cluster
+	v.check(cl.Access == AccessConnectGateway || cl.Access == AccessAuthorizedNetworks, key, "access", cl.Access,
+		"must be connectGateway (through the fleet, Google IAM: any runner) or authorizedNetworks (the endpoint, from authorizedNetworks only)")
 	switch {
 	case IsZone(cl.Location):
 		v.check(strings.HasPrefix(cl.Location, c.Region+"-"), key, "location", cl.Location,

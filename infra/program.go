@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -16,6 +17,7 @@ import (
 	"django-gke/infra/capacity"
 	"django-gke/infra/config"
 	"django-gke/infra/outputs"
+	"django-gke/infra/stackfile"
 )
 
 // Program declares the whole stack, for the project where the CLI says it is.
@@ -26,6 +28,32 @@ func Program(ctx *pulumi.Context) error { return program(ctx, projectRoot(ctx)) 
 // empty), and the program reads app/ next to it.
 func ProgramIn(root string) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error { return program(ctx, root) }
+}
+
+// oneStackPerProject refuses a GCP stack whose gcp:project another stack
+// file of the project names too. Some of what a stack declares exists once
+// per project whatever its name (the fleet's features, the _Default log
+// bucket's settings), and the rest would collide on names (the registry, the
+// log metric): two stacks in one project fail with 409s at best, and fight
+// over the same objects at worst.
+func oneStackPerProject(root, stack, project string) error {
+	for _, other := range stackfile.Stacks(root) {
+		if other == stack {
+			continue
+		}
+		sc, err := stackfile.Load(root, other)
+		if err != nil {
+			continue // that stack's own run reports it
+		}
+		env := strings.TrimSpace(sc.Values[config.Key("env")])
+		if env == string(config.Local) || sc.Values[config.KeyProject] != project {
+			continue
+		}
+		return fmt.Errorf("%s: %q is not allowed: stack %s (Pulumi.%s.yaml) deploys to it too; "+
+			"give each stack its own project (the fleet's features, the _Default log bucket, the registry and the log metric exist once per project)",
+			config.KeyProject, project, other, other)
+	}
+	return nil
 }
 
 func program(ctx *pulumi.Context, root string) error {
@@ -58,6 +86,9 @@ func program(ctx *pulumi.Context, root string) error {
 	policy := config.PolicyFor(cfg.Env)
 	if cfg.Env == config.Local {
 		return localProgram(ctx, root, cfg, plan, base, labels)
+	}
+	if err := oneStackPerProject(root, ctx.Stack(), cfg.Project); err != nil {
+		return err
 	}
 	tag := ""
 	if cfg.Image.Build {

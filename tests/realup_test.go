@@ -83,3 +83,45 @@ func TestTheLongestStackNameFitsEveryName(t *testing.T) {
 	}
 	assert.NotNil(t, res.Named("gcp:container/nodePool:NodePool", "nane2-pool"))
 }
+
+// TestTwoStacksCannotShareAProject: the fleet's features and the _Default log
+// bucket exist once per project, the registry and the log metric would
+// collide: a stack whose gcp:project another stack file names is refused,
+// naming both.
+func TestTwoStacksCannotShareAProject(t *testing.T) {
+	clone := snapshotRepo(t)
+	file := filepath.Join(clone, "Pulumi."+globalStack+".yaml")
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	shared := strings.Replace(string(b), "gcp:project: acme-django-prd-global", "gcp:project: acme-django-prd", 1)
+	require.NotEqual(t, string(b), shared)
+	require.NoError(t, os.WriteFile(file, []byte(shared), 0o644))
+	_, err = offline.Run(offline.Options{Dir: clone, Stack: globalStack})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `gcp:project: "acme-django-prd" is not allowed: stack prd (Pulumi.prd.yaml) deploys to it too`)
+	_, err = offline.Run(offline.Options{Dir: clone, Stack: "prd"})
+	require.Error(t, err, "either stack refuses")
+	assert.Contains(t, err.Error(), "stack prd-global (Pulumi.prd-global.yaml) deploys to it too")
+}
+
+// TestConvertingAStackToRegionsInPlaceIsBlocked: adding regions.list to prd
+// itself renames its database instance, cluster and network (region-coded
+// names): an `up` would create new, empty ones and delete the old. The
+// replacement guard stops it (exit 3) and names the SQL instance; the way
+// from one region to several is a new stack (README "From one region to several").
+func TestConvertingAStackToRegionsInPlaceIsBlocked(t *testing.T) {
+	clone := snapshotRepo(t)
+	file := filepath.Join(clone, "Pulumi.prd.yaml")
+	b, err := os.ReadFile(file)
+	require.NoError(t, err)
+	global, err := os.ReadFile(filepath.Join(clone, "Pulumi."+globalStack+".yaml"))
+	require.NoError(t, err)
+	regions := string(global[strings.Index(string(global), "  django-gke:regions:"):])
+	text := strings.Replace(string(b), "  django-gke:env: prd\n", "  django-gke:env: prd\n  django-gke:cache:\n    enabled: false\n"+regions, 1)
+	require.NoError(t, os.WriteFile(file, []byte(text), 0o644))
+	bin := buildPlandiff(t, clone)
+	out, code := runIn(clone, bin, "-stack", "prd", "-base", "HEAD", "-guard")
+	assert.Equal(t, 3, code, "%s", out)
+	assert.Contains(t, out, "!!! DELETES gcp:sql/databaseInstance:DatabaseInstance django-gke-prd-pg")
+	assert.Contains(t, out, "!!! DELETES gcp:container/cluster:Cluster django-gke-prd ")
+}

@@ -76,7 +76,7 @@ func TestEveryRegionGetsItsClusterSizedByTheModel(t *testing.T) {
 		c := res.Named(clusterType, name)
 		require.NotNil(t, c, name)
 		assert.Equal(t, g.region, in(t, c, "location"), "a regional cluster in its region")
-		assert.Equal(t, "acme-django-prd", in(t, c, "fleet.project"), "registered to the fleet")
+		assert.Equal(t, "acme-django-prd-global", in(t, c, "fleet.project"), "registered to the fleet")
 		assert.Equal(t, "CHANNEL_STANDARD", in(t, c, "gatewayApiConfig.channel"))
 		assert.Equal(t, masters[g.code], in(t, c, "privateClusterConfig.masterIpv4CidrBlock"))
 		assert.Equal(t, true, in(t, c, "privateClusterConfig.enablePrivateNodes"), "same hardening in every region")
@@ -250,7 +250,7 @@ func TestOneGatewayInFrontOfEveryRegion(t *testing.T) {
 	mci := res.Named(featureType, "django-gke-prd-global-mci")
 	require.NotNil(t, mci)
 	assert.True(t, gw.DependsOn(mci.URN), "the Gateway waits for the multi-cluster Gateway controller")
-	assert.Equal(t, "projects/acme-django-prd/locations/us-central1/memberships/django-gke-prd-global-usc1",
+	assert.Equal(t, "projects/acme-django-prd-global/locations/us-central1/memberships/django-gke-prd-global-usc1",
 		in(t, mci, "spec.multiclusteringress.configMembership"), "the config cluster's membership")
 	usc1 := res.Named("gcp:container/cluster:Cluster", "django-gke-prd-global-usc1")
 	require.NotNil(t, usc1)
@@ -307,7 +307,7 @@ func TestEveryRegionHasItsUptimeCheck(t *testing.T) {
 	require.Len(t, lagConditions, 1, "one replica")
 	replica := res.Named(sqlInstanceType, "django-gke-prd-global-euw1-pg")
 	replicaName, _ := replica.Output("name")
-	assert.Contains(t, asMap(asMap(lagConditions[0])["conditionThreshold"])["filter"], fmt.Sprintf(`"acme-django-prd:%s"`, replicaName))
+	assert.Contains(t, asMap(asMap(lagConditions[0])["conditionThreshold"])["filter"], fmt.Sprintf(`"acme-django-prd-global:%s"`, replicaName))
 	assert.EqualValues(t, 30, asMap(asMap(lagConditions[0])["conditionThreshold"])["thresholdValue"])
 	// The SLO counts the global service: the Gateway's URL map, every region.
 	slo := res.Named("gcp:monitoring/slo:Slo", "django-gke-prd-global-availability")

@@ -152,6 +152,8 @@ var Alerts = []alert{
 		"Raise capacity.targetRps or lower capacity.podTps in the stack file (make capacity shows the new plan), then `pulumi up`; check nodes are not also at max.", "CRITICAL"},
 	{"nodes-at-max", "Node pool at its maximum", "The cluster autoscaler cannot add nodes: new pods will stay Pending.",
 		"`kubectl get nodes`; `kubectl -n django get pods --field-selector status.phase=Pending`; the plan's node maximum comes from make capacity: raise targetRps or cluster.maxNodes.", "CRITICAL"},
+	{"sql-down", "Primary database down", "Cloud SQL reports the primary instance down: writes fail everywhere (503 + Retry-After). Readiness does not depend on it, so static files, cached pages and the other regions' reads keep being served.",
+		"Cloud SQL console: the instance's state and operations (an HA failover or a maintenance restart takes about a minute); if the primary's region is lost, README \"Regional failover\".", "CRITICAL"},
 	{"sql-cpu", "Cloud SQL CPU high", "The database's CPU utilization stays above the threshold.",
 		"Query Insights for the top queries; a missing index or an N+1 query; consider a bigger database.tier (make capacity shows its cost).", "WARNING"},
 	{"sql-disk", "Cloud SQL disk nearly full", "Disk utilization is above the threshold (auto-resize is on, but has a cost and limits).",
@@ -420,6 +422,18 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 		"restarts": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("> %d restarts an hour in a pod", t.RestartsPerHour),
 			pulumi.String(containers), "ALIGN_DELTA", "REDUCE_SUM", "3600s", float64(t.RestartsPerHour), "0s", `resource.label."pod_name"`)}},
 		"nodes-at-max": {"OR", nodesAtMax},
+		// The primary's health is an alert, never a readiness condition (app/djangogke/health.py).
+		"sql-down": {"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
+			DisplayName: pulumi.String("database/up < 1 for 2 minutes"),
+			ConditionThreshold: &monitoring.AlertPolicyConditionConditionThresholdArgs{
+				Filter:     sql("up"),
+				Comparison: pulumi.String("COMPARISON_LT"), ThresholdValue: pulumi.Float64(1), Duration: pulumi.String("120s"),
+				Aggregations: monitoring.AlertPolicyConditionConditionThresholdAggregationArray{monitoring.AlertPolicyConditionConditionThresholdAggregationArgs{
+					AlignmentPeriod: pulumi.String("60s"), PerSeriesAligner: pulumi.String("ALIGN_MIN"),
+				}},
+				Trigger: &monitoring.AlertPolicyConditionConditionThresholdTriggerArgs{Count: pulumi.Int(1)},
+			},
+		}}},
 		"sql-cpu": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("CPU > %g", t.SQLCPURatio),
 			sql("cpu/utilization"), "ALIGN_MEAN", "", "300s", t.SQLCPURatio, "900s")}},
 		"sql-disk": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("disk > %g", t.SQLDiskRatio),

@@ -79,8 +79,13 @@ type DatabaseConnection struct {
 	// writer's reads for ReadYourWritesSeconds, go to the primary).
 	ReplicaInstance       pulumi.StringInput
 	ReadYourWritesSeconds int
-	Host                  string
-	Port                  int
+	// OtherRegionsServe: other regions can take this region's users (a
+	// multi-region stack). Then a region whose read source is down leaves the
+	// load balancer; in one region the pods stay in it through a database
+	// outage (static files and cached pages keep working).
+	OtherRegionsServe bool
+	Host              string
+	Port              int
 }
 
 // CacheConnection is how the app reaches its cache server: TLS verified
@@ -307,6 +312,16 @@ func appSettings(args *WorkloadArgs, host string, cache *cacheEndpoint) map[stri
 		// nginx already logs every request (same JSON, same httpRequest): a second line
 		// from gunicorn doubles the log bill and costs 7.5 % throughput (scripts/bench/tune.sh).
 		"GUNICORN_ACCESS_LOG": "0",
+	}
+	// What /readyz checks: the database this pod reads from, where another
+	// region can take over; nothing in a stack of one region (health.py).
+	switch {
+	case args.Database.ReplicaInstance != nil:
+		s["DB_READINESS"] = "replica"
+	case args.Database.OtherRegionsServe:
+		s["DB_READINESS"] = "primary"
+	default:
+		s["DB_READINESS"] = "none"
 	}
 	if args.Database.ReplicaInstance != nil {
 		s["DB_REPLICA_HOST"] = "127.0.0.1"

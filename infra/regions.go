@@ -188,6 +188,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		args.Image = image.ImageRef
 		args.Database.Password = database.Password
 		args.Database.CloudSQLInstance = database.ConnectionName
+		args.Database.OtherRegionsServe = true
 		peer := components.DatabasePeer{CloudSQLPrivateIP: database.PrivateIP}
 		if replica, ok := database.Replicas[r.Region.Region]; ok {
 			args.Database.ReplicaInstance = replica.ConnectionName

@@ -125,3 +125,33 @@ func TestConvertingAStackToRegionsInPlaceIsBlocked(t *testing.T) {
 	assert.Contains(t, out, "!!! DELETES gcp:sql/databaseInstance:DatabaseInstance django-gke-prd-pg")
 	assert.Contains(t, out, "!!! DELETES gcp:container/cluster:Cluster django-gke-prd ")
 }
+
+// TestReadinessChecksWhatTheRegionNeeds: /readyz is also the load balancer's
+// health check, so each pod is told what to check (DB_READINESS): in one
+// region nothing (a Cloud SQL failover must not take static files and cached
+// pages out of the load balancer), in a multi-region stack the database the
+// region reads from (its replica, or the primary in the primary's region).
+// The primary's health is an alert instead.
+func TestReadinessChecksWhatTheRegionNeeds(t *testing.T) {
+	for _, stack := range Stacks {
+		assert.Equal(t, "none", in(t, settingsMap(t, plan(t, stack)), "data.DB_READINESS"), stack)
+	}
+	res := plan(t, globalStack)
+	for code, want := range map[string]string{"usc1": "primary", "euw1": "replica"} {
+		var found bool
+		for _, cm := range res.ByType("kubernetes:core/v1:ConfigMap") {
+			if v, ok := cm.Input("data.DB_READINESS"); ok && strings.Contains(cm.Provider, "::django-gke-prd-global-"+code+"-k8s::") {
+				assert.Equal(t, want, v, code)
+				found = true
+			}
+		}
+		assert.True(t, found, code)
+	}
+	for _, stack := range []string{"stg", "prd", globalStack} {
+		alert := alertsByKey(t, plan(t, stack))["sql-down"]
+		require.NotNil(t, alert, stack)
+		c := asMap(condition(t, alert, 0)["conditionThreshold"])
+		assert.Contains(t, c["filter"], `metric.type="cloudsql.googleapis.com/database/up"`)
+		assert.Equal(t, "COMPARISON_LT", c["comparison"])
+	}
+}

@@ -180,6 +180,31 @@ def read_your_writes_seconds(environ=None):
     return get_int("DB_READ_YOUR_WRITES_SECONDS", 10, minimum=0, environ=environ)
 
 
+READINESS_MODES = ("primary", "replica", "none")
+
+
+def db_readiness(has_replica, environ=None):
+    """DB_READINESS: which database /readyz checks, i.e. what this pod needs to serve its region.
+
+    - ``replica``: the region's read replica (a region that is not the primary's:
+      its reads come from there; with the primary down it stays in the load
+      balancer, serves reads and answers writes 503);
+    - ``primary``: the primary (its region reads from it: down, the region
+      leaves the load balancer and the other regions serve);
+    - ``none``: no database check (one region: there is nowhere else to send
+      users, so a database failover or restart must not take static files and
+      cached pages out of the load balancer; database pages answer 503 and an
+      alert watches the database).
+    Default: ``replica`` with DB_REPLICA_HOST, else ``primary``.
+    """
+    value = get_str("DB_READINESS", "replica" if has_replica else "primary", environ=environ)
+    if value not in READINESS_MODES:
+        raise ImproperlyConfigured(f"DB_READINESS={value!r} is not allowed: use one of {', '.join(READINESS_MODES)}")
+    if value == "replica" and not has_replica:
+        raise ImproperlyConfigured("DB_READINESS=replica needs a replica: set DB_REPLICA_HOST (or use primary or none)")
+    return value
+
+
 def _is_ipv6(host):
     import ipaddress
 

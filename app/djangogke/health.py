@@ -3,6 +3,7 @@
 import logging
 import time
 
+from django.conf import settings
 from django.db import connections, transaction
 
 from . import cache, dbrouter
@@ -54,40 +55,30 @@ def _where(alias):
 
 
 def readiness():
-    """The database answers ``SELECT 1`` within the timeouts; with a read replica, both do.
+    """Can this pod serve its region? The database it reads from answers ``SELECT 1``.
+
+    Which database is settings.DB_READINESS (env.db_readiness): the region's read
+    replica, the primary, or none. Readiness is also the load balancer's health
+    check, so it checks what this region needs, never more: a replica region stays
+    ready with the primary down (reads work, writes answer 503 fast), and a stack
+    in one region stays ready through a Cloud SQL failover or restart (static
+    files and cached pages keep working, database pages answer 503); the primary's
+    health is an alert, not a readiness condition.
 
     Uses Django's own (persistent, health-checked) connections, so a pod only
     reports ready when the connections its requests use work. The cache server is
     optional: its state (off/ok/unavailable, as this process last saw it, no I/O)
-    is reported in the body and never makes the pod unready.
-
-    With a replica (DB_REPLICA_HOST) the primary is checked first (when it fails the
-    replica is not tried: the answer is 503 anyway, and one connect timeout keeps the
-    answer within the probe's timeout), then the replica. A replica that does not
-    answer makes the pod unready: this region's reads would fail, so its pods leave the
-    global load balancer and the other regions serve (app/README.md). Each failed
-    check is one WARNING line naming the database, never a traceback.
+    is reported in the body and never makes the pod unready. A failed check is one
+    WARNING line naming the database, never a traceback.
     """
     started = time.monotonic()
-    with_replica = dbrouter.configured()
-    exc = _check(dbrouter.PRIMARY)
+    mode = settings.DB_READINESS
+    if mode == "none":
+        return True, {"status": "ok", "database": "not checked", "cache": cache.state()}
+    alias = dbrouter.REPLICA if mode == "replica" else dbrouter.PRIMARY
+    key = "replica" if mode == "replica" else "database"
+    exc = _check(alias)
     if exc is not None:
-        _failed(started, exc, _where(dbrouter.PRIMARY) if with_replica else None)
-        body = {"status": "unavailable", "database": "error"}
-        if with_replica:
-            body["replica"] = "not checked"
-        body.update({"error": type(exc).__name__, "cache": cache.state()})
-        return False, body
-    if with_replica:
-        exc = _check(dbrouter.REPLICA)
-        if exc is not None:
-            _failed(started, exc, _where(dbrouter.REPLICA))
-            return False, {
-                "status": "unavailable", "database": "ok", "replica": "error", "error": type(exc).__name__,
-                "cache": cache.state(),
-            }
-    body = {"status": "ok", "database": "ok"}
-    if with_replica:
-        body["replica"] = "ok"
-    body.update({"seconds": round(time.monotonic() - started, 4), "cache": cache.state()})
-    return True, body
+        _failed(started, exc, _where(alias) if dbrouter.configured() else None)
+        return False, {"status": "unavailable", key: "error", "error": type(exc).__name__, "cache": cache.state()}
+    return True, {"status": "ok", key: "ok", "seconds": round(time.monotonic() - started, 4), "cache": cache.state()}

@@ -94,6 +94,9 @@ if _replica is not None:
         "djangogke.dbrouter.ReadYourWritesMiddleware",
     )
 
+# What /readyz checks: the database this pod reads from, or none (DB_READINESS, env.py).
+DB_READINESS = env.db_readiness(_replica is not None)
+
 # Optional cache server (Memorystore for Redis): CACHE_REDIS_HOST unset = none, and
 # the app runs exactly as without it. With it: cached API/pages (polls/caching.py)
 # and sessions read through the cache, written to the database as well.

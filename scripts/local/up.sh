@@ -64,6 +64,7 @@ REDIS_PASSWORD="$(secret "$(basename "$REDIS_PASSWORD_FILE")")"
 			DJANGO_STATIC_ROOT "$STATIC_DIR" \
 			DATABASE_URL "postgres://django:$DB_PASSWORD@127.0.0.1:$PG_PORT/django" \
 			GOOGLE_CLOUD_PROJECT local \
+			DB_READINESS none \
 			GUNICORN_BIND "127.0.0.1:$APP_PORT" \
 			GUNICORN_PIDFILE "$GUNICORN_PID"
 		if [[ "$LOCAL_CACHE" == 1 ]]; then

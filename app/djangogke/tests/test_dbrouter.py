@@ -448,14 +448,16 @@ class CacheFillTests(ReplicaTestCase):
 
 
 class ReadinessTests(ReplicaTestCase):
-    def test_both_databases_checked(self):
+    """A replica region's pods check what they read from: the replica (DB_READINESS default)."""
+
+    def test_the_replica_is_checked_not_the_primary(self):
         with Queries() as q:
             r = self.client.get("/readyz", HTTP_HOST="10.4.2.17")
         self.assertEqual(r.status_code, 200)
         body = r.json()
-        self.assertEqual((body["status"], body["database"], body["replica"]), ("ok", "ok", "ok"))
-        self.assertIn("SELECT 1", q.sql("default"))
+        self.assertEqual((body["status"], body["replica"]), ("ok", "ok"))
         self.assertIn("SELECT 1", q.sql("replica"))
+        self.assertNotIn("SELECT 1", q.sql("default"))
 
     def test_replica_down_is_unready_naming_the_replica(self):
         replica = connections["replica"]
@@ -465,22 +467,25 @@ class ReadinessTests(ReplicaTestCase):
                 r = self.client.get("/readyz", HTTP_HOST="10.4.2.17")
         self.assertEqual(r.status_code, 503)
         body = r.json()
-        self.assertEqual(
-            (body["status"], body["database"], body["replica"], body["error"]),
-            ("unavailable", "ok", "error", "OperationalError"),
-        )
+        self.assertEqual((body["status"], body["replica"], body["error"]), ("unavailable", "error", "OperationalError"))
         self.assertEqual(len(logs.records), 1, logs.output)
         self.assertIn(f"replica database at {where}: OperationalError: connection refused", logs.output[0])
         self.assertIsNone(logs.records[0].exc_info, "no traceback")
 
-    def test_primary_down_replica_not_tried(self):
-        replica = connections["replica"]
+    def test_primary_down_the_replica_region_stays_ready(self):
+        with mock.patch.object(connections["default"], "cursor", side_effect=AssertionError("primary checked")) as tried:
+            r = self.client.get("/readyz", HTTP_HOST="10.4.2.17")
+        self.assertEqual(r.status_code, 200, r.content)
+        self.assertFalse(tried.called, "the primary is an alert's business, not readiness")
+
+    @override_settings(DB_READINESS="primary")
+    def test_the_primary_region_checks_the_primary(self):
         with mock.patch.object(connections["default"], "cursor", side_effect=OperationalError("refused")), \
-                mock.patch.object(replica, "cursor", side_effect=AssertionError("replica tried")) as tried:
+                mock.patch.object(connections["replica"], "cursor", side_effect=AssertionError("replica tried")) as tried:
             with self.assertLogs("djangogke.health", logging.WARNING) as logs:
                 r = self.client.get("/readyz", HTTP_HOST="10.4.2.17")
         self.assertEqual(r.status_code, 503)
-        self.assertEqual((r.json()["database"], r.json()["replica"]), ("error", "not checked"))
+        self.assertEqual(r.json()["database"], "error")
         self.assertFalse(tried.called)
         self.assertIn("primary database at", logs.output[0])
 

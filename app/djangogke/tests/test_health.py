@@ -34,6 +34,18 @@ class HealthTests(TestCase):
         with mock.patch.object(conn, "cursor", side_effect=AssertionError("no DB in liveness")):
             self.assertEqual(self.client.get("/healthz").status_code, 200)
 
+    @override_settings(DB_READINESS="none")
+    def test_one_region_stays_ready_through_a_database_outage(self):
+        # One region: nowhere else to send users, so the pods stay in the load
+        # balancer (static files, cached pages) and database pages answer 503.
+        for alias in connections:
+            self.assertIn(alias, ("default", "replica"))
+        with mock.patch.object(connections["default"], "cursor", side_effect=AssertionError("database checked")) as tried:
+            r = self.client.get("/readyz", HTTP_HOST="10.4.2.17")
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r.json()["database"], "not checked")
+        self.assertFalse(tried.called)
+
     def test_post_not_allowed(self):
         r = self.client.post("/healthz", HTTP_HOST="10.4.2.17")
         self.assertEqual(r.status_code, 405)

@@ -115,6 +115,16 @@ class EnvParsingTests(SimpleTestCase):
             with self.subTest(environ=environ), self.assertRaisesMessage(ImproperlyConfigured, needle):
                 env.database_from_env(environ)
 
+    def test_db_readiness(self):
+        self.assertEqual(env.db_readiness(False, environ={}), "primary")
+        self.assertEqual(env.db_readiness(True, environ={}), "replica")
+        self.assertEqual(env.db_readiness(False, environ={"DB_READINESS": "none"}), "none")
+        self.assertEqual(env.db_readiness(True, environ={"DB_READINESS": "primary"}), "primary")
+        with self.assertRaisesMessage(ImproperlyConfigured, "DB_READINESS='both' is not allowed: use one of primary, replica, none"):
+            env.db_readiness(False, environ={"DB_READINESS": "both"})
+        with self.assertRaisesMessage(ImproperlyConfigured, "DB_READINESS=replica needs a replica"):
+            env.db_readiness(False, environ={"DB_READINESS": "replica"})
+
     def test_lists_and_bools(self):
         self.assertEqual(env.get_list("H", environ={"H": " a.com, ,b.com "}), ["a.com", "b.com"])
         with self.assertRaisesMessage(ImproperlyConfigured, "H"):

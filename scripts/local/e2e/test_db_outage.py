@@ -1,7 +1,8 @@
-"""Database outage: Postgres stops -> /readyz 503 fast, /healthz 200, nothing restarts; back -> ready.
-
-With the cache server, a page cached before the outage is still served from it;
-what needs the database (Cache-Control: no-cache here) answers 503.
+"""Database outage in one region (a Cloud SQL HA failover or maintenance restart):
+Postgres stops -> the pod stays ready (DB_READINESS=none, as the program sets it for a
+stack in one region: there is no other region to send users to), so the load balancer
+keeps it: static files and cached pages are served, what needs the database answers
+503 + Retry-After fast, /healthz 200, nothing restarts; Postgres back -> 200s again.
 """
 
 import json
@@ -11,8 +12,7 @@ import unittest
 import pod
 
 NO_CACHE = {"Cache-Control": "no-cache"}  # straight to the database
-READY_BUDGET_S = 4.0  # one /readyz answer: DB_CONNECT_TIMEOUT (3 s) + slack
-DETECT_WITHIN_S = 10.0
+ANSWER_BUDGET_S = 4.0  # one database page's 503: DB_CONNECT_TIMEOUT (3 s) + slack
 RECOVER_WITHIN_S = 20.0
 
 
@@ -39,56 +39,48 @@ class DatabaseOutageTest(unittest.TestCase):
             status, headers, _, _ = pod.request("GET", cached)
         self.assertEqual((status, headers.get("x-cache")), (200, "hit"))
 
+        static = "/static/admin/css/base.css"
+        self.assertEqual(pod.request("GET", static)[0], 200)
         try:
             t0 = time.monotonic()
             pod.script("pg.sh", "stop", timeout=90)
             t_stopped = time.monotonic()
 
+            # During the outage: a database page answers 503 (not 500, not a hang),
+            # while readiness, liveness, static files and cached pages stay 200.
             latencies = []
-            first_503 = None
-            deadline = t_stopped + DETECT_WITHIN_S
-            while time.monotonic() < deadline:
-                status, body, seconds = self._readyz()
-                latencies.append(seconds)
-                if status == 503:
-                    first_503 = time.monotonic()
-                    self.assertEqual(json.loads(body)["status"], "unavailable")
-                    break
-                time.sleep(0.05)
-            self.assertIsNotNone(first_503, "/readyz never answered 503 with Postgres down")
-
-            # During the outage: readiness keeps failing fast, liveness stays 200,
-            # a page that needs the database answers 503 (not 500).
             for _ in range(10):
-                status, _, seconds = self._readyz()
+                status, headers, body, seconds = pod.request("GET", "/api/questions/", headers=NO_CACHE)
                 latencies.append(seconds)
-                self.assertEqual(status, 503)
+                self.assertEqual(status, 503, body[:300])
+                self.assertEqual(headers.get("retry-after"), "5")
+                status, body, _ = self._readyz()
+                self.assertEqual(status, 200, body[:300])
+                self.assertEqual(json.loads(body)["database"], "not checked")
                 self.assertEqual(pod.status_of("/healthz", host="10.4.2.17"), 200)
-            status, headers, body, _ = pod.request("GET", "/api/questions/", headers=NO_CACHE)
-            self.assertEqual(status, 503, body[:300])
-            self.assertEqual(headers.get("retry-after"), "5")
-            status, headers, body, _ = pod.request("GET", cached)
-            self.assertEqual((status, headers.get("x-cache")), (200, "hit"), body[:300])
+                self.assertEqual(pod.request("GET", static)[0], 200)
+                status, headers, body, _ = pod.request("GET", cached)
+                self.assertEqual((status, headers.get("x-cache")), (200, "hit"), body[:300])
         finally:
             t_start = time.monotonic()
             pod.script("pg.sh", "start", timeout=90)
             t_started = time.monotonic()
 
-        back = pod.wait_until(lambda: self._readyz()[0] == 200, RECOVER_WITHIN_S)
+        back = pod.wait_until(
+            lambda: pod.request("GET", "/api/questions/?limit=1", headers=NO_CACHE)[0] == 200, RECOVER_WITHIN_S)
         t_ready = time.monotonic()
-        self.assertTrue(back, "/readyz did not come back to 200 after Postgres restarted")
-        self.assertEqual(pod.request("GET", "/api/questions/?limit=1", headers=NO_CACHE)[0], 200)
+        self.assertTrue(back, "database pages did not come back after Postgres restarted")
 
         after = pod.process_tree()
         print(
-            "\n[db-outage] pg stop took %.2fs; /readyz 503 %.3fs after Postgres was down "
-            "(max /readyz answer %.3fs during the outage); pg start took %.2fs; "
-            "/readyz 200 again %.3fs after Postgres was up; gunicorn pids %s -> %s, nginx pids %s -> %s"
-            % (t_stopped - t0, first_503 - t_stopped, max(latencies), t_started - t_start,
+            "\n[db-outage] pg stop took %.2fs; during the outage /readyz 200, static and cached 200, "
+            "database pages 503 in at most %.3fs; pg start took %.2fs; database pages 200 again %.3fs after "
+            "Postgres was up; gunicorn pids %s -> %s, nginx pids %s -> %s"
+            % (t_stopped - t0, max(latencies), t_started - t_start,
                t_ready - t_started, before["gunicorn"], after["gunicorn"], before["nginx"], after["nginx"]),
             flush=True,
         )
-        self.assertLess(max(latencies), READY_BUDGET_S)
+        self.assertLess(max(latencies), ANSWER_BUDGET_S)
         self.assertEqual(after["gunicorn"], before["gunicorn"], "gunicorn master or workers restarted")
         self.assertEqual(after["nginx"], before["nginx"], "nginx restarted")
 

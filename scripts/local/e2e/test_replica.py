@@ -170,7 +170,9 @@ class ReplicaPodTest(unittest.TestCase):
                                          "CACHE_REDIS_CA_FILE")
             cls.proc = pod.start_gunicorn(
                 {"DB_REPLICA_HOST": "127.0.0.1", "DB_REPLICA_PORT": str(pod.REPLICA_PORT),
-                 "DB_READ_YOUR_WRITES_SECONDS": str(WINDOW_S)},
+                 "DB_READ_YOUR_WRITES_SECONDS": str(WINDOW_S),
+                 # What the program sets in a replica region: readiness = can it read its region's replica.
+                 "DB_READINESS": "replica"},
                 drop=drop,
             )
             ready = pod.wait_until(lambda: pod.status_of("/readyz", host=PROBE_HOST) == 200, READY_WITHIN_S)
@@ -321,8 +323,8 @@ class ReplicaReadsTest(ReplicaPodTest):
         for _ in range(5):
             self.assertEqual(readyz(), 503, answers[-1])
         body = json.loads(answers[-1][1])
-        self.assertEqual((body["status"], body["database"], body["replica"], body["error"]),
-                         ("unavailable", "ok", "error", "OperationalError"), body)
+        self.assertEqual((body["status"], body["replica"], body["error"]),
+                         ("unavailable", "error", "OperationalError"), body)
         self.assertLess(max(s for _, _, s in answers), 4.0, "a probe must answer within its timeout")
         self.assertEqual(pod.status_of("/healthz", host=PROBE_HOST), 200)
 
@@ -360,6 +362,42 @@ class ReplicaReadsTest(ReplicaPodTest):
               f"{failed_checks} failed checks; ready again {time.monotonic() - started:.2f} s after replica.sh start; "
               f"gunicorn pids {before['gunicorn']} -> {after['gunicorn']}", flush=True)
         self.assertEqual(after["gunicorn"], before["gunicorn"], "gunicorn master or workers restarted")
+
+
+    def test_f_primary_down_the_replica_region_serves_reads(self):
+        """The primary stops (an outage of the primary's region, or its failover): this
+        region's pods stay ready, so the load balancer keeps them; reads come from the
+        replica, writes answer 503 fast; nothing restarts. (The primary's health is an alert.)"""
+        q = self.question("Primary down?")
+        before = pod.process_tree()
+        b = Browser("B")
+        self.assert_reads(b, q["url"], "replica", 0, times=1)
+        pod.script("pg.sh", "stop", timeout=90)
+        try:
+            answers = []
+            for _ in range(10):
+                status, _, body, seconds = pod.request("GET", "/readyz", host=PROBE_HOST, timeout=10)
+                answers.append((status, seconds))
+                self.assertEqual(status, 200, body)
+                self.assertEqual(json.loads(body)["replica"], "ok")
+                self.assert_reads(b, q["url"], "replica", 0, times=1)
+            page = b.get("/")
+            self.assertEqual((page.status, page.route), (200, "replica"), page)
+            started = time.monotonic()
+            r = Browser("A").post(q["url"] + "vote/", {"choice": q["choices"][0]["id"]})
+            write_s = time.monotonic() - started
+            self.assertEqual((r.status, r.headers.get("retry-after")), (503, "5"), r)
+            self.assertLess(write_s, 4.0, "a write fails fast (the connect timeout), never hangs")
+            self.assertLess(max(s for _, s in answers), 4.0)
+        finally:
+            pod.script("pg.sh", "start", timeout=90)
+        after = pod.process_tree()
+        self.assertEqual(after["gunicorn"], before["gunicorn"], "gunicorn master or workers restarted")
+        back = pod.wait_until(lambda: Browser("C").post(q["url"] + "vote/", {"choice": q["choices"][0]["id"]}).status == 200,
+                              BACK_WITHIN_S, interval=0.5)
+        self.assertTrue(back, "writes did not work again after the primary came back")
+        print(f"\n[replica] primary down: /readyz 200 in this region (max {max(s for _, s in answers):.3f} s), reads "
+              f"from the replica, a write 503 in {write_s:.3f} s, gunicorn pids unchanged", flush=True)
 
 
 class ReplicaCacheTest(ReplicaPodTest):

@@ -113,7 +113,7 @@ up destroy: ## Pulumi on STACK: local → the real engine on the local cluster; 
 test-e2e: ## The real engine on the local cluster: cluster-up, up, assertions, preview (no changes), change, destroy, cluster-down
 	scripts/engine/build.sh
 	scripts/cluster/build.sh
-	$(GO) test -count=1 -timeout 30m -tags e2e -run TestLocalEngineEndToEnd -v ./tests/e2e/
+	$(GO) test -count=1 -timeout 30m -tags e2e -run 'TestLocalEngineEndToEnd|TestCRDWaitOnARealAPIServer' -v ./tests/e2e/
 
 E2E_RUNS ?= 5
 test-e2e-soak: ## make test-e2e E2E_RUNS times in a row (default 5) while a build keeps every core busy; prints the times

@@ -23,6 +23,11 @@ type RegionalEdgeArgs struct {
 	// Code is the region's short name: it also exports "web-<code>", the
 	// region's pods alone, for the per-region uptime check.
 	Code string
+	// Image is the app image: it waits for GKE to install the ServiceExport
+	// CRD (python -m djangogke.waitcrd) before the exports are declared.
+	Image pulumi.StringInput
+	// ControlPlaneCIDR is the cluster's control-plane range (that wait's only egress).
+	ControlPlaneCIDR string
 }
 
 // RegionalEdge is a region's web Service and its ServiceExport: multi-cluster
@@ -40,8 +45,15 @@ func NewRegionalEdge(ctx *pulumi.Context, name string, args *RegionalEdgeArgs, o
 		return nil, err
 	}
 	k := newKubeObjects(args.Namespace, args.Labels, childrenOf(e, opts))
+	// GKE installs serviceexports.net.gke.io minutes after the fleet feature is
+	// enabled, asynchronously, in each cluster: wait for it here.
+	crd, err := declareCRDWait(ctx, name, k, &CRDWaitArgs{CRD: gkeapi.ServiceExportCRD, Image: args.Image,
+		ControlPlaneCIDR: args.ControlPlaneCIDR, TimeoutSeconds: crdWaitSeconds})
+	if err != nil {
+		return nil, err
+	}
 	for _, svc := range []struct{ logical, name string }{{name + "-svc", WebName}, {name + "-svc-region", regionalService(args.Code)}} {
-		if err := exportService(ctx, svc.logical, svc.name, k, args.Release); err != nil {
+		if err := exportService(ctx, svc.logical, svc.name, k, args.Release, crd); err != nil {
 			return nil, err
 		}
 	}
@@ -53,7 +65,7 @@ func regionalService(code string) string { return WebName + "-" + code }
 
 // exportService declares a Service of the web pods and the ServiceExport
 // (named as the Service: that is how multi-cluster Services pairs them).
-func exportService(ctx *pulumi.Context, logical, name string, k kubeObjects, release Release) error {
+func exportService(ctx *pulumi.Context, logical, name string, k kubeObjects, release Release, crd pulumi.Resource) error {
 	// No NEG annotation: multi-cluster Services makes the NEGs from the export.
 	svc, err := webService(ctx, logical, name, k, release.selector(false), nil)
 	if err != nil {
@@ -63,7 +75,7 @@ func exportService(ctx *pulumi.Context, logical, name string, k kubeObjects, rel
 		ApiVersion: pulumi.String(gkeapi.ServiceExportAPIVersion),
 		Kind:       pulumi.String(gkeapi.ServiceExportKind),
 		Metadata:   k.meta(name, webLabels(), nil),
-	}, k.opts(pulumi.DependsOn([]pulumi.Resource{svc}))...); err != nil {
+	}, k.opts(pulumi.DependsOn([]pulumi.Resource{svc, crd}))...); err != nil {
 		return fmt.Errorf("creating ServiceExport %s: %w", name, err)
 	}
 	return nil

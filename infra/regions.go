@@ -211,6 +211,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		}
 		edge, err := components.NewRegionalEdge(ctx, name, &components.RegionalEdgeArgs{
 			Namespace: workload.Namespace, Labels: labels, Release: args.Release, Code: r.Code,
+			Image: args.Image, ControlPlaneCIDR: r.MasterCIDR,
 		}, onCluster, pulumi.DependsOn(fleet.Features))
 		if err != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"django-gke/infra/gkeapi"
@@ -23,17 +24,19 @@ import (
 
 // typedKinds are the Kubernetes API types the plan's manifests must decode into.
 var typedKinds = map[string]func() any{
-	"v1/Namespace":                           func() any { return &corev1.Namespace{} },
-	"v1/ServiceAccount":                      func() any { return &corev1.ServiceAccount{} },
-	"v1/ConfigMap":                           func() any { return &corev1.ConfigMap{} },
-	"v1/Secret":                              func() any { return &corev1.Secret{} },
-	"v1/Service":                             func() any { return &corev1.Service{} },
-	"apps/v1/Deployment":                     func() any { return &appsv1.Deployment{} },
-	"batch/v1/Job":                           func() any { return &batchv1.Job{} },
-	"autoscaling/v2/HorizontalPodAutoscaler": func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
-	"policy/v1/PodDisruptionBudget":          func() any { return &policyv1.PodDisruptionBudget{} },
-	"networking.k8s.io/v1/Ingress":           func() any { return &networkingv1.Ingress{} },
-	"networking.k8s.io/v1/NetworkPolicy":     func() any { return &networkingv1.NetworkPolicy{} },
+	"v1/Namespace":                                    func() any { return &corev1.Namespace{} },
+	"v1/ServiceAccount":                               func() any { return &corev1.ServiceAccount{} },
+	"v1/ConfigMap":                                    func() any { return &corev1.ConfigMap{} },
+	"v1/Secret":                                       func() any { return &corev1.Secret{} },
+	"v1/Service":                                      func() any { return &corev1.Service{} },
+	"apps/v1/Deployment":                              func() any { return &appsv1.Deployment{} },
+	"batch/v1/Job":                                    func() any { return &batchv1.Job{} },
+	"autoscaling/v2/HorizontalPodAutoscaler":          func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	"policy/v1/PodDisruptionBudget":                   func() any { return &policyv1.PodDisruptionBudget{} },
+	"networking.k8s.io/v1/Ingress":                    func() any { return &networkingv1.Ingress{} },
+	"networking.k8s.io/v1/NetworkPolicy":              func() any { return &networkingv1.NetworkPolicy{} },
+	"rbac.authorization.k8s.io/v1/ClusterRole":        func() any { return &rbacv1.ClusterRole{} },
+	"rbac.authorization.k8s.io/v1/ClusterRoleBinding": func() any { return &rbacv1.ClusterRoleBinding{} },
 }
 
 // gkeKinds are GKE's custom resources, checked against their published API.

@@ -395,7 +395,12 @@ func TestReadmeShowsWhatASecondRegionCosts(t *testing.T) {
 // has no migration lock: two regions migrating at once would race).
 func TestMigrationsRunOnceForEveryRegion(t *testing.T) {
 	res := plan(t, globalStack)
-	jobs := res.ByType("kubernetes:batch/v1:Job")
+	var jobs []*offline.Resource
+	for _, j := range res.ByType("kubernetes:batch/v1:Job") {
+		if strings.Contains(j.Name, "-migrate") {
+			jobs = append(jobs, j)
+		}
+	}
 	require.Len(t, jobs, 1, "one migrations Job for the stack")
 	assert.Contains(t, jobs[0].Provider, "::django-gke-prd-global-usc1-k8s::", "in the primary's region")
 	for _, g := range globalRegions {
@@ -430,5 +435,50 @@ func TestDestroyDeletesTheGatewayFirstAndWaits(t *testing.T) {
 	assert.Equal(t, 4, exports)
 	for _, f := range res.ByType(featureType) {
 		assert.True(t, gw.DependsOn(f.URN), "the Gateway is deleted before the feature %s", f.Name)
+	}
+}
+
+// TestServiceExportsWaitForTheirCRD: GKE installs serviceexports.net.gke.io
+// into each cluster minutes after multi-cluster Services is enabled, and
+// pulumi-kubernetes retries a missing kind for about 30 s only. Each
+// cluster runs a Job that waits until the CRD is Established (the app
+// image's djangogke.waitcrd, RBAC get on that CRD alone, egress to the
+// control plane only), and its ServiceExports wait for that Job.
+func TestServiceExportsWaitForTheirCRD(t *testing.T) {
+	res := plan(t, globalStack)
+	masters := map[string]string{"usc1": "172.16.0.0/28", "euw1": "172.16.0.16/28"}
+	for _, g := range globalRegions {
+		var wait *offline.Resource
+		for _, j := range res.ByType("kubernetes:batch/v1:Job") {
+			if j.Name == "django-gke-prd-global-"+g.code+"-crdwait" {
+				wait = j
+			}
+		}
+		require.NotNil(t, wait, g.code)
+		spec := asMap(in(t, wait, "spec.template.spec"))
+		c := asMap(asSlice(spec["containers"])[0])
+		assert.Equal(t, []any{"python", "-m", "djangogke.waitcrd", "serviceexports.net.gke.io", "--timeout", "900"}, c["command"])
+		assert.Equal(t, "crd-wait", spec["serviceAccountName"])
+		assert.Equal(t, true, spec["automountServiceAccountToken"], "it reads the API")
+		image := mustOnCluster(t, res, deploymentType, "web", g.code)
+		assert.Equal(t, asMap(asSlice(asMap(in(t, image, "spec.template.spec"))["containers"])[1])["image"], c["image"], "the app image")
+		exports := 0
+		for _, e := range res.ByType("kubernetes:net.gke.io/v1:ServiceExport") {
+			if strings.Contains(e.Provider, "::django-gke-prd-global-"+g.code+"-k8s::") {
+				exports++
+				assert.True(t, e.DependsOn(wait.URN), "%s waits for the CRD", e.Name)
+			}
+		}
+		assert.Equal(t, 2, exports)
+		np := mustOnCluster(t, res, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "crd-wait-egress", g.code)
+		egress := asSlice(in(t, np, "spec.egress"))
+		require.Len(t, egress, 1)
+		assert.Equal(t, masters[g.code], asMap(asMap(asSlice(asMap(egress[0])["to"])[0])["ipBlock"])["cidr"])
+	}
+	for _, r := range res.ByType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole") {
+		rules := asSlice(in(t, r, "rules"))
+		require.Len(t, rules, 1)
+		assert.Equal(t, map[string]any{"apiGroups": []any{"apiextensions.k8s.io"}, "resources": []any{"customresourcedefinitions"},
+			"resourceNames": []any{"serviceexports.net.gke.io"}, "verbs": []any{"get"}}, asMap(rules[0]))
 	}
 }

@@ -53,6 +53,9 @@ const (
 	ServiceExportAPIVersion = MultiClusterServiceGroup + "/" + ServiceExportVersion
 	// ServiceExportKind is the kind of a ServiceExport manifest.
 	ServiceExportKind = "ServiceExport"
+	// ServiceExportCRD is the CRD's name: GKE installs it in each cluster of
+	// the fleet once multi-cluster Services is enabled, asynchronously.
+	ServiceExportCRD = "serviceexports." + MultiClusterServiceGroup
 	// ServiceImportKind is the kind of the object GKE creates in every
 	// cluster of the fleet for each exported Service (same name and
 	// namespace). This package does not declare its type: it is referenced

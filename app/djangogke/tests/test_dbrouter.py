@@ -447,8 +447,9 @@ class CacheFillTests(ReplicaTestCase):
         self.assertEqual((r["X-Cache"], r["X-DB-Route"], r.json()["total_votes"]), ("hit", "primary", 1))
 
 
+@override_settings(DB_READINESS="replica")
 class ReadinessTests(ReplicaTestCase):
-    """A replica region's pods check what they read from: the replica (DB_READINESS default)."""
+    """A replica region's pods check what they read from: the replica (what the program sets there)."""
 
     def test_the_replica_is_checked_not_the_primary(self):
         with Queries() as q:

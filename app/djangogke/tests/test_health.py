@@ -14,6 +14,7 @@ class HealthTests(TestCase):
                 self.assertEqual(r.status_code, 200)
                 self.assertEqual(r.json(), {"status": "ok"})
 
+    @override_settings(DB_READINESS="primary")
     def test_readiness_any_host(self):
         r = self.client.get("/readyz", HTTP_HOST="10.4.2.17")
         self.assertEqual(r.status_code, 200)
@@ -24,6 +25,7 @@ class HealthTests(TestCase):
         self.assertEqual(self.client.get("/healthz/", HTTP_HOST="10.4.2.17").status_code, 400)
         self.assertEqual(self.client.get("/admin/login/", HTTP_HOST="10.4.2.17").status_code, 400)
 
+    @override_settings(DB_READINESS="primary")
     def test_readiness_503_when_database_fails(self):
         conn = connections["default"]
         with mock.patch.object(conn, "cursor", side_effect=OperationalError("connection refused")):

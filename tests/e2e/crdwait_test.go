@@ -25,7 +25,8 @@ import (
 // program declares, bound by the program's own ClusterRole and binding (from
 // prd-global's plan): it waits while serviceexports.net.gke.io is absent,
 // returns 0 once the CRD is created and Established, and without the binding
-// fails at once naming the missing permission; a CRD that never comes times out.
+// fails at once naming the missing permission (as it does for any other CRD:
+// the role names that one); a CRD that does not come times out.
 func TestCRDWaitOnARealAPIServer(t *testing.T) {
 	root := repoRoot()
 	cluster := filepath.Join(root, "scripts", "cluster")
@@ -37,6 +38,17 @@ func TestCRDWaitOnARealAPIServer(t *testing.T) {
 	})
 	run(t, nil, root, nil, filepath.Join(cluster, "up.sh"))
 	api := newAPIClient(t)
+	// cluster-up installs GKE's CRDs for env local; here the cluster must be
+	// as a new GKE cluster is before multi-cluster Services installs its CRD.
+	crdPath := "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/" + gkeapi.ServiceExportCRD
+	if api.exists(crdPath) {
+		code, body, err := api.do("DELETE", crdPath, nil)
+		require.NoError(t, err)
+		require.True(t, code == 200 || code == 202, "DELETE %s: %d %s", crdPath, code, body)
+		api.eventually(t, "the ServiceExport CRD gone", 60*time.Second, func() (bool, string) {
+			return !api.exists(crdPath), "still there"
+		})
+	}
 
 	// The program's RBAC for the wait, as prd-global's plan renders it.
 	plan, err := offline.Run(offline.Options{Dir: root, Stack: "prd-global"})
@@ -89,10 +101,15 @@ func TestCRDWaitOnARealAPIServer(t *testing.T) {
 	assert.Less(t, time.Since(start), 20*time.Second, "no waiting on a permission problem")
 	assert.Contains(t, string(out), "needs `get` on customresourcedefinitions")
 
-	// A CRD that never comes: the timeout, named.
-	out, err = waiter(tokenFile("crd-wait"), "never.example.com", "--timeout", "2", "--interval", "0.5").CombinedOutput()
+	// The program's role reads that one CRD and no other.
+	out, err = waiter(tokenFile("crd-wait"), "backendconfigs.cloud.google.com", "--timeout", "60").CombinedOutput()
 	assert.Error(t, err)
-	assert.Contains(t, string(out), "never.example.com not Established after 2 s")
+	assert.Contains(t, string(out), "HTTP 403", "RBAC get on serviceexports.net.gke.io only")
+
+	// While the CRD does not come: the timeout, named.
+	out, err = waiter(tokenFile("crd-wait"), gkeapi.ServiceExportCRD, "--timeout", "2", "--interval", "0.5").CombinedOutput()
+	assert.Error(t, err)
+	assert.Contains(t, string(out), gkeapi.ServiceExportCRD+" not Established after 2 s")
 
 	// The CRD appears while the wait runs: it returns 0.
 	cmd := waiter(tokenFile("crd-wait"), gkeapi.ServiceExportCRD, "--timeout", "120", "--interval", "0.5")

@@ -81,20 +81,10 @@ func NewFleet(ctx *pulumi.Context, name string, args *FleetArgs, opts ...pulumi.
 	if err != nil {
 		return nil, fmt.Errorf("granting the MCS importer: %w", err)
 	}
-	agent, err := projects.NewServiceIdentity(ctx, name+"-mci-agent", &projects.ServiceIdentityArgs{
-		Project: pulumi.String(args.Project),
-		Service: pulumi.String("multiclusteringress.googleapis.com"),
-	}, child.opts()...)
+	_, agentGrant, err := newServiceAgent(ctx, name+"-mci-agent", "container-admin", args.Project,
+		"multiclusteringress.googleapis.com", "roles/container.admin", child)
 	if err != nil {
-		return nil, fmt.Errorf("creating the multi-cluster ingress service agent: %w", err)
-	}
-	agentGrant, err := projects.NewIAMMember(ctx, name+"-mci-agent-container-admin", &projects.IAMMemberArgs{
-		Project: pulumi.String(args.Project),
-		Role:    pulumi.String("roles/container.admin"),
-		Member:  pulumi.Sprintf("serviceAccount:%s", agent.Email),
-	}, child.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("granting the multi-cluster ingress service agent: %w", err)
+		return nil, err
 	}
 	f.Features = []pulumi.Resource{mcs, mci, importer, agentGrant}
 	return f, ctx.RegisterResourceOutputs(f, pulumi.Map{})

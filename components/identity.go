@@ -97,3 +97,25 @@ func newServiceAccount(ctx *pulumi.Context, id, displayName, project string, rol
 func shortRole(role string) string {
 	return strings.ReplaceAll(strings.TrimPrefix(role, "roles/"), ".", "-")
 }
+
+// newServiceAgent makes sure a Google service's agent exists in the project
+// (they appear on first use otherwise, too late for what needs them) and
+// grants it role: the logical names are "<name>" and "<name>-<grantName>".
+func newServiceAgent(ctx *pulumi.Context, name, grantName, project, service, role string, child children) (*projects.ServiceIdentity, *projects.IAMMember, error) {
+	agent, err := projects.NewServiceIdentity(ctx, name, &projects.ServiceIdentityArgs{
+		Project: pulumi.String(project),
+		Service: pulumi.String(service),
+	}, child.opts()...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating the %s service agent: %w", service, err)
+	}
+	grant, err := projects.NewIAMMember(ctx, name+"-"+grantName, &projects.IAMMemberArgs{
+		Project: pulumi.String(project),
+		Role:    pulumi.String(role),
+		Member:  pulumi.Sprintf("serviceAccount:%s", agent.Email),
+	}, child.opts()...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("granting %s to the %s service agent: %w", role, service, err)
+	}
+	return agent, grant, nil
+}

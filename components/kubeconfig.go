@@ -10,13 +10,32 @@ import (
 // and the text depends only on the cluster's name, endpoint and CA, so the
 // Kubernetes provider built from it is not replaced on unrelated changes.
 func Kubeconfig(clusterName, endpoint, caCertificate string) string {
+	return execKubeconfig(clusterName, "https://"+endpoint, caCertificate)
+}
+
+// ConnectGatewayKubeconfig renders the kubeconfig of a GKE cluster's fleet
+// membership through the Connect Gateway: Google's front end with a
+// publicly trusted certificate (no cluster CA), the same exec credential.
+// The URL is what `gcloud container fleet memberships get-credentials`
+// writes for a GKE membership.
+func ConnectGatewayKubeconfig(projectNumber, location, membership string) string {
+	return execKubeconfig(membership,
+		fmt.Sprintf("https://connectgateway.googleapis.com/v1/projects/%s/locations/%s/gkeMemberships/%s", projectNumber, location, membership), "")
+}
+
+// execKubeconfig is one cluster, context and user: the server, its CA when
+// it has its own (empty: the system's trust store), gke-gcloud-auth-plugin.
+func execKubeconfig(name, server, caCertificate string) string {
+	ca := ""
+	if caCertificate != "" {
+		ca = "\n    certificate-authority-data: " + caCertificate
+	}
 	return fmt.Sprintf(`apiVersion: v1
 kind: Config
 clusters:
 - name: %[1]s
   cluster:
-    server: https://%[2]s
-    certificate-authority-data: %[3]s
+    server: %[2]s%[3]s
 contexts:
 - name: %[1]s
   context:
@@ -32,37 +51,7 @@ users:
       installHint: Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin).
       provideClusterInfo: true
       interactiveMode: Never
-`, clusterName, endpoint, caCertificate)
-}
-
-// ConnectGatewayKubeconfig renders the kubeconfig of a GKE cluster's fleet
-// membership through the Connect Gateway: Google's front end with a
-// publicly trusted certificate (no cluster CA), the same exec credential.
-// The URL is what `gcloud container fleet memberships get-credentials`
-// writes for a GKE membership.
-func ConnectGatewayKubeconfig(projectNumber, location, membership string) string {
-	return fmt.Sprintf(`apiVersion: v1
-kind: Config
-clusters:
-- name: %[3]s
-  cluster:
-    server: https://connectgateway.googleapis.com/v1/projects/%[1]s/locations/%[2]s/gkeMemberships/%[3]s
-contexts:
-- name: %[3]s
-  context:
-    cluster: %[3]s
-    user: %[3]s
-current-context: %[3]s
-users:
-- name: %[3]s
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      command: gke-gcloud-auth-plugin
-      installHint: Install gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin).
-      provideClusterInfo: true
-      interactiveMode: Never
-`, projectNumber, location, membership)
+`, name, server, ca)
 }
 
 var serviceAgentEmail = regexp.MustCompile(`^service-(\d+)@[a-z0-9-]+\.iam\.gserviceaccount\.com$`)

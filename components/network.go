@@ -8,7 +8,6 @@ import (
 	"net/netip"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
-	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/projects"
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/servicenetworking"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -126,20 +125,10 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 	// until something creates it, and the peering then fails now and then
 	// ("Required 'compute.globalAddresses.list' permission"): create the agent
 	// and grant its role before the connection.
-	agent, err := projects.NewServiceIdentity(ctx, name+"-servicenetworking-agent", &projects.ServiceIdentityArgs{
-		Project: pulumi.String(args.Project),
-		Service: pulumi.String("servicenetworking.googleapis.com"),
-	}, child.opts()...)
+	agent, agentRole, err := newServiceAgent(ctx, name+"-servicenetworking-agent", "role", args.Project,
+		"servicenetworking.googleapis.com", "roles/servicenetworking.serviceAgent", child)
 	if err != nil {
-		return nil, fmt.Errorf("creating the Service Networking service agent: %w", err)
-	}
-	agentRole, err := projects.NewIAMMember(ctx, name+"-servicenetworking-agent-role", &projects.IAMMemberArgs{
-		Project: pulumi.String(args.Project),
-		Role:    pulumi.String("roles/servicenetworking.serviceAgent"),
-		Member:  pulumi.Sprintf("serviceAccount:%s", agent.Email),
-	}, child.opts()...)
-	if err != nil {
-		return nil, fmt.Errorf("granting the Service Networking service agent: %w", err)
+		return nil, err
 	}
 	psa, err := servicenetworking.NewConnection(ctx, name+"-psa", &servicenetworking.ConnectionArgs{
 		Network:               vpc.ID(),

@@ -133,6 +133,13 @@ type Cluster struct {
 	Provider *kubernetes.Provider
 }
 
+// ClusterIdentifier names a GKE cluster for its Kubernetes provider (the
+// context name gcloud writes for it): known before the cluster exists and
+// stable for its life.
+func ClusterIdentifier(project, location, name string) string {
+	return "gke_" + project + "_" + location + "_" + name
+}
+
 // connectGatewayKubeconfig is the kubeconfig of the cluster's fleet
 // membership through the Connect Gateway. Its URL names the project by
 // number, which the fleet's service agent's email carries
@@ -325,7 +332,11 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		}
 	}
 	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
-		Kubeconfig:            kubeconfig,
+		Kubeconfig: kubeconfig,
+		// The cluster's identity, not its kubeconfig, decides whether the
+		// provider (and with it every object on the cluster) is replaced: a
+		// new endpoint, CA or access path (cluster.access) is the same cluster.
+		ClusterIdentifier:     pulumi.String(ClusterIdentifier(args.Project, args.Location, name)),
 		EnableServerSideApply: pulumi.Bool(true),
 	}, child.opts()...)
 	if err != nil {

@@ -157,6 +157,12 @@ func TestAuthorizedNetworksAccessTalksToTheEndpoint(t *testing.T) {
 	assert.Contains(t, text, "certificate-authority-data: ")
 	_, fleet := cluster.Input("fleet")
 	assert.False(t, fleet, "no fleet registration needed")
+	// Switching the access path changes the kubeconfig, never the provider's
+	// identity: the engine updates the provider instead of replacing it and
+	// every object on the cluster with it.
+	id := in(t, one(t, res, "pulumi:providers:kubernetes"), "clusterIdentifier")
+	assert.Equal(t, "gke_acme-django-prd_us-central1_django-gke-prd", id)
+	assert.Equal(t, id, in(t, one(t, plan(t, "prd"), "pulumi:providers:kubernetes"), "clusterIdentifier"))
 	assert.Nil(t, res.Named("gcp:projects/serviceIdentity:ServiceIdentity", "django-gke-prd-gkehub-agent"))
 }
 

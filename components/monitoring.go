@@ -359,6 +359,11 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			},
 		}
 	}
+	// below turns a threshold condition around: it fires under the value.
+	below := func(c monitoring.AlertPolicyConditionArgs) monitoring.AlertPolicyConditionArgs {
+		c.ConditionThreshold.(*monitoring.AlertPolicyConditionConditionThresholdArgs).Comparison = pulumi.String("COMPARISON_LT")
+		return c
+	}
 	burn := func(window string, rate float64) monitoring.AlertPolicyConditionArgs {
 		return monitoring.AlertPolicyConditionArgs{
 			DisplayName: pulumi.Sprintf("burn rate over %s > %g", window, rate),
@@ -423,17 +428,8 @@ func declarePaging(ctx *pulumi.Context, name string, args *MonitoringArgs, child
 			pulumi.String(containers), "ALIGN_DELTA", "REDUCE_SUM", "3600s", float64(t.RestartsPerHour), "0s", `resource.label."pod_name"`)}},
 		"nodes-at-max": {"OR", nodesAtMax},
 		// The primary's health is an alert, never a readiness condition (app/djangogke/health.py).
-		"sql-down": {"OR", monitoring.AlertPolicyConditionArray{monitoring.AlertPolicyConditionArgs{
-			DisplayName: pulumi.String("database/up < 1 for 2 minutes"),
-			ConditionThreshold: &monitoring.AlertPolicyConditionConditionThresholdArgs{
-				Filter:     sql("up"),
-				Comparison: pulumi.String("COMPARISON_LT"), ThresholdValue: pulumi.Float64(1), Duration: pulumi.String("120s"),
-				Aggregations: monitoring.AlertPolicyConditionConditionThresholdAggregationArray{monitoring.AlertPolicyConditionConditionThresholdAggregationArgs{
-					AlignmentPeriod: pulumi.String("60s"), PerSeriesAligner: pulumi.String("ALIGN_MIN"),
-				}},
-				Trigger: &monitoring.AlertPolicyConditionConditionThresholdTriggerArgs{Count: pulumi.Int(1)},
-			},
-		}}},
+		"sql-down": {"OR", monitoring.AlertPolicyConditionArray{below(threshold("database/up < 1 for 2 minutes",
+			sql("up"), "ALIGN_MIN", "", "60s", 1, "120s"))}},
 		"sql-cpu": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("CPU > %g", t.SQLCPURatio),
 			sql("cpu/utilization"), "ALIGN_MEAN", "", "300s", t.SQLCPURatio, "900s")}},
 		"sql-disk": {"OR", monitoring.AlertPolicyConditionArray{threshold(fmt.Sprintf("disk > %g", t.SQLDiskRatio),

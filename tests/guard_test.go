@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -201,12 +200,9 @@ func TestADeliberateReplacementIsFlagged(t *testing.T) {
 // allowed by name it passes.
 func TestPlanDiffPutsAStatefulReplacementFirst(t *testing.T) {
 	clone := snapshotRepo(t)
-	prd := filepath.Join(clone, "Pulumi.prd.yaml")
-	text, err := os.ReadFile(prd)
-	require.NoError(t, err)
-	renamed := strings.Replace(string(text), "  django-gke:env: prd\n", "  django-gke:env: prd\n  django-gke:image:\n    repository: django-gke-2\n", 1)
-	require.NotEqual(t, string(text), renamed)
-	require.NoError(t, os.WriteFile(prd, []byte(renamed), 0o644))
+	editStackFile(t, clone, "prd", func(s string) string {
+		return strings.Replace(s, "  django-gke:env: prd\n", "  django-gke:env: prd\n  django-gke:image:\n    repository: django-gke-2\n", 1)
+	})
 
 	bin := buildPlandiff(t, clone)
 	out, code := runIn(clone, bin, "-stack", "prd", "-base", "HEAD", "-guard")

@@ -146,11 +146,9 @@ func TestPlanCommandRejectsBadInput(t *testing.T) {
 func TestPlanDiffShowsAPodTpsChange(t *testing.T) {
 	clone := snapshotRepo(t)
 	prd := filepath.Join(clone, "Pulumi.prd.yaml")
-	text, err := os.ReadFile(prd)
-	require.NoError(t, err)
-	edited := strings.Replace(string(text), "    targetRps: 10000\n", "    targetRps: 10000\n    podTps: 50\n", 1)
-	require.NotEqual(t, string(text), edited)
-	require.NoError(t, os.WriteFile(prd, []byte(edited), 0o644))
+	text := editStackFile(t, clone, "prd", func(s string) string {
+		return strings.Replace(s, "    targetRps: 10000\n", "    targetRps: 10000\n    podTps: 50\n", 1)
+	})
 
 	cmd := exec.Command("go", "run", "./cmd/plandiff", "-stack", "prd", "-base", "HEAD")
 	cmd.Dir = clone
@@ -171,12 +169,25 @@ func TestPlanDiffShowsAPodTpsChange(t *testing.T) {
 	assert.NotContains(t, s, "Added", "nothing is added or removed by a sizing change")
 
 	// The working tree equal to HEAD: no changes at all.
-	require.NoError(t, os.WriteFile(prd, text, 0o644))
+	require.NoError(t, os.WriteFile(prd, []byte(text), 0o644))
 	cmd = exec.Command("go", "run", "./cmd/plandiff", "-stack", "prd", "-base", "HEAD")
 	cmd.Dir = clone
 	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assert.Contains(t, string(out), "No changes to stack prd.")
+}
+
+// editStackFile rewrites Pulumi.<stack>.yaml in dir with edit, which must
+// change it, and returns the text it had before.
+func editStackFile(t *testing.T, dir, stack string, edit func(string) string) string {
+	t.Helper()
+	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	text, err := os.ReadFile(path)
+	require.NoError(t, err)
+	edited := edit(string(text))
+	require.NotEqual(t, string(text), edited, "the edit of %s changes it", path)
+	require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
+	return string(text)
 }
 
 // snapshotRepo copies the working tree (tracked files and untracked ones git

@@ -60,18 +60,11 @@ func TestMultiClusterServicesHaveCloudDNS(t *testing.T) {
 // node pools (Pulumi's auto-name adds 8 characters) stay within GKE's 40.
 func TestTheLongestStackNameFitsEveryName(t *testing.T) {
 	const stack = "abcdefghij12"
-	dir := t.TempDir()
-	// prd promotes from stg, which promotes from dev: their stack files come too.
-	for _, f := range []string{"Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.stg.yaml"} {
-		b, err := os.ReadFile(filepath.Join(repoRoot(), f))
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o644))
-	}
-	require.NoError(t, os.Symlink(filepath.Join(repoRoot(), "app"), filepath.Join(dir, "app")))
-	b, err := os.ReadFile(filepath.Join(repoRoot(), "Pulumi."+globalStack+".yaml"))
-	require.NoError(t, err)
-	text := strings.NewReplacer("us-central1", "northamerica-northeast2", "europe-west1", "australia-southeast2").Replace(string(b))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi."+stack+".yaml"), []byte(text), 0o644))
+	dir := snapshotRepo(t)
+	// prd-global renamed, in the regions with the longest codes.
+	global := filepath.Join(dir, "Pulumi."+globalStack+".yaml")
+	require.NoError(t, os.Rename(global, filepath.Join(dir, "Pulumi."+stack+".yaml")))
+	editStackFile(t, dir, stack, strings.NewReplacer("us-central1", "northamerica-northeast2", "europe-west1", "australia-southeast2").Replace)
 	res, err := offline.Run(offline.Options{Dir: dir, Stack: stack})
 	require.NoError(t, err)
 
@@ -90,13 +83,10 @@ func TestTheLongestStackNameFitsEveryName(t *testing.T) {
 // naming both.
 func TestTwoStacksCannotShareAProject(t *testing.T) {
 	clone := snapshotRepo(t)
-	file := filepath.Join(clone, "Pulumi."+globalStack+".yaml")
-	b, err := os.ReadFile(file)
-	require.NoError(t, err)
-	shared := strings.Replace(string(b), "gcp:project: acme-django-prd-global", "gcp:project: acme-django-prd", 1)
-	require.NotEqual(t, string(b), shared)
-	require.NoError(t, os.WriteFile(file, []byte(shared), 0o644))
-	_, err = offline.Run(offline.Options{Dir: clone, Stack: globalStack})
+	editStackFile(t, clone, globalStack, func(s string) string {
+		return strings.Replace(s, "gcp:project: acme-django-prd-global", "gcp:project: acme-django-prd", 1)
+	})
+	_, err := offline.Run(offline.Options{Dir: clone, Stack: globalStack})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `gcp:project: "acme-django-prd" is not allowed: stack prd (Pulumi.prd.yaml) deploys to it too`)
 	_, err = offline.Run(offline.Options{Dir: clone, Stack: "prd"})
@@ -111,14 +101,12 @@ func TestTwoStacksCannotShareAProject(t *testing.T) {
 // from one region to several is a new stack (README "From one region to several").
 func TestConvertingAStackToRegionsInPlaceIsBlocked(t *testing.T) {
 	clone := snapshotRepo(t)
-	file := filepath.Join(clone, "Pulumi.prd.yaml")
-	b, err := os.ReadFile(file)
-	require.NoError(t, err)
 	global, err := os.ReadFile(filepath.Join(clone, "Pulumi."+globalStack+".yaml"))
 	require.NoError(t, err)
 	regions := string(global[strings.Index(string(global), "  django-gke:regions:"):])
-	text := strings.Replace(string(b), "  django-gke:env: prd\n", "  django-gke:env: prd\n  django-gke:cache:\n    enabled: false\n"+regions, 1)
-	require.NoError(t, os.WriteFile(file, []byte(text), 0o644))
+	editStackFile(t, clone, "prd", func(s string) string {
+		return strings.Replace(s, "  django-gke:env: prd\n", "  django-gke:env: prd\n  django-gke:cache:\n    enabled: false\n"+regions, 1)
+	})
 	bin := buildPlandiff(t, clone)
 	out, code := runIn(clone, bin, "-stack", "prd", "-base", "HEAD", "-guard")
 	assert.Equal(t, 3, code, "%s", out)

@@ -110,10 +110,10 @@ up destroy: ## Pulumi on STACK: local → the real engine on the local cluster; 
 	@if [ "$(STACK)" = local ]; then scripts/engine/build.sh && $(GO) run ./cmd/engine -stack local -action $@; \
 	else scripts/pulumi.sh $@ $(STACK); fi
 
-test-e2e: ## The real engine on the local cluster: cluster-up, up, assertions, preview (no changes), change, destroy, cluster-down
+test-e2e: ## The real engine on local clusters: cluster-up, up, assertions, preview (no changes), change, destroy, cluster-down; a regional failover with one of two clusters stopped
 	scripts/engine/build.sh
 	scripts/cluster/build.sh
-	$(GO) test -count=1 -timeout 30m -tags e2e -run 'TestLocalEngineEndToEnd|TestCRDWaitOnARealAPIServer' -v ./tests/e2e/
+	$(GO) test -count=1 -timeout 30m -tags e2e -run 'TestLocalEngineEndToEnd|TestCRDWaitOnARealAPIServer|TestLostRegionOnTheRealEngine' -v ./tests/e2e/
 
 E2E_RUNS ?= 5
 test-e2e-soak: ## make test-e2e E2E_RUNS times in a row (default 5) while a build keeps every core busy; prints the times

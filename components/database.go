@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/sql"
@@ -44,6 +45,9 @@ type DatabaseArgs struct {
 // DatabaseRegion is one region's instance in a multi-region database.
 type DatabaseRegion struct {
 	Region, Code string
+	// Options are extra options for the region's instance: what a region the
+	// caller treats apart (a lost one) needs.
+	Options []pulumi.ResourceOption
 }
 
 // DatabaseReplica is a read replica's endpoint.
@@ -225,14 +229,14 @@ func declareRegionalInstances(ctx *pulumi.Context, name string, args *DatabaseAr
 	// Explicit, so that promoting a replica is this one field (and the
 	// master's name) changing: the provider calls promoteReplica in place.
 	pa.InstanceType = pulumi.String("CLOUD_SQL_INSTANCE")
-	primary, err := sql.NewDatabaseInstance(ctx, name+"-"+args.Regions[0].Code+"-pg", pa, opts...)
+	primary, err := sql.NewDatabaseInstance(ctx, name+"-"+args.Regions[0].Code+"-pg", pa, append(slices.Clone(opts), args.Regions[0].Options...)...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("creating the primary Cloud SQL instance in %s: %w", primaryArgs.Region, err)
 	}
 	replicas := map[string]DatabaseReplica{}
 	for _, r := range args.Regions[1:] {
 		ra := replicaArgs(args, r.Region, primary.Name)
-		replica, err := sql.NewDatabaseInstance(ctx, name+"-"+r.Code+"-pg", ra, opts...)
+		replica, err := sql.NewDatabaseInstance(ctx, name+"-"+r.Code+"-pg", ra, append(slices.Clone(opts), r.Options...)...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("creating the Cloud SQL read replica in %s: %w", r.Region, err)
 		}

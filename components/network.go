@@ -43,6 +43,9 @@ type NetworkArgs struct {
 type SubnetArgs struct {
 	Region, Code                 string
 	CIDR, PodsCIDR, ServicesCIDR string
+	// Options are extra options for the region's resources (subnet, router,
+	// NAT): what a region the caller treats apart (a lost one) needs.
+	Options []pulumi.ResourceOption
 }
 
 // Subnet is what a cluster needs of its region's subnet.
@@ -177,6 +180,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 // declareSubnet declares a region's subnet (pods and services as secondary
 // ranges) and the Cloud NAT its private nodes reach the internet through.
 func declareSubnet(ctx *pulumi.Context, prefix string, vpc *compute.Network, sn SubnetArgs, child children) (Subnet, error) {
+	child = child.with(sn.Options...)
 	pods, services := prefix+"-pods", prefix+"-services"
 	subnet, err := compute.NewSubnetwork(ctx, prefix+"-subnet", &compute.SubnetworkArgs{
 		Network:               vpc.ID(),

@@ -39,42 +39,29 @@ import (
 //
 // Each is a capability the components take as an optional argument, not a mode.
 func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *capacity.Plan, base string, labels map[string]string) error {
+	if cfg.MultiRegion() {
+		return localRegionsProgram(ctx, root, cfg, base, labels)
+	}
 	kubeconfig, err := localKubeconfig(root, cfg.Cluster.Kubeconfig)
 	if err != nil {
 		return err
 	}
-	provider, err := kubernetes.NewProvider(ctx, base+"-k8s", &kubernetes.ProviderArgs{
-		Kubeconfig:            pulumi.String(kubeconfig),
-		EnableServerSideApply: pulumi.Bool(true),
-	})
-	if err != nil {
-		return fmt.Errorf("creating Kubernetes provider: %w", err)
-	}
-	password, err := localSecret(ctx, LocalDatabasePasswordKey)
+	provider, err := localProvider(ctx, base+"-k8s", kubeconfig)
 	if err != nil {
 		return err
 	}
-	djangoKey, err := localSecret(ctx, LocalDjangoSecretKeyKey)
+	secrets, err := readLocalSecrets(ctx)
 	if err != nil {
 		return err
 	}
-	args, err := workloadArgs(root, cfg, plan, labels)
+	args, err := localWorkloadArgs(root, cfg, plan, labels, secrets)
 	if err != nil {
 		return err
 	}
-	args.Image = pulumi.String(cfg.Image.Ref)
-	args.Database.Password = password
-	args.DjangoSecretKey = djangoKey
-	args.Database.Host, args.Database.Port = cfg.Database.Host, cfg.Database.Port
-	args.Host = pulumi.String("localhost")
-	if cfg.App.Hostname != "" {
-		args.Host = pulumi.String(cfg.App.Hostname)
-	}
-	// No load balancer: nginx sees its clients directly.
-	args.LoadBalancerIP = pulumi.String("127.0.0.1")
 	workload, err := declareOnCluster(ctx, base, cfg, args, platform{
 		kubernetes: provider,
 		database:   components.DatabasePeer{Host: cfg.Database.Host, Port: cfg.Database.Port},
+		opts:       []pulumi.ResourceOption{formerlyInWebapp(ctx, base)},
 	})
 	if err != nil {
 		return err
@@ -82,8 +69,118 @@ func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *ca
 	exportWorkload(ctx, cfg, plan, workload, args.Host)
 	ctx.Export(outputs.Kubeconfig, pulumi.String(kubeconfig))
 	ctx.Export(outputs.ImageRef, pulumi.String(cfg.Image.Ref))
-	ctx.Export(outputs.LocalDatabasePassword, password)
+	ctx.Export(outputs.LocalDatabasePassword, secrets.password)
 	return nil
+}
+
+// localRegionsProgram is env local with regions.list: the multi-region
+// program's shape on one local cluster per region (regions.list[].kubeconfig).
+// The first region migrates and every other region's Deployment waits for
+// its Job; a lost region keeps what it has (lostRegionOptions), which is what
+// the real engine proves here with one of the clusters stopped
+// (TestLostRegionOnTheRealEngine). One Postgres serves every region: the
+// replicas are Cloud SQL's.
+func localRegionsProgram(ctx *pulumi.Context, root string, cfg *config.Config, base string, labels map[string]string) error {
+	regional, err := capacity.RegionalPlanFor(cfg)
+	if err != nil {
+		return err
+	}
+	regions, err := servingRegions(cfg, regional)
+	if err != nil {
+		return err
+	}
+	secrets, err := readLocalSecrets(ctx)
+	if err != nil {
+		return err
+	}
+	var migrations []pulumi.Resource
+	var first *components.Workload
+	var host pulumi.StringInput
+	regionsOut := pulumi.Map{}
+	for _, r := range regions {
+		name := base + "-" + r.Code
+		kubeconfig, err := localKubeconfig(root, r.Kubeconfig)
+		if err != nil {
+			return err
+		}
+		lost := lostRegionOptions(r.Region)
+		provider, err := localProvider(ctx, name+"-k8s", kubeconfig, lost...)
+		if err != nil {
+			return err
+		}
+		args, err := localWorkloadArgs(root, cfg, r.Plan, labels, secrets)
+		if err != nil {
+			return err
+		}
+		args.MigratedBy = migrations
+		workload, err := declareOnCluster(ctx, name, cfg, args, platform{
+			kubernetes: provider,
+			database:   components.DatabasePeer{Host: cfg.Database.Host, Port: cfg.Database.Port},
+			opts:       lost,
+		})
+		if err != nil {
+			return err
+		}
+		if first == nil {
+			first, migrations, host = workload, workload.Migrations, args.Host
+		}
+		role := "replica"
+		if r.Primary {
+			role = "primary"
+		}
+		regionsOut[r.Region.Region] = pulumi.Map{"kubeconfig": pulumi.String(kubeconfig), "database": pulumi.String(role),
+			"lost": pulumi.Bool(r.Lost), "hpaMaxReplicas": pulumi.Int(int(r.Plan.HPAMaxReplicas))}
+	}
+	exportWorkload(ctx, cfg, regional.OneRegion, first, host)
+	ctx.Export(outputs.ImageRef, pulumi.String(cfg.Image.Ref))
+	ctx.Export(outputs.LocalDatabasePassword, secrets.password)
+	ctx.Export(outputs.Regions, regionsOut)
+	return nil
+}
+
+// localProvider is the kubernetes provider of a cluster named by a kubeconfig path.
+func localProvider(ctx *pulumi.Context, name, kubeconfig string, opts ...pulumi.ResourceOption) (*kubernetes.Provider, error) {
+	provider, err := kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{
+		Kubeconfig:            pulumi.String(kubeconfig),
+		EnableServerSideApply: pulumi.Bool(true),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating Kubernetes provider: %w", err)
+	}
+	return provider, nil
+}
+
+type localSecrets struct{ password, djangoKey pulumi.StringOutput }
+
+func readLocalSecrets(ctx *pulumi.Context) (localSecrets, error) {
+	password, err := localSecret(ctx, LocalDatabasePasswordKey)
+	if err != nil {
+		return localSecrets{}, err
+	}
+	djangoKey, err := localSecret(ctx, LocalDjangoSecretKeyKey)
+	if err != nil {
+		return localSecrets{}, err
+	}
+	return localSecrets{password: password, djangoKey: djangoKey}, nil
+}
+
+// localWorkloadArgs are the workload's arguments with env local's stand-ins.
+func localWorkloadArgs(root string, cfg *config.Config, plan *capacity.Plan, labels map[string]string, secrets localSecrets) (*components.WorkloadArgs, error) {
+	args, err := workloadArgs(root, cfg, plan, labels)
+	if err != nil {
+		return nil, err
+	}
+	args.Image = pulumi.String(cfg.Image.Ref)
+	args.Database.Password = secrets.password
+	args.DjangoSecretKey = secrets.djangoKey
+	args.Database.Host, args.Database.Port = cfg.Database.Host, cfg.Database.Port
+	args.Host = pulumi.String("localhost")
+	if cfg.App.Hostname != "" {
+		args.Host = pulumi.String(cfg.App.Hostname)
+	}
+	// No load balancer: nginx sees its clients directly.
+	args.LoadBalancerIP = pulumi.String("127.0.0.1")
+	return args, nil
 }
 
 // Env local's two generated secrets are secret stack config, not

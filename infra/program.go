@@ -207,6 +207,7 @@ func program(ctx *pulumi.Context, root string) error {
 		database:   components.DatabasePeer{CloudSQLPrivateIP: database.PrivateIP},
 		cache:      cachePeer,
 		address:    address,
+		opts:       []pulumi.ResourceOption{formerlyInWebapp(ctx, base)},
 	})
 	if err != nil {
 		return err

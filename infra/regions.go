@@ -67,8 +67,9 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	subnets := make([]components.SubnetArgs, len(regions))
 	dbRegions := make([]components.DatabaseRegion, len(regions))
 	for i, r := range regions {
-		subnets[i] = components.SubnetArgs{Region: r.Region.Region, Code: r.Code, CIDR: r.CIDR, PodsCIDR: r.PodsCIDR, ServicesCIDR: r.ServicesCIDR}
-		dbRegions[i] = components.DatabaseRegion{Region: r.Region.Region, Code: r.Code}
+		lost := lostRegionOptions(r.Region)
+		subnets[i] = components.SubnetArgs{Region: r.Region.Region, Code: r.Code, CIDR: r.CIDR, PodsCIDR: r.PodsCIDR, ServicesCIDR: r.ServicesCIDR, Options: lost}
+		dbRegions[i] = components.DatabaseRegion{Region: r.Region.Region, Code: r.Code, Options: lost}
 	}
 	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
 		Project: cfg.Project, Region: cfg.Region, NodeTag: nodeTag, AppPort: components.NginxPort, PrivateServicesCIDR: psaRange, Subnets: subnets,
@@ -93,7 +94,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		ca.Fleet = &components.ClusterFleet{Project: cfg.Project, GatewayAPI: true, ConnectGateway: cfg.Cluster.Access == config.AccessConnectGateway}
 		ca.Nodes = nodes
 		ca.NodePool.Name = RegionalNodePoolName(r.Code)
-		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, ca, onGCP, afterAPIs)
+		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, ca, append([]pulumi.ResourceOption{onGCP, afterAPIs}, lostRegionOptions(r.Region)...)...)
 		if err != nil {
 			return err
 		}
@@ -173,6 +174,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		return fmt.Errorf("generating Django secret key: %w", err)
 	}
 	var configWorkload *components.Workload
+	var configLost []pulumi.ResourceOption
 	// The primary's region (first in the list) migrates; every other region's
 	// Deployments wait for its Job (Django has no migration lock). A failover
 	// moves the migrations with the primary.
@@ -199,10 +201,11 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		args.Host = host
 		args.MigratedBy = migrations
 		onCluster := pulumi.Provider(cluster.Provider)
+		lost := lostRegionOptions(r.Region)
 		ready := append(append([]pulumi.Resource{cluster.NodePool}, gcp.services.Enabled...), identity.Grants...)
 		ready = append(ready, image.Grants...)
 		name := base + "-" + r.Code
-		workload, err := components.NewWorkload(ctx, name, args, onCluster, pulumi.DependsOn(ready))
+		workload, err := components.NewWorkload(ctx, name, args, append([]pulumi.ResourceOption{onCluster, pulumi.DependsOn(ready)}, lost...)...)
 		if err != nil {
 			return err
 		}
@@ -212,18 +215,18 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		edge, err := components.NewRegionalEdge(ctx, name, &components.RegionalEdgeArgs{
 			Namespace: workload.Namespace, Labels: labels, Release: args.Release, Code: r.Code,
 			Image: args.Image, ControlPlaneCIDR: r.MasterCIDR,
-		}, onCluster, pulumi.DependsOn(fleet.Features))
+		}, append([]pulumi.ResourceOption{onCluster, pulumi.DependsOn(fleet.Features)}, lost...)...)
 		if err != nil {
 			return err
 		}
 		edges = append(edges, edge)
 		if _, err := components.NewNetworkPolicies(ctx, name, &components.NetworkPoliciesArgs{
 			Namespace: workload.Namespace, Labels: labels, Database: peer,
-		}, onCluster); err != nil {
+		}, append([]pulumi.ResourceOption{onCluster}, lost...)...); err != nil {
 			return err
 		}
 		if r.Region.Region == cfg.ConfigClusterRegion() {
-			configWorkload = workload
+			configWorkload, configLost = workload, lost
 		}
 	}
 	// The Gateway comes after every region's exports and the fleet features,
@@ -236,7 +239,8 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		Hostname: cfg.App.Hostname, CertificateMap: certMap, SSLPolicy: address.SSLPolicy,
 		SecurityPolicy: cfg.App.SecurityPolicy, LogSampleRate: policy.LoadBalancerLogSampleRate,
 		RegionCodes: codes,
-	}, pulumi.Provider(clusters[cfg.ConfigClusterRegion()].Provider), pulumi.DependsOn(append(gatewayReady, edges...))); err != nil {
+	}, append([]pulumi.ResourceOption{pulumi.Provider(clusters[cfg.ConfigClusterRegion()].Provider),
+		pulumi.DependsOn(append(gatewayReady, edges...))}, configLost...)...); err != nil {
 		return err
 	}
 

@@ -23,14 +23,20 @@ type platform struct {
 	// cache is the cache server the pods may reach (nil without one).
 	cache   *components.CachePeer
 	address *components.EdgeAddress
+	// opts are every component's further options: formerlyInWebapp's
+	// aliases on a one-region stack, a lost region's keepAsDeployed. Never
+	// both: a transformation sees the resource's own options, not what an
+	// earlier one added, so the last one's would win.
+	opts []pulumi.ResourceOption
 }
 
 // declareOnCluster declares what runs on the cluster, in every environment:
 // the workload, the edge in front of it and the namespace's network policies.
 func declareOnCluster(ctx *pulumi.Context, base string, cfg *config.Config, args *components.WorkloadArgs, p platform) (*components.Workload, error) {
-	onCluster := pulumi.Provider(p.kubernetes)
-	moved := formerlyInWebapp(ctx, base)
-	workload, err := components.NewWorkload(ctx, base, args, onCluster, pulumi.DependsOn(p.ready), moved)
+	onCluster := func(more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+		return append(append([]pulumi.ResourceOption{pulumi.Provider(p.kubernetes)}, more...), p.opts...)
+	}
+	workload, err := components.NewWorkload(ctx, base, args, onCluster(pulumi.DependsOn(p.ready))...)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +49,7 @@ func declareOnCluster(ctx *pulumi.Context, base string, cfg *config.Config, args
 		SecurityPolicy: cfg.App.SecurityPolicy,
 		LogSampleRate:  config.PolicyFor(cfg.Env).LoadBalancerLogSampleRate,
 		Address:        p.address,
-	}, onCluster, moved); err != nil {
+	}, onCluster()...); err != nil {
 		return nil, err
 	}
 	if _, err := components.NewNetworkPolicies(ctx, base, &components.NetworkPoliciesArgs{
@@ -51,7 +57,7 @@ func declareOnCluster(ctx *pulumi.Context, base string, cfg *config.Config, args
 		Labels:    args.Labels,
 		Database:  p.database,
 		Cache:     p.cache,
-	}, onCluster, moved); err != nil {
+	}, onCluster()...); err != nil {
 		return nil, err
 	}
 	return workload, nil

@@ -314,7 +314,7 @@ const (
 // Cloud SQL instance in the first region and a cross-region read replica in
 // each other. Empty list: the stack runs in gcp:region alone, as before.
 type Regions struct {
-	// List is the ordered serving regions, [{region, trafficShare, cidr, podsCidr, servicesCidr, masterCidr}]: the first holds the primary database (a failover moves another region first), each other a read replica; shares sum to 1 and no two ranges overlap. Empty: gcp:region alone; otherwise two regions or more, gcp:region among them.
+	// List is the ordered serving regions, [{region, trafficShare, cidr, podsCidr, servicesCidr, masterCidr, lost}]: the first holds the primary database (a failover moves another region first), each other a read replica; shares sum to 1 and no two ranges overlap. lost: true while a region's control plane and regional APIs do not answer (README "Regional failover"): everything there stays as last deployed. Empty: gcp:region alone; otherwise two regions or more, gcp:region among them. Env local: [{region, trafficShare, kubeconfig, lost}], one cluster per region.
 	List []Region `json:"list"`
 	// ConfigRegion is the region whose cluster is the fleet's config cluster (it holds the Gateway and HTTPRoute); empty means gcp:region. Leave it in place during a failover: the load balancer keeps its last configuration while the config cluster is down.
 	ConfigRegion string `json:"configRegion"`
@@ -341,6 +341,14 @@ type Region struct {
 	PodsCIDR     string `json:"podsCidr"`
 	ServicesCIDR string `json:"servicesCidr"`
 	MasterCIDR   string `json:"masterCidr"`
+	// Lost marks a region whose control plane and regional APIs do not
+	// answer: the program keeps everything it declared there as last deployed
+	// (no change is sent to it) and drops from state, without reaching its
+	// cluster, what it no longer declares there. Never the first region.
+	Lost bool `json:"lost"`
+	// Kubeconfig is env local's cluster for this region (relative to the
+	// project, like cluster.kubeconfig); only env local takes it.
+	Kubeconfig string `json:"kubeconfig"`
 }
 
 // MultiRegion reports whether the stack serves from several regions.

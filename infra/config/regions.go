@@ -70,8 +70,14 @@ func (c *Config) validateRegions(v *validator) {
 	if len(r.List) == 1 {
 		v.ps.add(key, "list", r.List[0].Region, "list two regions or more (a single region is gcp:region, with regions.list empty)")
 	}
+	for i, reg := range r.List {
+		if reg.Lost {
+			v.check(i > 0, key, fmt.Sprintf("list[%d].lost", i), reg.Lost,
+				"the first region holds the primary database and cannot be lost: move a surviving region first (README \"Regional failover\")")
+		}
+	}
 	if c.Env == Local {
-		v.ps.add(key, "list", len(r.List), "env local runs on one cluster from a kubeconfig: leave regions.list empty")
+		c.validateLocalRegions(v)
 		return
 	}
 	// Every range of every region, and the VPC-wide private services range,
@@ -101,6 +107,8 @@ func (c *Config) validateRegions(v *validator) {
 			codes[code] = reg.Region
 		}
 		seen[reg.Region] = true
+		v.check(reg.Kubeconfig == "", key, field+".kubeconfig", reg.Kubeconfig,
+			"is env local's (a GKE region's cluster is declared by the program): remove it")
 		s := reg.TrafficShare.Rat()
 		v.check(s.Sign() > 0 && s.Cmp(big.NewRat(1, 1)) <= 0, key, field+".trafficShare", reg.TrafficShare, "must be in (0, 1]")
 		share.Add(share, s)
@@ -140,6 +148,38 @@ func (c *Config) validateRegions(v *validator) {
 		"is not supported with regions.list: Cloud CDN is set on the single-region Ingress's BackendConfig, and the multi-cluster Gateway's GCPBackendPolicy here carries none, so it would be silently ignored; set false")
 	v.check(c.Release.Strategy == Rolling, Key("release"), "strategy", c.Release.Strategy,
 		"with regions.list only rolling is supported (the multi-cluster Gateway routes to one exported Service per region)")
+}
+
+// validateLocalRegions: env local serves "regions" from one cluster each,
+// named by a kubeconfig; the ranges are GCP's and play no part.
+func (c *Config) validateLocalRegions(v *validator) {
+	key := Key("regions")
+	seen := map[string]bool{}
+	share := new(big.Rat)
+	for i, reg := range c.Regions.List {
+		field := fmt.Sprintf("list[%d]", i)
+		if _, err := RegionCode(reg.Region); err != nil {
+			v.ps.add(key, field+".region", reg.Region, "%s", err.Error())
+		}
+		v.check(!seen[reg.Region], key, field+".region", reg.Region, "is listed twice")
+		seen[reg.Region] = true
+		v.check(reg.Kubeconfig != "", key, field+".kubeconfig", reg.Kubeconfig,
+			"env local needs each region's cluster: a kubeconfig path (scripts/cluster/up.sh with CLUSTER_NAME starts another)")
+		for _, rg := range []struct{ name, value string }{
+			{"cidr", reg.CIDR}, {"podsCidr", reg.PodsCIDR}, {"servicesCidr", reg.ServicesCIDR}, {"masterCidr", reg.MasterCIDR},
+		} {
+			v.check(rg.value == "", key, field+"."+rg.name, rg.value, "is a GCP range; env local declares no network: remove it")
+		}
+		s := reg.TrafficShare.Rat()
+		v.check(s.Sign() > 0 && s.Cmp(big.NewRat(1, 1)) <= 0, key, field+".trafficShare", reg.TrafficShare, "must be in (0, 1]")
+		share.Add(share, s)
+	}
+	if share.Cmp(big.NewRat(1, 1)) != 0 {
+		v.ps.add(key, "list", share.FloatString(4), "the trafficShares must sum to 1")
+	}
+	v.check(c.Cluster.Kubeconfig == "", Key("cluster"), "kubeconfig", c.Cluster.Kubeconfig,
+		"with regions.list each region names its own cluster (regions.list[].kubeconfig): remove it")
+	v.check(c.Regions.ConfigRegion == "", key, "configRegion", c.Regions.ConfigRegion, "env local has no fleet: remove it")
 }
 
 // RegionNames lists the serving regions in order (gcp:region alone without a list).

@@ -102,10 +102,45 @@ func TestRegionsRefuseWhatTheyCannotServe(t *testing.T) {
 		`django-gke:release.strategy: "blueGreen" is not allowed: with regions.list only rolling is supported`)
 	assert.Contains(t, problems(t, twoRegions, "app", `{"cdn": true}`),
 		`django-gke:app.cdn: true is not allowed: is not supported with regions.list: Cloud CDN is set on the single-region Ingress's BackendConfig`)
+	// Env local's regions are clusters from kubeconfigs: GCP's ranges are refused, a kubeconfig is required.
 	local := with(base("local"), "regions", twoRegions)
 	_, err = Load(local)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `django-gke:regions.list: 2 is not allowed: env local runs on one cluster`)
+	assert.Contains(t, err.Error(), `django-gke:regions.list[0].cidr: "10.10.0.0/20" is not allowed: is a GCP range; env local declares no network: remove it`)
+	assert.Contains(t, err.Error(), `django-gke:regions.list[1].kubeconfig: "" is not allowed: env local needs each region's cluster`)
+}
+
+// TestLocalRegionsAreClusters: env local with regions.list names a
+// kubeconfig per region; the kubeconfig is env local's alone.
+func TestLocalRegionsAreClusters(t *testing.T) {
+	const localRegions = `{"list": [
+ {"region": "us-central1", "trafficShare": 0.5, "kubeconfig": "build/cluster/kubeconfig"},
+ {"region": "europe-west1", "trafficShare": 0.5, "kubeconfig": "build/cluster-b/kubeconfig", "lost": true}]}`
+	local := with(with(base("local"), "image", `{"ref": "registry.local/django:dev"}`), "database", `{"host": "10.96.100.10"}`)
+	c, err := Load(with(local, "regions", localRegions))
+	require.NoError(t, err)
+	assert.Equal(t, "build/cluster-b/kubeconfig", c.Regions.List[1].Kubeconfig)
+	assert.True(t, c.Regions.List[1].Lost)
+	_, err = Load(with(with(local, "regions", localRegions), "cluster", `{"kubeconfig": "k"}`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `django-gke:cluster.kubeconfig: "k" is not allowed: with regions.list each region names its own cluster`)
+	withKubeconfig := strings.Replace(twoRegions, `"masterCidr": "172.16.0.16/28"`, `"masterCidr": "172.16.0.16/28", "kubeconfig": "k"`, 1)
+	assert.Contains(t, problems(t, withKubeconfig),
+		`django-gke:regions.list[1].kubeconfig: "k" is not allowed: is env local's (a GKE region's cluster is declared by the program): remove it`)
+}
+
+// TestALostRegionIsNeverThePrimary: regions.list[].lost freezes a region; the
+// first region holds the primary database, so the runbook moves a surviving
+// region first before marking the other lost.
+func TestALostRegionIsNeverThePrimary(t *testing.T) {
+	lostSecond := strings.Replace(twoRegions, `"masterCidr": "172.16.0.16/28"`, `"masterCidr": "172.16.0.16/28", "lost": true`, 1)
+	c, err := multiRegion(t, lostSecond)
+	require.NoError(t, err)
+	assert.True(t, c.Regions.List[1].Lost)
+	assert.False(t, c.Regions.List[0].Lost)
+	lostFirst := strings.Replace(twoRegions, `"masterCidr": "172.16.0.0/28"`, `"masterCidr": "172.16.0.0/28", "lost": true`, 1)
+	assert.Contains(t, problems(t, lostFirst),
+		`django-gke:regions.list[0].lost: true is not allowed: the first region holds the primary database and cannot be lost: move a surviving region first`)
 }
 
 func TestReplicaLagThreshold(t *testing.T) {

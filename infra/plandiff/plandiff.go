@@ -184,7 +184,8 @@ func applied(changes []Change, ignored []string) []Change {
 	for _, c := range changes {
 		skip := false
 		for _, p := range ignored {
-			if c.Path == p || strings.HasPrefix(c.Path, p+".") || strings.HasPrefix(c.Path, p+"[") {
+			// "*" keeps every input (a lost region's resources).
+			if p == "*" || c.Path == p || strings.HasPrefix(c.Path, p+".") || strings.HasPrefix(c.Path, p+"[") {
 				skip = true
 			}
 		}

@@ -3,7 +3,8 @@
 # the cluster's state (etcd data); the PKI is kept for the next cluster-up.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-state=$root/build/cluster
+# shellcheck source=scripts/cluster/ports.sh
+source "$(dirname "$0")/ports.sh"
 for name in kwok scheduler controller-manager apiserver etcd; do
 	pidfile=$state/$name.pid
 	[[ -f $pidfile ]] || continue
@@ -17,10 +18,10 @@ for name in kwok scheduler controller-manager apiserver etcd; do
 	rm -f "$pidfile"
 done
 rm -rf "$state/etcd"
-for port in 12379 12380 16443 20257 20259; do
+for port in $ETCD_PORT $ETCD_PEER_PORT $API_PORT $CONTROLLER_MANAGER_PORT $SCHEDULER_PORT; do
 	if ss -ltn "sport = :$port" | grep -q LISTEN; then
 		echo "[cluster] something still listens on $port" >&2
 		exit 1
 	fi
 done
-echo "[cluster] stopped"
+echo "[cluster] stopped${CLUSTER_NAME:+ ($CLUSTER_NAME)}"

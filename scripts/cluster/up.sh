@@ -4,15 +4,16 @@
 # kwok with three fake nodes in three zones; GKE's CRDs (BackendConfig,
 # FrontendConfig, ManagedCertificate) installed with their schemas; a
 # kubeconfig in build/cluster/kubeconfig. Idempotent; seconds once built.
+# CLUSTER_NAME=b CLUSTER_PORT_OFFSET=100 starts a second one beside it
+# (build/cluster-b, every port +100): env local's second region.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here=$root/scripts/cluster
-state=$root/build/cluster
+# shellcheck source=scripts/cluster/ports.sh
+source "$here/ports.sh"
 cache=${CLUSTER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/django-gke/cluster}
 bin=$cache/bin
 pki=$state/pki
-ETCD_PORT=12379
-API_PORT=16443
 # Node health. The node lifecycle controller marks a node NotReady when neither
 # its Lease nor its status has been renewed within the grace period, and then
 # sets every pod on it NotReady, which kwok never undoes: rollouts stall. Like
@@ -20,8 +21,10 @@ API_PORT=16443
 # without the flag it keeps no Leases and posts status only about once a minute.
 # The grace period is three lease durations, not the default 40 s, so a renewal
 # delayed on a busy 2-core machine does not take every pod down.
+# CLUSTER_NODE_MONITOR_GRACE overrides it for a test that stops the API server
+# for minutes: the controller must not judge the nodes by a gap it could not see.
 NODE_LEASE_SECONDS=40
-NODE_MONITOR_GRACE=2m
+NODE_MONITOR_GRACE=${CLUSTER_NODE_MONITOR_GRACE:-2m}
 log() { echo "[cluster] $*"; }
 
 "$here/deps.sh"
@@ -108,8 +111,8 @@ log "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler"
 rm -rf "$state/etcd"
 start etcd etcd --name local --data-dir "$state/etcd" \
 	--listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
-	--listen-peer-urls http://127.0.0.1:12380 --initial-advertise-peer-urls http://127.0.0.1:12380 \
-	--initial-cluster local=http://127.0.0.1:12380
+	--listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+	--initial-cluster "local=http://127.0.0.1:$ETCD_PEER_PORT"
 wait_for etcd curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
 start apiserver "$bin/kube-apiserver" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port=$API_PORT \
 	--etcd-servers="http://127.0.0.1:$ETCD_PORT" --service-cluster-ip-range=10.96.0.0/16 \
@@ -121,14 +124,14 @@ start apiserver "$bin/kube-apiserver" --bind-address=127.0.0.1 --advertise-addre
 wait_for kube-apiserver api GET /readyz
 start controller-manager "$bin/kube-controller-manager" --kubeconfig="$state/controller-manager.kubeconfig" \
 	--authentication-kubeconfig="$state/controller-manager.kubeconfig" --authorization-kubeconfig="$state/controller-manager.kubeconfig" \
-	--bind-address=127.0.0.1 --secure-port=20257 --leader-elect=false \
+	--bind-address=127.0.0.1 --secure-port=$CONTROLLER_MANAGER_PORT --leader-elect=false \
 	--service-account-private-key-file="$pki/sa.key" --root-ca-file="$pki/ca.crt" --use-service-account-credentials=true \
 	--cluster-signing-cert-file="$pki/ca.crt" --cluster-signing-key-file="$pki/ca.key" \
 	--horizontal-pod-autoscaler-sync-period=5s \
 	--node-monitor-grace-period="$NODE_MONITOR_GRACE"
 start scheduler "$bin/kube-scheduler" --kubeconfig="$state/scheduler.kubeconfig" \
 	--authentication-kubeconfig="$state/scheduler.kubeconfig" --authorization-kubeconfig="$state/scheduler.kubeconfig" \
-	--bind-address=127.0.0.1 --secure-port=20259 --leader-elect=false
+	--bind-address=127.0.0.1 --secure-port=$SCHEDULER_PORT --leader-elect=false
 
 # The nodes offer what a GKE node with a 100 GB boot disk does for local
 # ephemeral storage (the pods request it; infra/capacity/resources.go).

@@ -37,21 +37,29 @@ func repoRoot() string {
 	return filepath.Dir(filepath.Dir(filepath.Dir(file)))
 }
 
-// apiClient talks to the local kube-apiserver as the admin user.
+// apiClient talks to a local kube-apiserver as the admin user.
 type apiClient struct {
 	base string
 	http *http.Client
+	// state is the cluster's directory (build/cluster): its PKI and logs.
+	state string
 }
 
+// newAPIClient is the client of make cluster-up's cluster.
 func newAPIClient(t *testing.T) *apiClient {
-	pki := filepath.Join(repoRoot(), "build", "cluster", "pki")
+	return newClusterClient(t, filepath.Join(repoRoot(), "build", "cluster"), 16443)
+}
+
+// newClusterClient is the client of the cluster in state, whose API listens on port.
+func newClusterClient(t *testing.T, state string, port int) *apiClient {
+	pki := filepath.Join(state, "pki")
 	ca, err := os.ReadFile(filepath.Join(pki, "ca.crt"))
 	require.NoError(t, err)
 	pool := x509.NewCertPool()
 	require.True(t, pool.AppendCertsFromPEM(ca))
 	cert, err := tls.LoadX509KeyPair(filepath.Join(pki, "admin.crt"), filepath.Join(pki, "admin.key"))
 	require.NoError(t, err)
-	return &apiClient{base: "https://127.0.0.1:16443", http: &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{
+	return &apiClient{base: fmt.Sprintf("https://127.0.0.1:%d", port), state: state, http: &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{
 		TLSClientConfig: &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{cert}},
 	}}}
 }
@@ -192,7 +200,7 @@ func (c *apiClient) clusterState() string {
 	for _, w := range warnings {
 		b.WriteString(w + "\n")
 	}
-	lines := nodeHealthLog()
+	lines := nodeHealthLog(c.state)
 	if len(lines) > 10 {
 		lines = lines[len(lines)-10:]
 	}
@@ -204,8 +212,8 @@ func (c *apiClient) clusterState() string {
 
 // nodeHealthLog are the controller manager's log lines about node health:
 // "Entering master disruption mode", nodes and pods marked NotReady.
-func nodeHealthLog() []string {
-	text, err := os.ReadFile(filepath.Join(repoRoot(), "build", "cluster", "controller-manager.log"))
+func nodeHealthLog(state string) []string {
+	text, err := os.ReadFile(filepath.Join(state, "controller-manager.log"))
 	if err != nil {
 		return []string{err.Error()}
 	}
@@ -490,7 +498,7 @@ func TestLocalEngineEndToEnd(t *testing.T) {
 		assert.True(t, api.exists(path), path)
 	}
 
-	assert.Empty(t, filterLines(nodeHealthLog(), "disruption mode"),
+	assert.Empty(t, filterLines(nodeHealthLog(api.state), "disruption mode"),
 		"the node lifecycle controller never saw every node NotReady (%.0fs of cluster life)", time.Since(clusterUp).Seconds())
 
 	// destroy leaves nothing but the default namespaces.

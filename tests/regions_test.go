@@ -3,7 +3,9 @@ package tests
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -481,4 +483,126 @@ func TestServiceExportsWaitForTheirCRD(t *testing.T) {
 		assert.Equal(t, map[string]any{"apiGroups": []any{"apiextensions.k8s.io"}, "resources": []any{"customresourcedefinitions"},
 			"resourceNames": []any{"serviceexports.net.gke.io"}, "verbs": []any{"get"}}, asMap(rules[0]))
 	}
+}
+
+// markLost adds `lost: true` to the region's entry in a prd-global stack
+// file (each entry ends with its masterCidr line).
+func markLost(text, masterCIDR string) string {
+	line := "        masterCidr: " + masterCIDR + "\n"
+	return strings.Replace(text, line, line+"        lost: true\n", 1)
+}
+
+// flipRegions moves europe-west1's entry before us-central1's: the runbook's flip.
+func flipRegions(t *testing.T, text string) string {
+	us, eu := strings.Index(text, "      - region: us-central1"), strings.Index(text, "      - region: europe-west1")
+	require.True(t, us > 0 && eu > us, "prd-global lists us-central1 then europe-west1")
+	return text[:us] + text[eu:] + text[us:eu]
+}
+
+// TestALostRegionKeepsWhatItHas: with europe-west1 marked lost, everything
+// the program declares in it (its subnet, router and NAT, its cluster with
+// its node pool, its read replica, and every object on its cluster) keeps
+// its last deployed inputs (ignoreChanges "*"), and its kubernetes provider
+// deletes unreachably; nothing outside the region is kept (the Gateway's
+// policies for it live on the config cluster, the uptime check and the
+// alerts are global).
+func TestALostRegionKeepsWhatItHas(t *testing.T) {
+	clone := snapshotRepo(t)
+	editStackFile(t, clone, globalStack, func(s string) string { return markLost(s, "172.16.0.16/28") })
+	res, err := offline.Run(offline.Options{Dir: clone, Stack: globalStack})
+	require.NoError(t, err)
+
+	byURN := map[string]*offline.Resource{}
+	for _, r := range res.Resources {
+		byURN[r.URN] = r
+	}
+	// In the region: under one of its components, or its instance, subnet, router or NAT.
+	inRegion := func(r *offline.Resource) bool {
+		for p := r; p != nil; p = byURN[p.Parent] {
+			if !p.Custom && p.Name == "django-gke-prd-global-euw1" {
+				return true
+			}
+		}
+		return slices.Contains([]string{"django-gke-prd-global-euw1-pg", "django-gke-prd-global-euw1-subnet",
+			"django-gke-prd-global-euw1-router", "django-gke-prd-global-euw1-nat"}, r.Name)
+	}
+	kept := map[string]int{}
+	for _, r := range res.Resources {
+		if !r.Custom {
+			continue
+		}
+		keepsAll := slices.Contains(r.IgnoreChanges, "*")
+		unreachable, _ := r.Input("deleteUnreachable")
+		switch {
+		case r.Type == "pulumi:providers:kubernetes" && r.Name == "django-gke-prd-global-euw1-k8s":
+			assert.Equal(t, true, unreachable, "the lost region's provider drops what leaves the program without reaching the cluster")
+			assert.False(t, keepsAll, "the provider itself takes the new setting")
+		case inRegion(r) || strings.Contains(r.Provider, "::django-gke-prd-global-euw1-k8s::"):
+			assert.True(t, keepsAll, "%s %s is in the lost region: kept as deployed (ignoreChanges %v)", r.Type, r.Name, r.IgnoreChanges)
+			kept[r.Type]++
+		default:
+			assert.False(t, keepsAll, "%s %s is not in the lost region", r.Type, r.Name)
+			assert.Nil(t, unreachable, "%s %s", r.Type, r.Name)
+		}
+	}
+	for _, typ := range []string{"gcp:compute/subnetwork:Subnetwork", "gcp:compute/router:Router", "gcp:compute/routerNat:RouterNat",
+		clusterType, nodePoolType, sqlInstanceType, deploymentType, exportType, "kubernetes:core/v1:ConfigMap", "kubernetes:networking.k8s.io/v1:NetworkPolicy"} {
+		assert.Positive(t, kept[typ], "the lost region's %s is kept as deployed", typ)
+	}
+	// Nothing is kept in a stack whose regions all answer.
+	for _, r := range plan(t, globalStack).Resources {
+		assert.NotContains(t, r.IgnoreChanges, "*", "%s %s", r.Type, r.Name)
+		unreachable, _ := r.Input("deleteUnreachable")
+		assert.Nil(t, unreachable, "%s %s", r.Type, r.Name)
+	}
+}
+
+// TestLostRegionFailoverIsAPlanDiff: the runbook's flip when the primary's
+// region (us-central1) is gone, through `make plan-diff`'s command. Marked
+// lost, nothing is sent to it: the guard passes without ALLOW_REPLACE (the
+// old primary is kept as it is, not replaced), europe-west1's replica is
+// promoted and its region migrates, and the lost region's only changes are
+// its provider deleting unreachably and its migrations Job leaving the state.
+// When the region is back and unmarked, a diff against the lost commit cannot
+// see what the region missed, so the guard refuses to judge; against the
+// commit before the outage it shows the old primary's replacement.
+func TestLostRegionFailoverIsAPlanDiff(t *testing.T) {
+	clone := snapshotRepo(t)
+	editStackFile(t, clone, globalStack, func(s string) string { return markLost(flipRegions(t, s), "172.16.0.0/28") })
+	bin := buildPlandiff(t, clone)
+	diff, code := runIn(clone, bin, "-stack", globalStack, "-base", "HEAD", "-guard")
+	assert.Equal(t, 0, code, "nothing stateful is replaced while the region is lost:\n%s", diff)
+	assert.Contains(t, diff, "no replacements, no stateful deletions")
+	for _, want := range []string{
+		"DatabaseInstance django-gke-prd-global-euw1-pg: instanceType READ_REPLICA_INSTANCE → CLOUD_SQL_INSTANCE",
+		"DatabaseInstance django-gke-prd-global-euw1-pg: masterInstanceName removed",
+		"ConfigMap django-gke-prd-global-euw1-config", "data.DB_READINESS replica → primary",
+		"kubernetes django-gke-prd-global-usc1-k8s: deleteUnreachable added: true",
+	} {
+		assert.Contains(t, diff, want)
+	}
+	assert.Regexp(t, `Added:\n  \+ Job migrate-[0-9a-f]+\n\nRemoved:\n  - Job migrate-[0-9a-f]+\n`, diff)
+	for _, line := range strings.Split(diff, "\n") {
+		changed, _, _ := strings.Cut(strings.TrimPrefix(line, "  ~ "), ": ")
+		if strings.HasPrefix(line, "  ~ ") && strings.Contains(changed, "usc1") {
+			assert.Equal(t, "kubernetes django-gke-prd-global-usc1-k8s", changed, "nothing else in the lost region changes: %s", line)
+		}
+	}
+
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-c", "user.name=test", "-c", "user.email=test@example.invalid"}, args...)...)
+		cmd.Dir = clone
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, out)
+	}
+	git("commit", "--quiet", "--all", "--message", "us-central1 lost, europe-west1 primary")
+	editStackFile(t, clone, globalStack, func(s string) string { return strings.Replace(s, "        lost: true\n", "", 1) })
+	diff, code = runIn(clone, bin, "-stack", globalStack, "-base", "HEAD", "-guard")
+	assert.Equal(t, 3, code, "%s", diff)
+	assert.Contains(t, diff, "!!! CANNOT JUDGE gcp:sql/databaseInstance:DatabaseInstance django-gke-prd-global-usc1-pg (kept as deployed at the base, a lost region")
+	assert.Contains(t, diff, "Kept as deployed at the base (a lost region), declared normally here:")
+	diff, code = runIn(clone, bin, "-stack", globalStack, "-base", "HEAD~1", "-guard")
+	assert.Equal(t, 3, code, "%s", diff)
+	assert.Contains(t, diff, "!!! REPLACES gcp:sql/databaseInstance:DatabaseInstance django-gke-prd-global-usc1-pg (forced by masterInstanceName)")
+	assert.NotContains(t, diff, "CANNOT JUDGE", "the commit before the outage declared the region normally")
 }

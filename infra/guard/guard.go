@@ -40,6 +40,10 @@ type Replacement struct {
 	Deletes bool
 	// Keys are the changed inputs that force it (ForceNew paths).
 	Keys []string
+	// Unseen: the base kept it as deployed (a lost region) and the change
+	// declares it normally again; its live inputs are older than the base's,
+	// so the guard cannot tell whether it is replaced (plandiff.Diff.Thawed).
+	Unseen bool
 }
 
 // Stateful reports whether losing the resource loses data or an address.
@@ -60,6 +64,11 @@ func Judge(d plandiff.Diff) Verdict {
 	for _, c := range d.Changed {
 		if keys := forcing(c); len(keys) > 0 {
 			v.Replacements = append(v.Replacements, Replacement{Type: c.Resource.Type, Name: c.Resource.Name, URN: c.Resource.URN, Keys: keys})
+		}
+	}
+	for _, r := range d.Thawed {
+		if slices.Contains(StatefulTypes, r.Type) && !slices.ContainsFunc(v.Replacements, func(x Replacement) bool { return x.URN == r.URN }) {
+			v.Replacements = append(v.Replacements, Replacement{Type: r.Type, Name: r.Name, URN: r.URN, Unseen: true})
 		}
 	}
 	for _, r := range d.Removed {
@@ -155,6 +164,9 @@ func (v Verdict) Write(w io.Writer) {
 		switch {
 		case r.Deletes:
 			fmt.Fprintf(w, "  !!! DELETES %s %s (it left the program, or its URN changed without an alias%s)\n", r.Type, r.Name, why)
+		case r.Unseen:
+			fmt.Fprintf(w, "  !!! CANNOT JUDGE %s %s (kept as deployed at the base, a lost region: diff against the commit before it was marked lost%s)\n",
+				r.Type, r.Name, why)
 		case r.Stateful():
 			fmt.Fprintf(w, "  !!! REPLACES %s %s (forced by %s%s)\n", r.Type, r.Name, strings.Join(r.Keys, ", "), why)
 		default:

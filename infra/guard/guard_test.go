@@ -116,3 +116,39 @@ func TestTheTablesAreSourced(t *testing.T) {
 		}
 	}
 }
+
+// TestAThawedStatefulResourceCannotBeJudged: the base kept a lost region's
+// instance as deployed (ignoreChanges "*"); declared normally again, its
+// live inputs are older than the base's, so an empty diff proves nothing:
+// the guard says it cannot judge and blocks until it is allowed by name.
+func TestAThawedStatefulResourceCannotBeJudged(t *testing.T) {
+	lostPG := plandiff.Resource{URN: "urn:pg", Type: sqlType, Name: "django-gke-prd-global-usc1-pg", Display: "DatabaseInstance django-gke-prd-global-usc1-pg"}
+	base := plandiff.Snapshot{Stack: "prd-global", Resources: []plandiff.Resource{
+		{URN: lostPG.URN, Type: sqlType, Name: lostPG.Name, Display: lostPG.Display, IgnoreChanges: []string{"settings.diskSize", "*"},
+			Inputs: map[string]any{"instanceType": "READ_REPLICA_INSTANCE"}},
+		{URN: "urn:alert", Type: alertType, Name: "sql-down", IgnoreChanges: []string{"*"}},
+	}}
+	head := plandiff.Snapshot{Stack: "prd-global", Resources: []plandiff.Resource{
+		{URN: lostPG.URN, Type: sqlType, Name: lostPG.Name, Display: lostPG.Display, IgnoreChanges: []string{"settings.diskSize"},
+			Inputs: map[string]any{"instanceType": "READ_REPLICA_INSTANCE"}},
+		{URN: "urn:alert", Type: alertType, Name: "sql-down"},
+	}}
+	d := plandiff.Compare(base, head)
+	assert.Empty(t, d.Changed, "the declared inputs are the same")
+	require.Len(t, d.Thawed, 2)
+	v := Judge(d)
+	require.Len(t, v.Blocking(), 1, "only the stateful one blocks")
+	assert.True(t, v.Blocking()[0].Unseen)
+	var out bytes.Buffer
+	v.Write(&out)
+	assert.Contains(t, out.String(), "!!! CANNOT JUDGE gcp:sql/databaseInstance:DatabaseInstance django-gke-prd-global-usc1-pg (kept as deployed at the base, a lost region")
+	assert.Contains(t, out.String(), "blocked: if deliberate, allow it by name (make plan-diff ALLOW_REPLACE=django-gke-prd-global-usc1-pg)")
+	v.Allowed = []string{lostPG.Name}
+	assert.Empty(t, v.Blocking())
+
+	out.Reset()
+	plandiff.Write(&out, d, false)
+	assert.Contains(t, out.String(), "Kept as deployed at the base (a lost region), declared normally here: 2 resources")
+	assert.Contains(t, out.String(), "* DatabaseInstance django-gke-prd-global-usc1-pg")
+	assert.False(t, d.Empty(), "a thawed region is not 'no changes'")
+}

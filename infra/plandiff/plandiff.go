@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/big"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -62,6 +63,11 @@ type Diff struct {
 	Regrouped []Resource
 	// Capacity compares the capacityPlan outputs: key → [old, new].
 	Capacity map[string][2]any
+	// Thawed are resources base kept as deployed (ignoreChanges "*": a lost
+	// region) that head declares normally. What is deployed is older than
+	// base's inputs, so their diff here understates what `up` will change:
+	// compare with the commit before they were kept.
+	Thawed []Resource
 }
 
 // Move is a resource whose URN changed, kept through an alias.
@@ -108,7 +114,7 @@ func lastPart(parents string) string {
 // Empty reports whether nothing in the cloud differs (moves under aliases
 // and regrouped components change no resource).
 func (d Diff) Empty() bool {
-	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 && len(d.Capacity) == 0
+	return len(d.Added) == 0 && len(d.Removed) == 0 && len(d.Changed) == 0 && len(d.Capacity) == 0 && len(d.Thawed) == 0
 }
 
 // Compare diffs base against head. Both are compared as JSON values, so a
@@ -139,6 +145,9 @@ func Compare(base, head Snapshot) Diff {
 			d.Added = append(d.Added, r)
 			continue
 		}
+		if keptAll(o.IgnoreChanges) && !keptAll(r.IgnoreChanges) && !(r.Component || isComponentURN(r.URN)) {
+			d.Thawed = append(d.Thawed, r)
+		}
 		if changes := applied(compareValues("", o.Inputs, r.Inputs), r.IgnoreChanges); len(changes) > 0 {
 			d.Changed = append(d.Changed, ResourceDiff{Resource: r, Changes: changes})
 		}
@@ -158,6 +167,7 @@ func Compare(base, head Snapshot) Diff {
 	byDisplay(d.Added)
 	byDisplay(d.Removed)
 	byDisplay(d.Regrouped)
+	byDisplay(d.Thawed)
 	sort.Slice(d.Moved, func(i, j int) bool { return d.Moved[i].To < d.Moved[j].To })
 	sort.Slice(d.Changed, func(i, j int) bool { return d.Changed[i].Resource.Display < d.Changed[j].Resource.Display })
 
@@ -175,6 +185,9 @@ func Compare(base, head Snapshot) Diff {
 	}
 	return d
 }
+
+// keptAll: ignoreChanges "*" keeps every input as deployed.
+func keptAll(ignored []string) bool { return slices.Contains(ignored, "*") }
 
 // isComponentURN tells a component in a plan written before Resource.Component
 // existed: this project's components are of type django-gke:components:*.
@@ -316,6 +329,14 @@ func Write(w io.Writer, d Diff, markdown bool) {
 				}
 				fmt.Fprintf(w, "%s~ %s: %s\n", bullet, c.Resource.Display, code(what))
 			}
+		}
+	}
+	if len(d.Thawed) > 0 {
+		section(fmt.Sprintf("Kept as deployed at the base (a lost region), declared normally here: %d resources", len(d.Thawed)))
+		fmt.Fprintf(w, "%sWhat is deployed is older than the base's inputs, so the changes above understate what up does to them:\n"+
+			"%scompare with the commit before the region was marked lost (make plan-diff BASE=<that commit>).\n", bullet, bullet)
+		for _, r := range d.Thawed {
+			fmt.Fprintf(w, "%s* %s\n", bullet, code(r.Display))
 		}
 	}
 	writeMoves(w, d, bullet, code)

@@ -331,7 +331,8 @@ func TestSingleRegionStacksAreUnchanged(t *testing.T) {
 	}
 }
 
-// TestFailoverFlipIsAPlanDiff: the runbook's flip (europe-west1 moved first)
+// TestFailoverFlipIsAPlanDiff: a planned flip, both regions answering
+// (europe-west1 moved first; a lost region is TestLostRegionFailoverIsAPlanDiff),
 // through `make plan-diff`'s command. The replica becomes the primary and the
 // old primary a replica of it, the app in both regions follows (settings,
 // the proxy's instances, the egress policy), the SQL alerts follow the
@@ -339,8 +340,8 @@ func TestSingleRegionStacksAreUnchanged(t *testing.T) {
 // or removed. The replacement guard (infra/guard's ForceNew table) says the
 // surviving replica is promoted in place (masterInstanceName is
 // Optional+Computed: dropping it keeps the live value; instanceType is an
-// update) and the lost region's old primary is replaced (masterInstanceName
-// set forces it): the runbook allows exactly that one by name.
+// update) and the old primary is replaced (masterInstanceName set forces
+// it): exactly that one is allowed by name.
 func TestFailoverFlipIsAPlanDiff(t *testing.T) {
 	clone := snapshotRepo(t)
 	file := filepath.Join(clone, "Pulumi."+globalStack+".yaml")

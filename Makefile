@@ -63,8 +63,10 @@ readme: $(BIN)/capacity ## Rewrite the generated docs: the README's capacity rep
 	$(BIN)/capacity -stack prd -compare -chart docs/capacity-prd.svg -readme README.md
 	$(GO) run ./cmd/configdoc
 
-deps: ## Install the Debian packages the app and its tests need (root), or say which
+deps: ## Install the Debian packages the app and its tests need (root), or say which; unpack Debian 13's Django 5.2 and 4.2 stacks (scripts/python/env.sh)
 	scripts/local/deps.sh
+	scripts/python/env.sh 5.2 >/dev/null
+	scripts/python/env.sh 4.2 >/dev/null
 
 BENCH_SECONDS ?= 20
 BENCH_RUNS ?= 3

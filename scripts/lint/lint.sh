@@ -45,13 +45,16 @@ check_gofmt() {
 check_pyflakes() { $PY -m pyflakes app scripts; }
 
 check_django() {
-	# Production-like settings: check --deploy must be clean, and the models must match the migrations.
-	(cd app && env -i PATH="$PATH" HOME="${HOME:-/tmp}" \
+	# Production-like settings: check --deploy must be clean, and the models must match the
+	# migrations, on the Django the image ships (scripts/python/env.sh).
+	local site
+	site=$(scripts/python/env.sh 5.2) || return 1
+	(cd app && env -i PATH="$PATH" HOME="${HOME:-/tmp}" PYTHONPATH="$site" \
 		DJANGO_SECRET_KEY="lint-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
 		DJANGO_ALLOWED_HOSTS=django-gke.example.com \
 		DATABASE_URL=postgres://lint:lint@127.0.0.1:9/lint \
 		$PY manage.py check --deploy --fail-level WARNING &&
-		env -i PATH="$PATH" HOME="${HOME:-/tmp}" DJANGO_SECRET_KEY=lint-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH \
+		env -i PATH="$PATH" HOME="${HOME:-/tmp}" PYTHONPATH="$site" DJANGO_SECRET_KEY=lint-only-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH \
 			DJANGO_ALLOWED_HOSTS=localhost DATABASE_URL=postgres://lint:lint@127.0.0.1:9/lint \
 			$PY -W ignore::RuntimeWarning manage.py makemigrations --check --dry-run --no-input)
 }

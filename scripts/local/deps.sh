@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the local pod and its tests need:
-#   postgresql nginx gunicorn python3-django (>= 4.2, from bookworm-backports)
+#   postgresql nginx gunicorn python3-django (>= 4.2, from bookworm-backports; the local pod
+#   runs Debian 13's Django stack on top, scripts/python/env.sh)
 #   python3-psycopg2 curl wrk redis-server python3-redis openssl
 # (redis-server: Debian's is built with TLS; python3-redis is redis-py 4.3, the image
 # pins 5.x in app/requirements.txt: the app works with both.)

@@ -26,9 +26,17 @@ case "$LOCAL_CACHE" in
 *) printf '[local] ERROR: LOCAL_CACHE=%s: use 1 (redis-server) or 0 (no cache)\n' "$LOCAL_CACHE" >&2 && exit 1 ;;
 esac
 
-# Debian's interpreter: the one that sees python3-django, python3-psycopg2 and
-# gunicorn (the PATH's python3 may be a pyenv build that sees none of them).
+# Debian's interpreter (the PATH's python3 may be a pyenv build), with the
+# Django stack the image ships on its path: Debian 13's Django, psycopg 3,
+# redis-py and gunicorn at app/requirements.txt's minor versions
+# (scripts/python/env.sh). LOCAL_DJANGO=4.2 runs the oldest Django a project may pin.
 PY=/usr/bin/python3
+LOCAL_DJANGO="${LOCAL_DJANGO:-5.2}"
+PYTHONPATH="$("$REPO_ROOT/scripts/python/env.sh" "$LOCAL_DJANGO")" || {
+	printf '[local] ERROR: no Django %s stack (scripts/python/env.sh %s failed)\n' "$LOCAL_DJANGO" "$LOCAL_DJANGO" >&2
+	exit 1
+}
+export PYTHONPATH
 NGINX=/usr/sbin/nginx
 
 PGDATA_DIR="$STATE_DIR/pgdata"

@@ -37,5 +37,11 @@ rm -rf "${LOCAL_STATE_DIR:?}"
 
 started=$SECONDS
 bash "$HERE/up.sh"
+# The Django stack up.sh ran the pod with (scripts/local/lib.sh).
+PYTHONPATH="$("$REPO/scripts/python/env.sh" "${LOCAL_DJANGO:-5.2}")"
+export PYTHONPATH
+if [[ "${LOCAL_DJANGO:-5.2}" == 5.2 ]]; then
+	/usr/bin/python3 "$REPO/scripts/python/check_versions.py"
+fi
 timeout 1200 /usr/bin/python3 "$HERE/run_tests.py"
 echo "[test] app tests finished in $((SECONDS - started)) s"

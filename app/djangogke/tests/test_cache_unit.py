@@ -117,14 +117,14 @@ class CacheSettingsTests(SimpleTestCase):
             "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'], "
             "'polls.caching.ApiCacheMiddleware' in settings.MIDDLEWARE)"
         )
-        without = manage(["shell", "-c", probe], {**PRODUCTION_ENV, "CACHE_REDIS_HOST": ""})
+        without = manage(["shell", "-v", "0", "-c", probe], {**PRODUCTION_ENV, "CACHE_REDIS_HOST": ""})
         self.assertEqual(without.returncode, 0, without.stderr)
         self.assertEqual(
             without.stdout.split(),
             ["django.contrib.sessions.backends.db", "django.core.cache.backends.locmem.LocMemCache", "True"],
         )
         with_cache = manage(
-            ["shell", "-c", probe],
+            ["shell", "-v", "0", "-c", probe],
             {**PRODUCTION_ENV, "CACHE_REDIS_HOST": "10.0.0.3", "CACHE_REDIS_PORT": "6378", "CACHE_REDIS_CA_FILE": self.ca},
         )
         self.assertEqual(with_cache.returncode, 0, with_cache.stderr)

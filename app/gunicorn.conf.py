@@ -104,12 +104,14 @@ chdir = HERE
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 
 # gthread: threads overlap database waits, and keep-alive connections from nginx
-# are kept (sync workers close every connection). gunicorn >= 22 drains accepted
-# connections on SIGTERM; for older ones (Debian's 20.1 in the local run) a small
-# subclass adds the same drain (djangogke/gunicorn_worker.py).
+# are kept (sync workers close every connection). gunicorn's own gthread worker
+# drains accepted connections on SIGTERM only from 24.0 (set_accept_enabled); the
+# 23.x the image ships leaves its loop at once (nginx answers 502 for requests it
+# had written to a kept-alive connection), so below 24 a small subclass adds the
+# drain (djangogke/gunicorn_worker.py; test_graceful_shutdown runs it on 23).
 worker_class = (
     "gthread"
-    if gunicorn.version_info >= (22, 0)
+    if gunicorn.version_info >= (24, 0)
     else "djangogke.gunicorn_worker.DrainingThreadWorker"
 )
 workers = compute_workers()

@@ -1,13 +1,13 @@
-"""A gthread worker that drains on shutdown, for gunicorn < 22 (Debian bookworm's 20.1).
+"""A gthread worker that drains on shutdown, for gunicorn < 24 (the image's 23.x).
 
-gunicorn >= 22's gthread worker already does this: after SIGTERM it stops
-accepting and keeps handling the connections it has accepted, within
-graceful_timeout. gunicorn 20.x instead leaves its event loop at once: a request
-nginx has just written to a kept-alive upstream connection is never read, the
-socket is closed with unread data (a TCP reset) and nginx answers 502 for a
-request the pod had accepted. The local run and its tests use 20.1, the image
-23.x; gunicorn.conf.py picks this class only for gunicorn < 22, so both serve
-the same way. This module imports only gunicorn (the master loads it by name).
+gunicorn >= 24's gthread worker already does this (set_accept_enabled): after
+SIGTERM it stops accepting and keeps handling the connections it has accepted,
+within graceful_timeout. Up to 23.x it instead leaves its event loop at once: a
+request nginx has just written to a kept-alive upstream connection is never
+read, the socket is closed with unread data (a TCP reset) and nginx answers 502
+for a request the pod had accepted (test_graceful_shutdown saw exactly that on
+23.0). gunicorn.conf.py picks this class for gunicorn < 24. This module imports
+only gunicorn (the master loads it by name).
 """
 
 import concurrent.futures as futures
@@ -25,7 +25,7 @@ TICK_S = 0.05
 
 class DrainingThreadWorker(ThreadWorker):
     def run(self):
-        if hasattr(self, "set_accept_enabled"):  # gunicorn >= 22 drains by itself
+        if hasattr(self, "set_accept_enabled"):  # gunicorn >= 24 drains by itself
             return super().run()
         self._serve_until_stopped()
         self._drain()
@@ -36,7 +36,7 @@ class DrainingThreadWorker(ThreadWorker):
             self.futures.remove(fut)
 
     def _serve_until_stopped(self):
-        """gunicorn 20.1's ThreadWorker.run() loop, unchanged."""
+        """ThreadWorker.run()'s loop as in gunicorn 20.1 to 23.0, unchanged."""
         for sock in self.sockets:
             sock.setblocking(False)
             server = sock.getsockname()

@@ -73,8 +73,8 @@ class GunicornConfTests(SimpleTestCase):
         from djangogke.gunicorn_worker import DrainingThreadWorker
 
         conf = load_gunicorn({})
-        if gunicorn.version_info >= (22, 0):
-            self.assertEqual(conf["worker_class"], "gthread")  # drains by itself
+        if gunicorn.version_info >= (24, 0):
+            self.assertEqual(conf["worker_class"], "gthread")  # drains by itself (set_accept_enabled)
         else:
             self.assertEqual(conf["worker_class"], "djangogke.gunicorn_worker.DrainingThreadWorker")
         self.assertTrue(issubclass(DrainingThreadWorker, ThreadWorker))

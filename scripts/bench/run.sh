@@ -47,7 +47,7 @@
 #   BENCH_DIR              output and state (default <repo>/build/bench)
 #   BENCH_PG_PORT / BENCH_APP_PORT / BENCH_HTTP_PORT / BENCH_REDIS_PORT   (default 54349 /
 #                          8002 / 8082 / 63749: clear of `make local-up` 54329/8000/8080/63729
-#                          and the tests' pod 54339/8001/8081/63739)
+#                          and the tests' pod 25439/8001/8081/63739)
 #   BENCH_COMMAND          the command recorded as provenance (default "make bench ...")
 # The app's own variables (DB_CONN_MAX_AGE, DB_CONN_HEALTH_CHECKS, GUNICORN_THREADS, ...)
 # set by the caller pass through to every server, for before/after experiments; they

@@ -7,7 +7,7 @@
 #   LOCAL_STATE_DIR/replication-password) and `pg_basebackup -R` (WAL streamed,
 #   standby.signal and primary_conninfo written) into its own data dir
 #   (LOCAL_STATE_DIR/pgreplica); then Postgres in hot standby on
-#   127.0.0.1:LOCAL_REPLICA_PORT (default the primary's port + 1; the tests: 54340).
+#   127.0.0.1:LOCAL_REPLICA_PORT (default the primary's port + 1; the tests: 25440).
 #   Returns once it answers queries and streams from the primary.
 # stop: fast shutdown. destroy: stop and delete its data dir.
 # The primary must be running (scripts/local/up.sh).

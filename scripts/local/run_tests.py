@@ -13,6 +13,8 @@
 2. End-to-end tests in scripts/local/e2e/ through nginx -> gunicorn -> Django:
    bad input, serving, cache, DB outage, cache outage, graceful shutdown under load,
    and a real streaming replica with real lag (e2e/test_replica.py).
+3. The Django unit tests once more on Django 4.2 LTS (DJANGO42_PYTHONPATH, from
+   scripts/local/test.sh): the oldest Django a project may pin.
 
 Called by scripts/local/test.sh after up.sh; exits non-zero on any failure.
 Uses only the standard library and Debian's python3 (/usr/bin/python3).
@@ -44,11 +46,15 @@ def pod_environ():
     return env
 
 
-def django_tests(with_replica):
+def django_tests(with_replica, pythonpath=None):
     """One run of `manage.py test`: as without a read replica (the tests tagged
     "replica" excluded: they need the alias), or with the replica alias as a test
-    mirror of default, on the same server (djangogke/tests/test_dbrouter.py)."""
+    mirror of default, on the same server (djangogke/tests/test_dbrouter.py).
+    pythonpath: another Django stack (Django 4.2, the oldest LTS a project may
+    pin); the test tagged "shipped" (the image's versions) is left out there."""
     env = pod_environ()
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     if not env.get("CACHE_REDIS_HOST"):
         # The cache tests would fail anyway (they never skip); say why up front.
         print("the test pod has no cache server (LOCAL_CACHE=0?): the cache tests need its redis-server", flush=True)
@@ -65,6 +71,11 @@ def django_tests(with_replica):
     else:
         args += ["--exclude-tag", "replica"]
         print("== Django unit tests (manage.py test, real Postgres; one database, no replica)", flush=True)
+    if pythonpath:
+        args += ["--exclude-tag", "shipped"]
+        version = subprocess.run([sys.executable, "-c", "import django; print(django.get_version())"],
+                                 env=env, capture_output=True, text=True, timeout=60).stdout.strip()
+        print("   on Django %s (%s)" % (version or "?", pythonpath), flush=True)
     proc = subprocess.run(
         args, cwd=APP, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         timeout=DJANGO_TIMEOUT_S,
@@ -97,6 +108,10 @@ def main():
     d_pass, d_fail = django_tests(with_replica=False)
     r_pass, r_fail = django_tests(with_replica=True)
     d_pass, d_fail = d_pass + r_pass, d_fail + r_fail
+    # The same code on the oldest Django LTS a project may pin (scripts/python/env.sh 4.2).
+    if os.environ.get("DJANGO42_PYTHONPATH"):
+        o_pass, o_fail = django_tests(with_replica=False, pythonpath=os.environ["DJANGO42_PYTHONPATH"])
+        d_pass, d_fail = d_pass + o_pass, d_fail + o_fail
     e_pass, e_fail = e2e_tests()
     print(
         "\nDjango unit tests: %d passed, %d failed; end-to-end: %d passed, %d failed; %.0f s"

@@ -42,6 +42,9 @@ bash "$HERE/up.sh"
 # The Django stack up.sh ran the pod with (scripts/local/lib.sh).
 PYTHONPATH="$("$REPO/scripts/python/env.sh" "${LOCAL_DJANGO:-5.2}")"
 export PYTHONPATH
+# The Django unit tests run once more on Django 4.2 LTS (the oldest a project may pin).
+DJANGO42_PYTHONPATH="$("$REPO/scripts/python/env.sh" 4.2)"
+export DJANGO42_PYTHONPATH
 if [[ "${LOCAL_DJANGO:-5.2}" == 5.2 ]]; then
 	/usr/bin/python3 "$REPO/scripts/python/check_versions.py"
 fi

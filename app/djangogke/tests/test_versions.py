@@ -5,6 +5,8 @@ import importlib.util
 import pathlib
 import unittest
 
+from django.test import tag
+
 SCRIPT = pathlib.Path(__file__).resolve().parents[3] / "scripts" / "python" / "check_versions.py"
 spec = importlib.util.spec_from_file_location("check_versions", SCRIPT)
 check_versions = importlib.util.module_from_spec(spec)
@@ -34,6 +36,7 @@ class CheckVersionsTest(unittest.TestCase):
             ],
         )
 
+    @tag("shipped")  # not in the run on Django 4.2 (scripts/local/run_tests.py)
     def test_this_machine_runs_what_the_image_pins(self):
         requirements = pathlib.Path(__file__).resolve().parents[2] / "requirements.txt"
         installed = check_versions.installed_versions()

@@ -81,11 +81,7 @@ func localProgram(ctx *pulumi.Context, root string, cfg *config.Config, plan *ca
 // (TestLostRegionOnTheRealEngine). One Postgres serves every region: the
 // replicas are Cloud SQL's.
 func localRegionsProgram(ctx *pulumi.Context, root string, cfg *config.Config, base string, labels map[string]string) error {
-	regional, err := capacity.RegionalPlanFor(cfg)
-	if err != nil {
-		return err
-	}
-	regions, err := servingRegions(cfg, regional)
+	regional, regions, err := servingRegions(cfg)
 	if err != nil {
 		return err
 	}
@@ -103,8 +99,7 @@ func localRegionsProgram(ctx *pulumi.Context, root string, cfg *config.Config, b
 		if err != nil {
 			return err
 		}
-		lost := lostRegionOptions(r.Region)
-		provider, err := localProvider(ctx, name+"-k8s", kubeconfig, lost...)
+		provider, err := localProvider(ctx, name+"-k8s", kubeconfig, r.Keep...)
 		if err != nil {
 			return err
 		}
@@ -116,7 +111,7 @@ func localRegionsProgram(ctx *pulumi.Context, root string, cfg *config.Config, b
 		workload, err := declareOnCluster(ctx, name, cfg, args, platform{
 			kubernetes: provider,
 			database:   components.DatabasePeer{Host: cfg.Database.Host, Port: cfg.Database.Port},
-			opts:       lost,
+			opts:       r.Keep,
 		})
 		if err != nil {
 			return err

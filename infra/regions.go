@@ -21,25 +21,31 @@ import (
 const ReadYourWritesSeconds = 10
 
 // servingRegion is one region of django-gke:regions with what the program
-// derives for it: its code (resource names) and its capacity plan.
+// derives for it: its code (resource names), its capacity plan and, for a
+// lost region, the options that keep its resources as deployed (lostRegionOptions).
 type servingRegion struct {
 	config.Region
 	Code    string
 	Primary bool
 	Plan    *capacity.Plan
+	Keep    []pulumi.ResourceOption
 }
 
-// servingRegions pairs regions.list with the regional plan.
-func servingRegions(cfg *config.Config, regional *capacity.Regional) ([]servingRegion, error) {
+// servingRegions is the regional plan and regions.list paired with it.
+func servingRegions(cfg *config.Config) (*capacity.Regional, []servingRegion, error) {
+	regional, err := capacity.RegionalPlanFor(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := make([]servingRegion, len(cfg.Regions.List))
 	for i, r := range cfg.Regions.List {
 		code, err := config.RegionCode(r.Region)
 		if err != nil { // validation has already refused it; never a panic
-			return nil, fmt.Errorf("%s.list[%d].region: %w", config.Key("regions"), i, err)
+			return nil, nil, fmt.Errorf("%s.list[%d].region: %w", config.Key("regions"), i, err)
 		}
-		out[i] = servingRegion{Region: r, Code: code, Primary: i == 0, Plan: regional.Regions[i].Sizing}
+		out[i] = servingRegion{Region: r, Code: code, Primary: i == 0, Plan: regional.Regions[i].Sizing, Keep: lostRegionOptions(r)}
 	}
-	return out, nil
+	return regional, out, nil
 }
 
 // multiRegionProgram declares a stack that serves from every region of
@@ -51,11 +57,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	tag string, gcp gcpScope) error {
 	onGCP, afterAPIs := gcp.onGCP, gcp.afterAPIs
 	policy := config.PolicyFor(cfg.Env)
-	regional, err := capacity.RegionalPlanFor(cfg)
-	if err != nil {
-		return err
-	}
-	regions, err := servingRegions(cfg, regional)
+	regional, regions, err := servingRegions(cfg)
 	if err != nil {
 		return err
 	}
@@ -67,9 +69,8 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 	subnets := make([]components.SubnetArgs, len(regions))
 	dbRegions := make([]components.DatabaseRegion, len(regions))
 	for i, r := range regions {
-		lost := lostRegionOptions(r.Region)
-		subnets[i] = components.SubnetArgs{Region: r.Region.Region, Code: r.Code, CIDR: r.CIDR, PodsCIDR: r.PodsCIDR, ServicesCIDR: r.ServicesCIDR, Options: lost}
-		dbRegions[i] = components.DatabaseRegion{Region: r.Region.Region, Code: r.Code, Options: lost}
+		subnets[i] = components.SubnetArgs{Region: r.Region.Region, Code: r.Code, CIDR: r.CIDR, PodsCIDR: r.PodsCIDR, ServicesCIDR: r.ServicesCIDR, Options: r.Keep}
+		dbRegions[i] = components.DatabaseRegion{Region: r.Region.Region, Code: r.Code, Options: r.Keep}
 	}
 	network, err := components.NewNetwork(ctx, base, &components.NetworkArgs{
 		Project: cfg.Project, Region: cfg.Region, NodeTag: nodeTag, AppPort: components.NginxPort, PrivateServicesCIDR: psaRange, Subnets: subnets,
@@ -94,7 +95,7 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		ca.Fleet = &components.ClusterFleet{Project: cfg.Project, GatewayAPI: true, ConnectGateway: cfg.Cluster.Access == config.AccessConnectGateway}
 		ca.Nodes = nodes
 		ca.NodePool.Name = RegionalNodePoolName(r.Code)
-		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, ca, append([]pulumi.ResourceOption{onGCP, afterAPIs}, lostRegionOptions(r.Region)...)...)
+		cluster, err := components.NewCluster(ctx, base+"-"+r.Code, ca, append([]pulumi.ResourceOption{onGCP, afterAPIs}, r.Keep...)...)
 		if err != nil {
 			return err
 		}
@@ -201,11 +202,10 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		args.Host = host
 		args.MigratedBy = migrations
 		onCluster := pulumi.Provider(cluster.Provider)
-		lost := lostRegionOptions(r.Region)
 		ready := append(append([]pulumi.Resource{cluster.NodePool}, gcp.services.Enabled...), identity.Grants...)
 		ready = append(ready, image.Grants...)
 		name := base + "-" + r.Code
-		workload, err := components.NewWorkload(ctx, name, args, append([]pulumi.ResourceOption{onCluster, pulumi.DependsOn(ready)}, lost...)...)
+		workload, err := components.NewWorkload(ctx, name, args, append([]pulumi.ResourceOption{onCluster, pulumi.DependsOn(ready)}, r.Keep...)...)
 		if err != nil {
 			return err
 		}
@@ -215,18 +215,18 @@ func multiRegionProgram(ctx *pulumi.Context, root string, cfg *config.Config, ba
 		edge, err := components.NewRegionalEdge(ctx, name, &components.RegionalEdgeArgs{
 			Namespace: workload.Namespace, Labels: labels, Release: args.Release, Code: r.Code,
 			Image: args.Image, ControlPlaneCIDR: r.MasterCIDR,
-		}, append([]pulumi.ResourceOption{onCluster, pulumi.DependsOn(fleet.Features)}, lost...)...)
+		}, append([]pulumi.ResourceOption{onCluster, pulumi.DependsOn(fleet.Features)}, r.Keep...)...)
 		if err != nil {
 			return err
 		}
 		edges = append(edges, edge)
 		if _, err := components.NewNetworkPolicies(ctx, name, &components.NetworkPoliciesArgs{
 			Namespace: workload.Namespace, Labels: labels, Database: peer,
-		}, append([]pulumi.ResourceOption{onCluster}, lost...)...); err != nil {
+		}, append([]pulumi.ResourceOption{onCluster}, r.Keep...)...); err != nil {
 			return err
 		}
 		if r.Region.Region == cfg.ConfigClusterRegion() {
-			configWorkload, configLost = workload, lost
+			configWorkload, configLost = workload, r.Keep
 		}
 	}
 	// The Gateway comes after every region's exports and the fleet features,
